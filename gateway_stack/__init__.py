@@ -1,0 +1,1 @@
+"""Gateway Stack: one public API surface for many private microservices on Amazon API Gateway."""

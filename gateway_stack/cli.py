@@ -1,0 +1,98 @@
+"""Command line: the CDK app's entry point, and ``python -m gateway_stack`` helpers.
+
+python -m gateway_stack validate config/example.yaml
+python -m gateway_stack schema [--check]
+python -m gateway_stack summary --gateway config/example.yaml --cdk-out cdk.out
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .config import GatewayFileError, load_gateway
+from .config.schema import render_schema
+
+#: Where the committed JSON Schema lives, relative to the repository root.
+SCHEMA_PATH = Path("config/gateway.schema.json")
+DEFAULT_GATEWAY = "config/example.yaml"
+
+
+def run_app() -> int:
+    """Synthesize the gateway named by the ``gateway`` context (what ``app.py`` runs)."""
+    from aws_cdk import App
+
+    from .gateway_app import build_gateway
+    from .synth_errors import SynthError, synth_cleanly
+
+    app = App()
+    path = app.node.try_get_context("gateway") or DEFAULT_GATEWAY
+    try:
+        gateway = load_gateway(path)
+    except GatewayFileError as error:
+        _print_errors(error.messages)
+        return 1
+    build_gateway(app, gateway)
+    try:
+        synth_cleanly(app)
+    except SynthError as error:
+        _print_errors(error.messages)
+        return 1
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m gateway_stack``: validate a gateway file, print the schema or a summary."""
+    parser = argparse.ArgumentParser(prog="gateway-stack", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    validate = commands.add_parser("validate", help="check a gateway file; print every error")
+    validate.add_argument("gateway", nargs="?", default=DEFAULT_GATEWAY)
+    schema = commands.add_parser("schema", help="write (or --check) config/gateway.schema.json")
+    schema.add_argument("--check", action="store_true", help="fail if the file is out of date")
+    summary = commands.add_parser("summary", help="summarize a synthesized gateway")
+    summary.add_argument("--gateway", default=DEFAULT_GATEWAY)
+    summary.add_argument("--cdk-out", default="cdk.out")
+    args = parser.parse_args(argv)
+
+    if args.command == "validate":
+        try:
+            gateway = load_gateway(args.gateway)
+        except GatewayFileError as error:
+            _print_errors(error.messages)
+            return 1
+        print(
+            f"{args.gateway}: ok ({len(gateway.services)} services, {len(gateway.clients)} clients)"
+        )
+        return 0
+    if args.command == "schema":
+        return _schema(check=args.check)
+    from .summary import print_summary
+
+    try:
+        gateway = load_gateway(args.gateway)
+    except GatewayFileError as error:
+        _print_errors(error.messages)
+        return 1
+    return print_summary(gateway, Path(args.cdk_out))
+
+
+def _schema(*, check: bool) -> int:
+    text = render_schema()
+    if check:
+        if not SCHEMA_PATH.is_file() or SCHEMA_PATH.read_text() != text:
+            print(f"{SCHEMA_PATH} is out of date: run `make schema`", file=sys.stderr)
+            return 1
+        return 0
+    SCHEMA_PATH.write_text(text)
+    print(f"wrote {SCHEMA_PATH}")
+    return 0
+
+
+def _print_errors(messages: tuple[str, ...] | list[str]) -> None:
+    stream = sys.stderr
+    for message in messages:
+        print(message, file=stream)
+    count = len(messages)
+    print(f"{count} error{'s' if count != 1 else ''}; nothing was synthesized.", file=stream)
+    stream.flush()

@@ -1,0 +1,117 @@
+"""Cross-references inside a gateway file: names that must be unique, names that must exist.
+
+These checks read plain data (the parsed YAML, or a model dumped to a dict) and tolerate any
+shape, so the loader can report them together with the model's own errors in one pass.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+#: pydantic error type of the model's own reference check (the loader reports these itself).
+REFERENCE_ERROR = "gateway_references"
+
+Location = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One problem in a gateway file: where (a path of keys and indexes) and what."""
+
+    loc: Location
+    message: str
+
+    @property
+    def location(self) -> str:
+        """The path as the error messages show it: ``services[2].base_path``."""
+        return format_location(self.loc)
+
+
+def format_location(loc: Location) -> str:
+    """``("services", 2, "base_path")`` -> ``services[2].base_path``."""
+    text = ""
+    for part in loc:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text or "(top level)"
+
+
+def check_references(data: Any) -> list[Issue]:
+    """Every uniqueness and reference problem in ``data``, in file order."""
+    if not isinstance(data, Mapping):
+        return []
+    tiers = _names(data.get("tiers"))
+    balancers = data.get("load_balancers")
+    balancer_names = _names(balancers)
+    clients = _items(data.get("clients"))
+    services = _items(data.get("services"))
+
+    issues = _duplicates("clients", clients, "id", "client id")
+    for index, client in clients:
+        tier = client.get("tier")
+        if tiers is not None and isinstance(tier, str) and tier not in tiers:
+            issues.append(
+                Issue(
+                    ("clients", index, "tier"),
+                    f"unknown tier {tier!r}; declared tiers: {', '.join(sorted(tiers))}",
+                )
+            )
+
+    issues += _duplicates("services", services, "name", "service name")
+    issues += _duplicates("services", services, "base_path", "base path")
+    for index, service in services:
+        backend = service.get("backend")
+        name = backend.get("load_balancer") if isinstance(backend, Mapping) else None
+        if balancer_names is not None and isinstance(name, str) and name not in balancer_names:
+            issues.append(
+                Issue(
+                    ("services", index, "backend", "load_balancer"),
+                    f"unknown load balancer {name!r}; declared under load_balancers: "
+                    f"{', '.join(sorted(balancer_names)) or '(none)'}",
+                )
+            )
+
+    if isinstance(balancers, Mapping) and data.get("network") is None:
+        for name, balancer in balancers.items():
+            if isinstance(balancer, Mapping) and balancer.get("create") is True:
+                issues.append(
+                    Issue(
+                        ("load_balancers", str(name), "create"),
+                        "a created load balancer needs a 'network' to live in: add a "
+                        "'network' section (an existing VPC or 'create')",
+                    )
+                )
+    return issues
+
+
+def _names(section: Any) -> set[str] | None:
+    return {str(key) for key in section} if isinstance(section, Mapping) else None
+
+
+def _items(section: Any) -> list[tuple[int, Mapping[str, Any]]]:
+    if not isinstance(section, Sequence) or isinstance(section, str):
+        return []
+    return [(i, item) for i, item in enumerate(section) if isinstance(item, Mapping)]
+
+
+def _duplicates(
+    section: str, items: list[tuple[int, Mapping[str, Any]]], key: str, what: str
+) -> list[Issue]:
+    """An issue at every repeat of a value, naming where it first appeared."""
+    first: dict[Any, int] = {}
+    issues = []
+    for index, item in items:
+        value = item.get(key)
+        if not isinstance(value, str):
+            continue
+        if value in first:
+            issues.append(
+                Issue(
+                    (section, index, key),
+                    f"duplicate {what} {value!r}: {section}[{first[value]}] has it already",
+                )
+            )
+        else:
+            first[value] = index
+    return issues

@@ -1,0 +1,61 @@
+"""Build a whole gateway - the platform stack and one stack per service - from a gateway file."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from aws_cdk import Environment, Stage, Tags
+
+from .config import Gateway
+from .nag import add_aws_solutions_checks
+from .naming import GatewayNames
+from .platform_stack import PlatformStack
+from .service_stack import ServiceStack
+
+
+@dataclass(frozen=True)
+class GatewayStacks:
+    """The stacks of one gateway environment."""
+
+    platform: PlatformStack
+    services: dict[str, ServiceStack]
+
+
+def build_gateway(scope: Stage, gateway: Gateway, *, nag: bool = True) -> GatewayStacks:
+    """Add the gateway's stacks to ``scope`` (an App or a Stage).
+
+    Args:
+        scope: where the stacks go.
+        gateway: the validated gateway file.
+        nag: check every stack against cdk-nag's AwsSolutions pack during synth (a finding
+            fails the synth). Default: on.
+    """
+    names = GatewayNames(gateway.name, gateway.environment)
+    env = Environment(account=gateway.account, region=gateway.region)
+    platform = PlatformStack(
+        scope,
+        names.platform_stack,
+        gateway=gateway,
+        env=env,
+        description=f"Gateway {gateway.name} ({gateway.environment}): shared platform",
+    )
+    services: dict[str, ServiceStack] = {}
+    for service in gateway.services:
+        stack = ServiceStack(
+            scope,
+            names.service_stack(service.name),
+            gateway=gateway,
+            service=service,
+            env=env,
+            description=f"Gateway {gateway.name} ({gateway.environment}): service {service.name}",
+        )
+        # Deploy order only (SSM parameters are read at deploy time): no export, no lock.
+        stack.add_stack_dependency(platform, "reads the platform's SSM parameters at deploy time")
+        Tags.of(stack).add("gateway-stack:service", service.name)
+        services[service.name] = stack
+    for stack in (platform, *services.values()):
+        Tags.of(stack).add("gateway-stack:gateway", gateway.name)
+        Tags.of(stack).add("gateway-stack:environment", gateway.environment)
+    if nag:
+        add_aws_solutions_checks(scope)
+    return GatewayStacks(platform=platform, services=services)

@@ -1,0 +1,49 @@
+"""Names that several stacks must agree on: stack names and the platform's SSM parameters.
+
+A service stack finds what the platform publishes by name alone, at deploy time, so these names
+are part of the contract between the platform and the service teams: change them only with a
+migration.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+#: Root of every SSM parameter the platform publishes.
+PARAMETER_ROOT = "/gateway-stack"
+
+
+@dataclass(frozen=True)
+class GatewayNames:
+    """The names of one environment of one gateway.
+
+    Attributes:
+        gateway: the gateway's name (``name`` in the gateway file).
+        environment: the environment's name (``environment`` in the gateway file).
+    """
+
+    gateway: str
+    environment: str
+
+    @property
+    def prefix(self) -> str:
+        """``<gateway>-<environment>``: the prefix of every stack and resource name."""
+        return f"{self.gateway}-{self.environment}"
+
+    @property
+    def platform_stack(self) -> str:
+        """The platform stack's name."""
+        return f"{self.prefix}-platform"
+
+    def service_stack(self, service: str) -> str:
+        """The stack name of ``service``."""
+        return f"{self.prefix}-svc-{service}"
+
+    @property
+    def parameter_path(self) -> str:
+        """The SSM path under which the platform publishes: ``/gateway-stack/<gw>/<env>``."""
+        return f"{PARAMETER_ROOT}/{self.gateway}/{self.environment}"
+
+    def load_balancer_parameter(self, load_balancer: str, attribute: str) -> str:
+        """The SSM parameter holding ``attribute`` (vpc-link-id, dns-name) of a load balancer."""
+        return f"{self.parameter_path}/load-balancers/{load_balancer}/{attribute}"

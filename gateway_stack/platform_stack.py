@@ -1,0 +1,81 @@
+"""``PlatformStack``: what every service of one gateway environment shares."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_cdk import Stack
+from aws_cdk import aws_ssm as ssm
+from constructs import Construct
+
+from .api_gateway_account import ApiGatewayAccount
+from .config import Gateway, LoadBalancer
+from .load_balancer import PrivateBackend
+from .naming import GatewayNames
+from .network import GatewayNetwork
+
+
+class PlatformStack(Stack):
+    """The shared layer: network, backends and their VPC links, account-level API settings.
+
+    It publishes what service stacks need as SSM parameters (see
+    :class:`~gateway_stack.platform_ref.PlatformRef`) and exports nothing.
+
+    Args:
+        scope: the app.
+        construct_id: the stack's id (its name, from :class:`GatewayNames`).
+        gateway: the validated gateway file.
+        **kwargs: passed to :class:`aws_cdk.Stack` (``env``, ``description``, ...).
+    """
+
+    def __init__(self, scope: Construct, construct_id: str, *, gateway: Gateway, **kwargs: Any):
+        super().__init__(scope, construct_id, **kwargs)
+        # The zones come from the gateway file: answer the context lookup a VPC would make
+        # (which needs AWS credentials) before any construct asks.
+        self.node.set_context(
+            f"availability-zones:account={gateway.account}:region={gateway.region}",
+            list(gateway.availability_zones),
+        )
+        self.gateway = gateway
+        self.names = GatewayNames(gateway.name, gateway.environment)
+
+        self.network: GatewayNetwork | None = None
+        if gateway.network is not None:
+            self.network = GatewayNetwork(
+                self,
+                "Network",
+                network=gateway.network,
+                availability_zones=gateway.availability_zones,
+            )
+
+        if gateway.cloudwatch_role:
+            self.api_gateway_account = ApiGatewayAccount(self, "ApiGatewayAccount")
+
+        self._backends_scope = Construct(self, "Backends")
+        self.backends: dict[str, PrivateBackend] = {}
+        for name, load_balancer in gateway.load_balancers.items():
+            self.add_backend(name, load_balancer)
+
+    def add_backend(self, name: str, load_balancer: LoadBalancer) -> PrivateBackend:
+        """Add a load balancer with its VPC link, and publish both for the service stacks."""
+        backend = PrivateBackend(
+            self._backends_scope,
+            name,
+            load_balancer=load_balancer,
+            network=self.network,
+            ports=[s.backend.port for s in self.gateway.services_on(name)],
+            name_prefix=f"{self.names.prefix}-",
+        )
+        self.backends[name] = backend
+        for attribute, value in (
+            ("vpc-link-id", backend.vpc_link.vpc_link_id),
+            ("dns-name", backend.dns_name),
+        ):
+            ssm.StringParameter(
+                backend,
+                f"Parameter-{attribute}",
+                parameter_name=self.names.load_balancer_parameter(name, attribute),
+                string_value=value,
+                description=f"{attribute} of load balancer {name}, for service stacks",
+            )
+        return backend

@@ -1,0 +1,60 @@
+"""``ServiceStack``: one service's API, in a stack of its own."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_cdk import Stack
+from constructs import Construct
+
+from .config import Gateway, Service
+from .naming import GatewayNames
+from .openapi import PrivateIntegration
+from .platform_ref import PlatformRef
+from .retention import retention_days
+from .service_api import ServiceApi, StageConfig
+
+
+class ServiceStack(Stack):
+    """A service's REST API and stage, joined to the platform by name only.
+
+    Adding, changing or removing a service changes this stack and no other: what it needs from
+    the platform (the VPC link and DNS name of its load balancer) is read from SSM at deploy time.
+
+    Args:
+        scope: the app.
+        construct_id: the stack's id (its name, from :class:`GatewayNames`).
+        gateway: the validated gateway file.
+        service: this service's entry in it.
+        **kwargs: passed to :class:`aws_cdk.Stack` (``env``, ``description``, ...).
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        gateway: Gateway,
+        service: Service,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(scope, construct_id, **kwargs)
+        names = GatewayNames(gateway.name, gateway.environment)
+        self.service = service
+        self.platform = PlatformRef(
+            self, "Platform", gateway=gateway.name, environment=gateway.environment
+        )
+        self.service_api = ServiceApi(
+            self,
+            "Service",
+            service_name=service.name,
+            api_name_prefix=f"{names.prefix}-",
+            backend=self.platform.backend(service.backend.load_balancer),
+            integration=PrivateIntegration(port=service.backend.port),
+            stage=StageConfig(
+                name=gateway.stage_name,
+                rate_limit=gateway.stage.throttle.rate_limit,
+                burst_limit=gateway.stage.throttle.burst_limit,
+                access_log_retention=retention_days(gateway.stage.access_log_retention_days),
+            ),
+        )

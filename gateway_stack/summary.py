@@ -1,0 +1,81 @@
+"""The short summary ``make synth`` prints: stacks with their size, services with their route."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from .config import Gateway
+from .naming import GatewayNames
+
+#: CloudFormation's hard limits, for the headroom columns.
+MAX_RESOURCES = 500
+MAX_TEMPLATE_BYTES = 1_000_000
+
+
+@dataclass(frozen=True)
+class StackFigures:
+    """One synthesized stack: its name, template file, resource count and template size."""
+
+    name: str
+    template: Path
+    resources: int
+    template_bytes: int
+
+
+def read_stacks(cdk_out: Path) -> list[StackFigures]:
+    """The CloudFormation stacks of a cloud assembly, in the manifest's order."""
+    manifest = json.loads((cdk_out / "manifest.json").read_text())
+    stacks = []
+    for name, artifact in manifest.get("artifacts", {}).items():
+        if artifact.get("type") != "aws:cloudformation:stack":
+            continue
+        template = cdk_out / artifact["properties"]["templateFile"]
+        body = json.loads(template.read_text())
+        stacks.append(
+            StackFigures(
+                name=artifact.get("displayName", name),
+                template=template,
+                resources=len(body.get("Resources", {})),
+                template_bytes=template.stat().st_size,
+            )
+        )
+    return stacks
+
+
+def render_summary(gateway: Gateway, stacks: list[StackFigures]) -> str:
+    """The summary as text."""
+    names = GatewayNames(gateway.name, gateway.environment)
+    lines = [
+        f"Gateway {gateway.name} ({gateway.environment}) in {gateway.account}/{gateway.region}: "
+        f"https://{gateway.domain.name}/",
+        "",
+        f"  {'stack':<40} {'resources':>9} {'template':>10}",
+    ]
+    for stack in stacks:
+        lines.append(
+            f"  {stack.name:<40} {stack.resources:>5}/{MAX_RESOURCES} "
+            f"{stack.template_bytes / 1024:>8.1f} KB"
+        )
+    lines += ["", f"  {'service':<14} {'base path':<16} {'backend':<46} stack"]
+    for service in gateway.services:
+        balancer = gateway.load_balancers[service.backend.load_balancer]
+        where = balancer.dns_name or "created by the platform stack"
+        backend = f"{service.backend.load_balancer}:{service.backend.port} ({where})"
+        lines.append(
+            f"  {service.name:<14} /{service.base_path:<15} {backend:<46} "
+            f"{names.service_stack(service.name)}"
+        )
+    return "\n".join(lines)
+
+
+def print_summary(gateway: Gateway, cdk_out: Path) -> int:
+    """Print the summary of ``cdk_out``; 1 if it holds no stack."""
+    stacks = read_stacks(cdk_out)
+    if not stacks:
+        print(f"{cdk_out}: no stacks were synthesized")
+        return 1
+    print(render_summary(gateway, stacks))
+    print(f"\n  Templates: {cdk_out}/<stack>.template.json")
+    return 0

@@ -1,0 +1,49 @@
+"""Running the real CDK CLI (and the app) the way `make synth` does."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+CDK = ROOT / "node_modules" / ".bin" / "cdk"
+
+
+def environment() -> dict[str, str]:
+    """The Makefile's environment: the project's Node.js, venv and CDK CLI first on PATH."""
+    venv = Path(sys.prefix)
+    path = os.pathsep.join(
+        [str(venv / "node-bin"), str(venv / "bin"), str(CDK.parent), os.environ.get("PATH", "")]
+    )
+    return {
+        **os.environ,
+        "PATH": path,
+        "CDK_DISABLE_CLI_TELEMETRY": "true",
+        "CDK_DISABLE_VERSION_CHECK": "true",
+    }
+
+
+def cdk_synth(
+    output: Path, gateway: Path | str = "config/example.yaml"
+) -> subprocess.CompletedProcess[str]:
+    """``cdk synth`` of a gateway file into ``output``, through the real CLI."""
+    return subprocess.run(
+        [
+            str(CDK),
+            "synth",
+            "--quiet",
+            "--no-notices",
+            "--output",
+            str(output),
+            "--context",
+            f"gateway={gateway}",
+        ],
+        cwd=ROOT,
+        env=environment(),
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )

@@ -1,0 +1,34 @@
+"""cdk-nag runs as a validation plugin of the gateway app: a finding stops the synth."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import aws_cdk as cdk
+import pytest
+from aws_cdk import aws_s3 as s3
+
+from gateway_stack.config import parse_gateway
+from gateway_stack.gateway_app import build_gateway
+from gateway_stack.nag import acknowledge
+from gateway_stack.synth_errors import SynthError, synth_cleanly
+
+
+def test_a_finding_fails_the_synth_with_a_readable_message(
+    example_data: dict[str, Any], cdk_context: dict[str, Any], tmp_path: Any
+) -> None:
+    app = cdk.App(context=cdk_context, outdir=str(tmp_path))
+    stacks = build_gateway(app, parse_gateway(example_data))
+    s3.Bucket(stacks.platform, "Unencrypted")  # no TLS policy, no access logs: AwsSolutions-S1/S10
+    with pytest.raises(SynthError) as caught:
+        synth_cleanly(app)
+    text = "\n".join(caught.value.messages)
+    assert "AwsSolutions-S10" in text
+    assert "acme-dev-platform/Unencrypted" in text
+    assert "    at " not in text  # no JavaScript stack
+
+
+def test_acknowledging_needs_a_real_reason() -> None:
+    stack = cdk.Stack(cdk.App(), "S")
+    with pytest.raises(ValueError, match="give a reason a reviewer can judge"):
+        acknowledge(stack, "AwsSolutions-S1", "not needed")

@@ -1,0 +1,25 @@
+"""Helpers that build the gateway's stacks in memory for template assertions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import aws_cdk as cdk
+from aws_cdk.assertions import Template
+
+from gateway_stack.config import parse_gateway
+from gateway_stack.gateway_app import GatewayStacks, build_gateway
+
+
+def build(data: dict[str, Any], context: dict[str, Any], *, nag: bool = False) -> GatewayStacks:
+    """The stacks of a gateway file's data, in a fresh app with cdk.json's feature flags."""
+    app = cdk.App(context=context)
+    return build_gateway(app, parse_gateway(data), nag=nag)
+
+
+def templates(stacks: GatewayStacks) -> dict[str, Template]:
+    """Every stack's template, by stack name."""
+    return {
+        stack.stack_name: Template.from_stack(stack)
+        for stack in (stacks.platform, *stacks.services.values())
+    }
