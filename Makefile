@@ -24,7 +24,7 @@ QUIET := 2>&1 | { grep -v "is ignored: it is neither a file nor a directory" || 
 CDK := cdk --no-notices
 PY := $(VENV)/bin/python
 
-.PHONY: synth test lint format schema routes clean setup help
+.PHONY: synth test lint format schema bench clean setup help
 .DEFAULT_GOAL := help
 
 help: ## List the targets.
@@ -81,3 +81,6 @@ $(STAMPS)/node: $(STAMPS)/python package.json package-lock.json
 	@echo "Installing the pinned CDK CLI with Node.js $$(node --version)"
 	@npm ci --silent --no-audit --no-fund
 	@touch $@
+
+bench: setup ## Benchmarks: synthesis at fleet scale (and the authorizer's speed).
+	@$(PY) benchmarks/synth_scale.py

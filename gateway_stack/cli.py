@@ -11,8 +11,10 @@ import argparse
 import sys
 from pathlib import Path
 
-from .config import GatewayFileError, load_gateway
+from .config import Gateway, GatewayFileError, load_gateway
 from .config.schema import render_schema
+from .errors import GatewayStackError
+from .openapi import GatewaySettings, PrivateIntegration, from_document, load_document
 
 #: Where the committed JSON Schema lives, relative to the repository root.
 SCHEMA_PATH = Path("config/gateway.schema.json")
@@ -24,19 +26,15 @@ def run_app() -> int:
     from aws_cdk import App
 
     from .gateway_app import build_gateway
-    from .synth_errors import SynthError, synth_cleanly
+    from .synth_errors import synth_cleanly
 
     app = App()
-    path = app.node.try_get_context("gateway") or DEFAULT_GATEWAY
+    path = Path(app.node.try_get_context("gateway") or DEFAULT_GATEWAY)
     try:
         gateway = load_gateway(path)
-    except GatewayFileError as error:
-        _print_errors(error.messages)
-        return 1
-    build_gateway(app, gateway)
-    try:
+        build_gateway(app, gateway, documents=path.parent)
         synth_cleanly(app)
-    except SynthError as error:
+    except GatewayStackError as error:
         _print_errors(error.messages)
         return 1
     return 0
@@ -58,7 +56,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "validate":
         try:
             gateway = load_gateway(args.gateway)
-        except GatewayFileError as error:
+            check_documents(gateway, Path(args.gateway).parent)
+        except GatewayStackError as error:
             _print_errors(error.messages)
             return 1
         print(
@@ -75,6 +74,26 @@ def main(argv: list[str] | None = None) -> int:
         _print_errors(error.messages)
         return 1
     return print_summary(gateway, Path(args.cdk_out))
+
+
+def check_documents(gateway: Gateway, folder: Path) -> None:
+    """Read every service's OpenAPI document and apply the gateway's rules to it.
+
+    Raises:
+        GatewayStackError: every problem of every document.
+    """
+    messages: list[str] = []
+    for service in gateway.services:
+        if service.openapi is None:
+            continue
+        path = folder / service.openapi
+        try:
+            settings = GatewaySettings(integration=PrivateIntegration(service.backend.port))
+            from_document(load_document(path), settings, source=str(path))
+        except GatewayStackError as error:
+            messages += error.messages
+    if messages:
+        raise GatewayStackError(messages)
 
 
 def _schema(*, check: bool) -> int:

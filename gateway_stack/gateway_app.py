@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from aws_cdk import Environment, Stage, Tags
 
@@ -21,12 +22,16 @@ class GatewayStacks:
     services: dict[str, ServiceStack]
 
 
-def build_gateway(scope: Stage, gateway: Gateway, *, nag: bool = True) -> GatewayStacks:
+def build_gateway(
+    scope: Stage, gateway: Gateway, *, documents: Path = Path(), nag: bool = True
+) -> GatewayStacks:
     """Add the gateway's stacks to ``scope`` (an App or a Stage).
 
     Args:
         scope: where the stacks go.
         gateway: the validated gateway file.
+        documents: the folder services' ``openapi`` paths are relative to (the gateway file's).
+            Default: the current folder.
         nag: check every stack against cdk-nag's AwsSolutions pack during synth (a finding
             fails the synth). Default: on.
     """
@@ -46,6 +51,7 @@ def build_gateway(scope: Stage, gateway: Gateway, *, nag: bool = True) -> Gatewa
             names.service_stack(service.name),
             gateway=gateway,
             service=service,
+            documents=documents,
             env=env,
             description=f"Gateway {gateway.name} ({gateway.environment}): service {service.name}",
         )

@@ -1,30 +1,50 @@
 """``ServiceApi``: one service's REST API, built from an OpenAPI document.
 
 The API reaches the service only through a VPC link to the service's internal Network Load
-Balancer. Routes live in the API's OpenAPI body (see :mod:`gateway_stack.openapi`); the backend is
-bound through stage variables, so the same body deploys against any VPC link.
+Balancer. Routes live in the API's OpenAPI body (:mod:`gateway_stack.openapi`): a service team's
+own document, a route list, or a proxy of everything. The backend is bound through stage
+variables, so the same body deploys against any VPC link.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
+import tempfile
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
-from aws_cdk import RemovalPolicy
+from aws_cdk import Annotations, Duration, RemovalPolicy, Stack, Token
 from aws_cdk import aws_apigateway as apigw
 from aws_cdk import aws_logs as logs
 from constructs import Construct
 
 from .access_log import access_log_format
+from .errors import GatewayStackError
+from .guards import MAX_API_RESOURCES, add_check
 from .nag import acknowledge
 from .openapi import (
     BACKEND_HOST_VARIABLE,
+    DEFAULT_FORWARDED_CONTEXT,
     VPC_LINK_VARIABLE,
+    AuthorizerRef,
+    GatewaySettings,
     PrivateIntegration,
-    proxy_document,
+    Route,
+    ServiceDefinition,
+    from_document,
+    from_routes,
+    load_document,
+    proxy_routes,
+    resource_paths,
 )
+from .openapi.document import dumps
+
+#: Bodies larger than this travel as an S3 asset instead of inline in the template.
+DEFAULT_INLINE_BODY_LIMIT = 32 * 1024
+#: Stage cache cluster sizes API Gateway offers, in GB.
+CACHE_SIZES = ("0.5", "1.6", "6.1", "13.5", "28.4", "58.2", "118", "237")
 
 
 @dataclass(frozen=True)
@@ -53,6 +73,9 @@ class StageConfig:
         burst_limit: default burst throttle for the stage, requests. Default: 1000.
         access_log_retention: how long access logs are kept. Default: three months.
         tracing: X-Ray tracing of requests. Default: on.
+        cache_size_gb: size of the stage's cache cluster, one of :data:`CACHE_SIZES`; needed
+            by routes that cache. Default: no cache cluster.
+        variables: extra stage variables. Default: none.
     """
 
     name: str
@@ -60,28 +83,48 @@ class StageConfig:
     burst_limit: int = 1000
     access_log_retention: logs.RetentionDays = logs.RetentionDays.THREE_MONTHS
     tracing: bool = True
-    variables: dict[str, str] = field(default_factory=dict)
+    cache_size_gb: str | None = None
+    variables: Mapping[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.cache_size_gb is not None and self.cache_size_gb not in CACHE_SIZES:
+            raise ValueError(
+                f"StageConfig.cache_size_gb: {self.cache_size_gb!r}; use one of "
+                + ", ".join(CACHE_SIZES)
+            )
 
 
 class ServiceApi(Construct):
     """A service's REST API: REGIONAL, defined by an OpenAPI body, with one logged stage.
 
-    The stage writes JSON access logs (:mod:`gateway_stack.access_log`) to its own log group,
-    traces with X-Ray, logs execution at INFO with per-method metrics (never request bodies), and
-    throttles by default. The stage is redeployed exactly when the document changes: the
-    Deployment's logical id carries a hash of the body.
+    Routes come from ``openapi`` (the service team's document), else ``routes``, else the root
+    and a ``{proxy+}`` catch-all. The gateway writes each operation's private integration,
+    security and forwarded headers (see :mod:`gateway_stack.openapi.definition`).
+
+    The stage writes JSON access logs (:mod:`gateway_stack.access_log`) to its own retained log
+    group, traces with X-Ray, logs execution at INFO with per-method metrics (never request
+    bodies), throttles by default, and applies per-route throttles and caching. The stage is
+    redeployed exactly when the body changes: the Deployment's logical id carries its hash.
 
     Args:
         scope: the construct's parent (a service stack).
         construct_id: the construct's id. Keep it stable: it prefixes every logical id.
         service_name: the service's name; the API is named ``<api_name_prefix><service_name>``.
         backend: the VPC link and NLB DNS name that reach the service.
-        integration: the port and timeout of the private integration.
+        integration: the port and default timeout of the private integration.
         stage: the stage's settings.
-        document: the OpenAPI 3 document with its ``x-amazon-apigateway-integration`` written
-            in. Default: :func:`~gateway_stack.openapi.proxy_document`, the root and a
-            ``{proxy+}`` catch-all forwarded to the backend.
+        openapi: the service team's OpenAPI 3.0 document: a path to a YAML or JSON file, or the
+            parsed document. Default: none.
+        routes: a route list, used when there is no document. Default: the proxy routes.
+        authorizer: the shared token authorizer; every operation requires it. Default: none.
+        api_key_required: every operation requires an API key (given by the authorizer).
+            Default: no.
+        forwarded_context: header -> authorizer context key, forwarded to the service.
+            Default: ``{"X-Client-Id": "clientId"}``.
+        binary_media_types: media types passed through as binary. Default: none.
         api_name_prefix: prefix of the API's name in API Gateway. Default: none.
+        inline_body_limit: bodies over this many bytes are uploaded as an S3 asset rather than
+            inlined in the template. Default: 32 KiB.
     """
 
     def __init__(
@@ -93,12 +136,40 @@ class ServiceApi(Construct):
         backend: BackendRef,
         integration: PrivateIntegration,
         stage: StageConfig,
-        document: dict[str, Any] | None = None,
+        openapi: str | Path | Mapping[str, Any] | None = None,
+        routes: Sequence[Route] | None = None,
+        authorizer: AuthorizerRef | None = None,
+        api_key_required: bool = False,
+        forwarded_context: Mapping[str, str] = DEFAULT_FORWARDED_CONTEXT,
+        binary_media_types: Sequence[str] = (),
         api_name_prefix: str = "",
+        inline_body_limit: int = DEFAULT_INLINE_BODY_LIMIT,
     ) -> None:
         super().__init__(scope, construct_id)
-        api_name = f"{api_name_prefix}{service_name}"
-        self.document: dict[str, Any] = document or proxy_document(api_name, integration)
+        stack = Stack.of(self)
+        self.api_name = f"{api_name_prefix}{service_name}"
+        settings = GatewaySettings(
+            integration=integration,
+            authorizer=authorizer,
+            api_key_required=api_key_required,
+            forwarded_context=dict(forwarded_context),
+            binary_media_types=tuple(binary_media_types),
+            region=stack.region,
+            partition=stack.partition,
+        )
+        self.definition: ServiceDefinition = _definition(openapi, routes, settings, self.api_name)
+        for warning in self.definition.warnings:
+            Annotations.of(self).add_warning_v2(
+                "gateway-stack:openapi-ignored", f"{warning.pointer}: {warning.message}"
+            )
+        caching = [r for r in self.definition.routes if r.options.cache_ttl_seconds]
+        if caching and stage.cache_size_gb is None:
+            raise GatewayStackError(
+                [
+                    f"{self.api_name}: route {caching[0].key} caches responses, but the stage "
+                    "has no cache cluster: set the service's cache size (cache_size_gb)"
+                ]
+            )
 
         self.access_logs = logs.LogGroup(
             self,
@@ -109,9 +180,9 @@ class ServiceApi(Construct):
         self.api = apigw.SpecRestApi(
             self,
             "Api",
-            rest_api_name=api_name,
+            rest_api_name=self.api_name,
             description=f"{service_name}: private integration through a VPC link",
-            api_definition=apigw.ApiDefinition.from_inline(self.document),
+            api_definition=self._api_definition(inline_body_limit),
             endpoint_types=[apigw.EndpointType.REGIONAL],
             cloud_watch_role=False,
             deploy_options=apigw.StageOptions(
@@ -125,6 +196,9 @@ class ServiceApi(Construct):
                 metrics_enabled=True,
                 throttling_rate_limit=stage.rate_limit,
                 throttling_burst_limit=stage.burst_limit,
+                cache_cluster_enabled=stage.cache_size_gb is not None,
+                cache_cluster_size=stage.cache_size_gb,
+                method_options=_method_options(self.definition.routes, stage),
                 variables={
                     **stage.variables,
                     VPC_LINK_VARIABLE: backend.vpc_link_id,
@@ -133,13 +207,14 @@ class ServiceApi(Construct):
             ),
         )
         # Redeploy exactly when the routes change: the body's hash joins the Deployment's id.
-        self.api.latest_deployment.add_to_logical_id({"document": document_hash(self.document)})
+        self.api.latest_deployment.add_to_logical_id({"document": self.body_hash})
         self.stage: apigw.Stage = self.api.deployment_stage
+        add_check(self, self._quota_problems)
         acknowledge(
             self.api,
             "AwsSolutions-APIG2",
-            "Routes are forwarded as HTTP_PROXY: requests reach the service unchanged and the "
-            "service validates them. Validation from OpenAPI request models is not built yet.",
+            "Operations are forwarded as HTTP_PROXY: requests reach the service unchanged and "
+            "the service validates them. Validation from OpenAPI request models is not built yet.",
         )
         acknowledge(
             self.stage,
@@ -147,6 +222,21 @@ class ServiceApi(Construct):
             "No AWS WAF web ACL is associated yet: web ACLs are not part of the gateway file so "
             "far. Until they are, the stage throttle and the authorizer limit abuse.",
         )
+
+    @property
+    def body(self) -> dict[str, Any]:
+        """The OpenAPI body API Gateway imports."""
+        return self.definition.body
+
+    @property
+    def body_hash(self) -> str:
+        """SHA-256 of the body (key order does not matter)."""
+        return hashlib.sha256(dumps(self.body).encode()).hexdigest()
+
+    @property
+    def routes(self) -> tuple[Route, ...]:
+        """Every route of the API, with its settings."""
+        return self.definition.routes
 
     @property
     def rest_api_id(self) -> str:
@@ -158,8 +248,72 @@ class ServiceApi(Construct):
         """The deployed stage's name."""
         return self.stage.stage_name
 
+    def _api_definition(self, inline_body_limit: int) -> apigw.ApiDefinition:
+        text = dumps(self.body)
+        if len(text.encode()) <= inline_body_limit:
+            return apigw.ApiDefinition.from_inline(self.body)
+        if Token.is_unresolved(text):
+            raise GatewayStackError(
+                [
+                    f"{self.api_name}: the OpenAPI body ({len(text) // 1024} KB) is too large to "
+                    "inline but holds deploy-time values, which an S3 asset cannot: give the "
+                    "stack an explicit account and region, and the authorizer a literal ARN"
+                ]
+            )
+        folder = Path(tempfile.mkdtemp(prefix="gateway-stack-openapi-"))
+        path = folder / f"{self.body_hash}.json"
+        path.write_text(text)
+        return apigw.ApiDefinition.from_asset(str(path))
 
-def document_hash(document: dict[str, Any]) -> str:
-    """A stable hash of an OpenAPI document (key order does not matter)."""
-    canonical = json.dumps(document, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode()).hexdigest()
+    def _quota_problems(self) -> list[str]:
+        problems = []
+        resources = len(resource_paths(list(self.body.get("paths", {}))))
+        if resources > MAX_API_RESOURCES:
+            problems.append(
+                f"{self.api_name}: {resources} resources, over API Gateway's quota of "
+                f"{MAX_API_RESOURCES} resources per REST API: split a dense base path into a "
+                "service API of its own (one API per dense base path), or ask AWS to raise it"
+            )
+        return problems
+
+
+def _definition(
+    openapi: str | Path | Mapping[str, Any] | None,
+    routes: Sequence[Route] | None,
+    settings: GatewaySettings,
+    title: str,
+) -> ServiceDefinition:
+    if openapi is not None and routes is not None:
+        raise ValueError(f"{title}: give an OpenAPI document or a route list, not both")
+    if isinstance(openapi, str | Path):
+        return from_document(load_document(openapi), settings, source=str(openapi))
+    if openapi is not None:
+        return from_document(openapi, settings, source=f"OpenAPI document of {title}")
+    return from_routes(routes or proxy_routes(), settings, title)
+
+
+def _method_options(
+    routes: Sequence[Route], stage: StageConfig
+) -> dict[str, apigw.MethodDeploymentOptions]:
+    """Per-route stage settings: throttle overrides and caching.
+
+    A method's entry replaces the stage-wide one for that method, so it repeats the logging,
+    metrics and throttle the stage-wide entry sets, with the route's own values on top.
+    """
+    options = {}
+    for route in routes:
+        throttle, ttl = route.options.throttle, route.options.cache_ttl_seconds
+        if throttle is None and not ttl:
+            continue
+        method = "*" if route.method == "ANY" else route.method
+        options[f"{route.path}/{method}"] = apigw.MethodDeploymentOptions(
+            logging_level=apigw.MethodLoggingLevel.INFO,
+            metrics_enabled=True,
+            data_trace_enabled=False,
+            throttling_rate_limit=throttle.rate_limit if throttle else stage.rate_limit,
+            throttling_burst_limit=throttle.burst_limit if throttle else stage.burst_limit,
+            caching_enabled=bool(ttl),
+            cache_ttl=Duration.seconds(ttl) if ttl else None,
+            cache_data_encrypted=True if ttl else None,
+        )
+    return options

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from aws_cdk import Stack
@@ -9,7 +10,7 @@ from constructs import Construct
 
 from .config import Gateway, Service
 from .naming import GatewayNames
-from .openapi import PrivateIntegration
+from .openapi import DEFAULT_FORWARDED_CONTEXT, PrivateIntegration
 from .platform_ref import PlatformRef
 from .retention import retention_days
 from .service_api import ServiceApi, StageConfig
@@ -26,6 +27,8 @@ class ServiceStack(Stack):
         construct_id: the stack's id (its name, from :class:`GatewayNames`).
         gateway: the validated gateway file.
         service: this service's entry in it.
+        documents: the folder that ``service.openapi`` is relative to (the gateway file's).
+            Default: the current folder.
         **kwargs: passed to :class:`aws_cdk.Stack` (``env``, ``description``, ...).
     """
 
@@ -36,6 +39,7 @@ class ServiceStack(Stack):
         *,
         gateway: Gateway,
         service: Service,
+        documents: Path = Path(),
         **kwargs: Any,
     ) -> None:
         super().__init__(scope, construct_id, **kwargs)
@@ -44,17 +48,25 @@ class ServiceStack(Stack):
         self.platform = PlatformRef(
             self, "Platform", gateway=gateway.name, environment=gateway.environment
         )
+        throttle = service.throttle or gateway.stage.throttle
         self.service_api = ServiceApi(
             self,
             "Service",
             service_name=service.name,
             api_name_prefix=f"{names.prefix}-",
             backend=self.platform.backend(service.backend.load_balancer),
-            integration=PrivateIntegration(port=service.backend.port),
+            integration=PrivateIntegration(
+                port=service.backend.port, timeout_ms=service.timeout_ms
+            ),
+            openapi=documents / service.openapi if service.openapi else None,
+            routes=service.route_list(),
+            forwarded_context=service.forward_context or DEFAULT_FORWARDED_CONTEXT,
+            binary_media_types=service.binary_media_types,
             stage=StageConfig(
                 name=gateway.stage_name,
-                rate_limit=gateway.stage.throttle.rate_limit,
-                burst_limit=gateway.stage.throttle.burst_limit,
+                rate_limit=throttle.rate_limit,
+                burst_limit=throttle.burst_limit,
                 access_log_retention=retention_days(gateway.stage.access_log_retention_days),
+                cache_size_gb=service.cache_size_gb,
             ),
         )

@@ -7,28 +7,39 @@ import re
 from aws_cdk import Stage
 from aws_cdk.cx_api import CloudAssembly
 
+from .errors import GatewayStackError
+from .guards import assembly_problems
 
-class SynthError(Exception):
+
+class SynthError(GatewayStackError):
     """Synthesis stopped: a construct's own check failed, or a validation plugin found problems."""
-
-    def __init__(self, messages: list[str]):
-        self.messages = tuple(messages)
-        super().__init__("\n".join(messages))
 
 
 _TRACE_LINE = re.compile(r"^\s+at |^\s*$|^Error: |^\s*(@jsii|node:internal)")
 
 
 def synth_cleanly(stage: Stage) -> CloudAssembly:
-    """``stage.synth()``, with a failure turned into :class:`SynthError` (messages only)."""
+    """``stage.synth()``, with a failure turned into :class:`SynthError` (messages only).
+
+    It then checks the written templates against the quota guards (see
+    :func:`gateway_stack.guards.assembly_problems`).
+    """
     try:
-        return stage.synth()
+        assembly = stage.synth()
     except Exception as error:  # jsii raises RuntimeError or JSIIError with a JS stack
         raise SynthError(_messages(str(error))) from None
+    problems = assembly_problems(assembly)
+    if problems:
+        raise SynthError(problems)
+    return assembly
 
 
 def _messages(text: str) -> list[str]:
     """The human part of a jsii error: its message lines, without the JavaScript stack."""
-    lines = [line.rstrip() for line in text.splitlines()]
-    kept = [line.strip() for line in lines if not _TRACE_LINE.match(line)]
+    lines = [_PREFIX.sub("", line.rstrip()) for line in text.splitlines()]
+    kept = [line.strip() for line in lines if not _TRACE_LINE.match(line) and line.strip()]
     return kept or ["synthesis failed (no message)"]
+
+
+#: jsii's error class names in front of a message ("ValidationFailedWithErrors: ...").
+_PREFIX = re.compile(r"^[A-Za-z]+(Error|Errors|Failed): ")

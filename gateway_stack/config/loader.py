@@ -18,18 +18,18 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from ..errors import GatewayStackError
 from .model import PATTERN_RULES, Gateway
 from .references import REFERENCE_ERROR, Issue, Location, check_references
 
 
-class GatewayFileError(Exception):
+class GatewayFileError(GatewayStackError):
     """A gateway file that cannot be used, with every problem found in it."""
 
     def __init__(self, path: str | Path, issues: Iterable[Issue], lines: Mapping[Location, int]):
         self.path = str(path)
         self.issues = tuple(issues)
-        self.messages = tuple(_render(self.path, issue, lines) for issue in self.issues)
-        super().__init__("\n".join(self.messages))
+        super().__init__(_render(self.path, issue, lines) for issue in self.issues)
 
 
 def load_gateway(path: str | Path) -> Gateway:
@@ -59,10 +59,17 @@ def load_gateway(path: str | Path) -> Gateway:
 
 def parse_gateway(
     data: Any,
-    path: str | Path = "<gateway>",
+    path: str | Path | None = None,
     lines: Mapping[Location, int] | None = None,
 ) -> Gateway:
-    """Validate already-parsed gateway data (``path`` only names it in errors)."""
+    """Validate already-parsed gateway data.
+
+    Args:
+        data: the parsed file.
+        path: the file it came from: named in errors, and the folder that services' OpenAPI
+            documents must exist in. Default: none (documents are not looked for).
+        lines: the line of each key path, for errors.
+    """
     lines = lines or {}
     issues: list[Issue] = []
     gateway: Gateway | None = None
@@ -76,10 +83,11 @@ def parse_gateway(
                 _issue(detail) for detail in error.errors() if detail["type"] != REFERENCE_ERROR
             ]
         issues += check_references(data)
-        issues += _missing_documents(data, Path(path).parent)
+        if path is not None:
+            issues += _missing_documents(data, Path(path).parent)
     if issues:
         issues.sort(key=lambda issue: lines.get(issue.loc, 0))
-        raise GatewayFileError(path, issues, lines)
+        raise GatewayFileError(path or "<gateway>", issues, lines)
     assert gateway is not None
     return gateway
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from pathlib import PurePosixPath
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -27,6 +27,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from ..openapi.routes import MethodThrottle, Route, RouteOptions, parse_route
 from .references import REFERENCE_ERROR, check_references
 
 #: Human-readable rule of every regular expression a field must match (shown in errors).
@@ -337,16 +338,84 @@ def validate_base_path(value: str) -> str:
     return value
 
 
+class RouteThrottle(_Model):
+    """A throttle for one route or one service's stage."""
+
+    rate_limit: float = Field(gt=0, description="Requests per second.")
+    burst_limit: int = Field(ge=0, description="Burst, in requests.")
+
+
+class RouteSpec(_Model):
+    """One route of a service's route list, with its settings."""
+
+    route: str = Field(description="'<METHOD> <path>', e.g. 'GET /items/{id}'.")
+    throttle: RouteThrottle | None = Field(None, description="Stage throttle for this route.")
+    cache_ttl_seconds: int | None = Field(
+        None, ge=1, le=3600, description="Cache responses this long (needs cache_size_gb)."
+    )
+    timeout_ms: int | None = Field(
+        None, ge=50, le=29000, description="Integration timeout. Default: the service's."
+    )
+    scopes: tuple[str, ...] = Field((), description="Scopes a token needs for this route.")
+    mock: bool = Field(False, description="Not ready: a MOCK answers with 'example'.")
+    example: Any = Field(None, description="The mock's JSON response body.")
+
+    @field_validator("route")
+    @classmethod
+    def _route(cls, value: str) -> str:
+        parse_route(value)
+        return value
+
+    def to_route(self) -> Route:
+        """The route as the constructs take it."""
+        return parse_route(
+            self.route,
+            RouteOptions(
+                throttle=MethodThrottle(self.throttle.rate_limit, self.throttle.burst_limit)
+                if self.throttle
+                else None,
+                cache_ttl_seconds=self.cache_ttl_seconds,
+                timeout_ms=self.timeout_ms,
+                scopes=self.scopes,
+                mock=self.mock,
+                example=self.example,
+            ),
+        )
+
+
 class Service(_Model):
-    """One private microservice behind the gateway: its own REST API and stack."""
+    """One private microservice behind the gateway: its own REST API and stack.
+
+    Its routes come from ``openapi`` (the team's document), else ``routes``, else the API
+    forwards everything (the root and a ``{proxy+}`` catch-all).
+    """
 
     name: Slug = Field(description="Service name: used in its stack's name and its API's name.")
     base_path: Annotated[str, Field(description="Path under the domain, e.g. orders, billing/v2.")]
     backend: Backend
     openapi: str | None = Field(
         None,
-        description="Path of the service's OpenAPI 3 document, relative to the gateway file. "
-        "Default: the root and a {proxy+} catch-all, forwarded to the backend.",
+        description="Path of the service's OpenAPI 3.0 document, relative to the gateway file.",
+    )
+    routes: tuple[str | RouteSpec, ...] | None = Field(
+        None, description="Route list: 'GET /items/{id}' or a mapping with 'route' and settings."
+    )
+    timeout_ms: int = Field(
+        29000, ge=50, le=29000, description="Integration timeout in ms. Default: 29000."
+    )
+    throttle: RouteThrottle | None = Field(
+        None, description="This service's stage throttle. Default: the gateway's stage throttle."
+    )
+    cache_size_gb: Literal["0.5", "1.6", "6.1", "13.5", "28.4", "58.2", "118", "237"] | None = (
+        Field(None, description="Stage cache cluster size, for routes that cache. Default: none.")
+    )
+    binary_media_types: tuple[str, ...] = Field(
+        (), description="Media types passed through as binary, e.g. application/pdf."
+    )
+    forward_context: dict[str, str] | None = Field(
+        None,
+        description="Headers the service receives from the authorizer's context: header -> "
+        "context key. Default: X-Client-Id: clientId.",
     )
 
     @field_validator("base_path")
@@ -360,6 +429,35 @@ class Service(_Model):
         if value is not None and (PurePosixPath(value).is_absolute() or ".." in value.split("/")):
             raise ValueError("must be a relative path inside the gateway file's folder")
         return value
+
+    @field_validator("routes")
+    @classmethod
+    def _routes(
+        cls, value: tuple[str | RouteSpec, ...] | None
+    ) -> tuple[str | RouteSpec, ...] | None:
+        if value is None:
+            return None
+        if not value:
+            raise ValueError("list at least one route, or leave 'routes' out")
+        keys = [r if isinstance(r, str) else r.route for r in value]
+        for text in keys:
+            parse_route(text)
+        seen = {parse_route(k).key for k in keys}
+        if len(seen) != len(keys):
+            raise ValueError("a route is listed twice")
+        return value
+
+    @model_validator(mode="after")
+    def _one_route_source(self) -> Service:
+        if self.openapi is not None and self.routes is not None:
+            raise ValueError("give 'openapi' or 'routes', not both")
+        return self
+
+    def route_list(self) -> tuple[Route, ...] | None:
+        """The route list as the constructs take it, or None."""
+        if self.routes is None:
+            return None
+        return tuple(parse_route(r) if isinstance(r, str) else r.to_route() for r in self.routes)
 
 
 class Throttle(_Model):
@@ -427,7 +525,7 @@ class Gateway(_Model):
     @classmethod
     def _quoted_account(cls, value: object) -> object:
         if isinstance(value, int):
-            raise ValueError(  # noqa: TRY004 - pydantic reports ValueError as a field error
+            raise ValueError(
                 'write the account id in quotes ("012345678901"): YAML reads it as a number '
                 "otherwise, and drops leading zeros"
             )

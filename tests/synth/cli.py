@@ -26,21 +26,13 @@ def environment() -> dict[str, str]:
 
 
 def cdk_synth(
-    output: Path, gateway: Path | str = "config/example.yaml"
+    output: Path, gateway: Path | str | None = "config/example.yaml", app_dir: Path = ROOT
 ) -> subprocess.CompletedProcess[str]:
-    """``cdk synth`` of a gateway file into ``output``, through the real CLI."""
+    """``cdk synth`` into ``output`` through the real CLI: the gateway app, or another app."""
+    context = ["--context", f"gateway={gateway}"] if gateway is not None else []
     return subprocess.run(
-        [
-            str(CDK),
-            "synth",
-            "--quiet",
-            "--no-notices",
-            "--output",
-            str(output),
-            "--context",
-            f"gateway={gateway}",
-        ],
-        cwd=ROOT,
+        [str(CDK), "synth", "--quiet", "--no-notices", "--output", str(output), *context],
+        cwd=app_dir,
         env=environment(),
         capture_output=True,
         text=True,

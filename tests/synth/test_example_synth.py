@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -106,6 +107,7 @@ def test_cli_output_is_clean(example_synth: tuple[Path, subprocess.CompletedProc
 
 
 def test_a_broken_gateway_file_fails_cleanly_and_writes_nothing(tmp_path: Path) -> None:
+    shutil.copytree(ROOT / "config" / "openapi", tmp_path / "openapi")
     broken = tmp_path / "broken.yaml"
     text = (ROOT / "config" / "example.yaml").read_text()
     broken.write_text(text.replace("port: 8443", "port: 99999").replace("tier: gold", "tier: x"))

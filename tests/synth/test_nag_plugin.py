@@ -13,12 +13,14 @@ from gateway_stack.gateway_app import build_gateway
 from gateway_stack.nag import acknowledge
 from gateway_stack.synth_errors import SynthError, synth_cleanly
 
+from .cli import ROOT
+
 
 def test_a_finding_fails_the_synth_with_a_readable_message(
     example_data: dict[str, Any], cdk_context: dict[str, Any], tmp_path: Any
 ) -> None:
     app = cdk.App(context=cdk_context, outdir=str(tmp_path))
-    stacks = build_gateway(app, parse_gateway(example_data))
+    stacks = build_gateway(app, parse_gateway(example_data), documents=ROOT / "config")
     s3.Bucket(stacks.platform, "Unencrypted")  # no TLS policy, no access logs: AwsSolutions-S1/S10
     with pytest.raises(SynthError) as caught:
         synth_cleanly(app)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import aws_cdk as cdk
@@ -10,11 +11,16 @@ from aws_cdk.assertions import Template
 from gateway_stack.config import parse_gateway
 from gateway_stack.gateway_app import GatewayStacks, build_gateway
 
+CONFIG = Path(__file__).resolve().parents[2] / "config"
+
 
 def build(data: dict[str, Any], context: dict[str, Any], *, nag: bool = False) -> GatewayStacks:
-    """The stacks of a gateway file's data, in a fresh app with cdk.json's feature flags."""
+    """The stacks of a gateway file's data, in a fresh app with cdk.json's feature flags.
+
+    Services' OpenAPI documents are found in ``config/``, as for the example.
+    """
     app = cdk.App(context=context)
-    return build_gateway(app, parse_gateway(data), nag=nag)
+    return build_gateway(app, parse_gateway(data), documents=CONFIG, nag=nag)
 
 
 def templates(stacks: GatewayStacks) -> dict[str, Template]:

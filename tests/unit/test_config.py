@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def write(tmp_path: Path, data: Any, name: str = "gateway.yaml") -> Path:
+    """The data as a gateway file beside a copy of the example's OpenAPI documents."""
+    if not (tmp_path / "openapi").exists():
+        shutil.copytree(ROOT / "config" / "openapi", tmp_path / "openapi")
     path = tmp_path / name
     path.write_text(yaml.safe_dump(data, sort_keys=False))
     return path
@@ -211,7 +215,7 @@ def test_every_error_of_a_file_is_reported_at_once_in_file_order(
 def test_messages_carry_the_line_of_the_problem(tmp_path: Path) -> None:
     text = (ROOT / "config" / "example.yaml").read_text()
     broken = text.replace("base_path: billing/v2", "base_path: /billing/v2")
-    path = tmp_path / "gateway.yaml"
+    path = write(tmp_path, {})
     path.write_text(broken)
     line = next(i for i, t in enumerate(broken.splitlines(), 1) if "/billing/v2" in t)
     (message,) = errors_of(path)
@@ -230,7 +234,7 @@ def test_yaml_merge_keys_are_honoured(tmp_path: Path) -> None:
         "  gold:\n    rate_limit: 200\n    burst_limit: 400\n",
         "  gold:\n    <<: *bronze\n    rate_limit: 200\n",
     )
-    path = tmp_path / "gateway.yaml"
+    path = write(tmp_path, {})
     path.write_text(text)
     gateway = load_gateway(path)
     assert gateway.tiers["gold"].burst_limit == 20

@@ -23,6 +23,12 @@ def orders(all_templates: dict[str, Template]) -> Template:
     return all_templates["acme-dev-svc-orders"]
 
 
+@pytest.fixture(scope="module")
+def billing(all_templates: dict[str, Template]) -> Template:
+    """The example's proxy service: no document, no route list."""
+    return all_templates["acme-dev-svc-billing"]
+
+
 def the(template: Template, kind: str) -> dict[str, Any]:
     (resource,) = template.find_resources(kind).values()
     return resource
@@ -43,14 +49,20 @@ def test_regional_api_defined_by_its_openapi_body(orders: Template) -> None:
     api = the(orders, "AWS::ApiGateway::RestApi")["Properties"]
     assert api["Name"] == "acme-dev-orders"
     assert api["EndpointConfiguration"] == {"Types": ["REGIONAL"]}
-    assert sorted(api["Body"]["paths"]) == ["/", "/{proxy+}"]
+    assert sorted(api["Body"]["paths"]) == [
+        "/orders",
+        "/orders/{orderId}",
+        "/orders/{orderId}/refunds",
+    ]
     # Routes are in the body: no resource or method per route.
     orders.resource_count_is("AWS::ApiGateway::Resource", 0)
     orders.resource_count_is("AWS::ApiGateway::Method", 0)
 
 
-def test_routes_forward_path_method_and_query_over_the_vpc_link(orders: Template) -> None:
-    paths = the(orders, "AWS::ApiGateway::RestApi")["Properties"]["Body"]["paths"]
+def test_proxy_service_forwards_path_method_and_query_over_the_vpc_link(
+    billing: Template,
+) -> None:
+    paths = the(billing, "AWS::ApiGateway::RestApi")["Properties"]["Body"]["paths"]
     root = paths["/"]["x-amazon-apigateway-any-method"]["x-amazon-apigateway-integration"]
     proxy_operation = paths["/{proxy+}"]["x-amazon-apigateway-any-method"]
     proxy = proxy_operation["x-amazon-apigateway-integration"]
@@ -59,8 +71,8 @@ def test_routes_forward_path_method_and_query_over_the_vpc_link(orders: Template
         assert integration["httpMethod"] == "ANY"
         assert integration["connectionType"] == "VPC_LINK"
         assert integration["connectionId"] == "${stageVariables.vpcLinkId}"
-    assert root["uri"] == "http://${stageVariables.backendHost}:8080/"
-    assert proxy["uri"] == "http://${stageVariables.backendHost}:8080/{proxy}"
+    assert root["uri"] == "http://${stageVariables.backendHost}:8443/"
+    assert proxy["uri"] == "http://${stageVariables.backendHost}:8443/{proxy}"
     assert proxy["requestParameters"] == {
         "integration.request.path.proxy": "method.request.path.proxy"
     }
@@ -92,8 +104,8 @@ def test_no_cross_stack_exports_or_imports(all_templates: dict[str, Template]) -
         assert '"Export"' not in text, name
 
 
-def test_stage_logs_traces_and_throttles(orders: Template) -> None:
-    orders.has_resource_properties(
+def test_stage_logs_traces_and_throttles(billing: Template) -> None:
+    billing.has_resource_properties(
         "AWS::ApiGateway::Stage",
         {
             "StageName": "dev",

@@ -1,0 +1,52 @@
+#!/usr/bin/env python3
+"""A service team's own CDK app: the catalog service, attached to the acme gateway by name.
+
+The team `pip install`s gateway-stack and writes only this file and its OpenAPI document. It
+needs no gateway file and no platform code: what it uses of the platform (the load balancer's
+VPC link and DNS name) is read from the platform's SSM parameters at deploy time.
+
+    cd examples/service_team_app && cdk synth
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from aws_cdk import App, Environment, Stack
+
+from gateway_stack.errors import GatewayStackError
+from gateway_stack.nag import add_aws_solutions_checks
+from gateway_stack.openapi import PrivateIntegration
+from gateway_stack.platform_ref import PlatformRef
+from gateway_stack.service_api import ServiceApi, StageConfig
+from gateway_stack.synth_errors import synth_cleanly
+
+HERE = Path(__file__).resolve().parent
+
+app = App()
+stack = Stack(
+    app,
+    "acme-dev-svc-catalog",
+    env=Environment(account="123456789012", region="eu-west-1"),
+    description="The catalog team's service API on the acme gateway (dev)",
+)
+platform = PlatformRef(stack, "Platform", gateway="acme", environment="dev")
+ServiceApi(
+    stack,
+    "Catalog",
+    service_name="catalog",
+    api_name_prefix="acme-dev-",
+    backend=platform.backend("commerce"),
+    integration=PrivateIntegration(port=8090, timeout_ms=8000),
+    stage=StageConfig(name="dev", rate_limit=200, burst_limit=400),
+    openapi=HERE / "openapi.yaml",
+)
+add_aws_solutions_checks(app)
+
+if __name__ == "__main__":
+    try:
+        synth_cleanly(app)
+    except GatewayStackError as error:
+        print("\n".join(error.messages), file=sys.stderr)
+        sys.exit(1)

@@ -1,0 +1,321 @@
+"""A service API's definition: the OpenAPI body with the gateway's extensions written in.
+
+The gateway writes, per operation: the ``x-amazon-apigateway-integration`` (a private HTTP_PROXY
+over the VPC link, path parameters mapped, the authorizer's context forwarded as headers, the
+route's timeout), or a MOCK answering the operation's example when the operation is not ready;
+the security requirement (the token authorizer and the API key); and it records each route's
+settings (throttle, cache, scopes) for the stage and the authorizer.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from .document import (
+    ANY_METHOD,
+    GATEWAY_EXTENSION,
+    INTEGRATION,
+    OpenApiDocumentError,
+    Problem,
+    check_document,
+    dropped_keywords,
+    operation_pointer,
+    operations,
+)
+from .integration import PrivateIntegration, check_timeout, mock_integration
+from .routes import MethodThrottle, Route, RouteOptions
+from .security import AuthorizerRef, security_requirement, security_schemes
+
+#: Default headers forwarded to the service: header -> authorizer context key.
+DEFAULT_FORWARDED_CONTEXT: Mapping[str, str] = {"X-Client-Id": "clientId"}
+_HEADER = re.compile(r"^[A-Za-z0-9-]+$")
+_CONTEXT_KEY = re.compile(r"^[A-Za-z0-9_]+$")
+_OPTION_KEYS = {"mock", "throttle", "cache_ttl_seconds", "timeout_ms", "scopes"}
+
+
+@dataclass(frozen=True)
+class GatewaySettings:
+    """What the gateway writes into every operation of one service API.
+
+    Attributes:
+        integration: the private integration (NLB port, default timeout).
+        authorizer: the shared token authorizer. Default: none (no authorizer on the API).
+        api_key_required: every operation requires an API key. Default: no.
+        forwarded_context: integration request header -> authorizer context key, forwarded to
+            the service when there is an authorizer. Default: ``X-Client-Id`` <- ``clientId``.
+        binary_media_types: media types passed through as binary. Default: none.
+        region: region of the API (for the authorizer's URI). Default: ``${AWS::Region}``-less
+            literal must be given when there is an authorizer.
+        partition: partition of the API. Default: ``aws``.
+    """
+
+    integration: PrivateIntegration
+    authorizer: AuthorizerRef | None = None
+    api_key_required: bool = False
+    forwarded_context: Mapping[str, str] = field(
+        default_factory=lambda: dict(DEFAULT_FORWARDED_CONTEXT)
+    )
+    binary_media_types: tuple[str, ...] = ()
+    region: str = ""
+    partition: str = "aws"
+
+    def __post_init__(self) -> None:
+        for header, key in self.forwarded_context.items():
+            if not _HEADER.match(header) or not _CONTEXT_KEY.match(key):
+                raise ValueError(
+                    f"forwarded_context: {header!r} <- {key!r}: header names are letters, "
+                    "digits and '-'; context keys are letters, digits and '_'"
+                )
+
+
+@dataclass(frozen=True)
+class ServiceDefinition:
+    """A service API's body and its routes with their settings.
+
+    Attributes:
+        body: the OpenAPI document API Gateway imports.
+        routes: every operation, with its settings (``mock`` when a MOCK answers it).
+        warnings: what API Gateway will ignore in the document.
+    """
+
+    body: dict[str, Any]
+    routes: tuple[Route, ...]
+    warnings: tuple[Problem, ...] = ()
+
+
+def from_document(
+    document: Mapping[str, Any], settings: GatewaySettings, source: str = "<document>"
+) -> ServiceDefinition:
+    """The definition of a service team's own OpenAPI document.
+
+    Raises:
+        OpenApiDocumentError: the document (or an ``x-gateway-stack`` setting) is invalid.
+    """
+    problems = check_document(document)
+    if problems:
+        raise OpenApiDocumentError(source, problems)
+    return _define(copy.deepcopy(dict(document)), settings, source)
+
+
+def _define(body: dict[str, Any], settings: GatewaySettings, source: str) -> ServiceDefinition:
+    """Write the gateway's extensions into ``body`` (a checked document the caller owns)."""
+    routes, problems = [], []
+    for path, method, operation in operations(body):
+        pointer = operation_pointer(path, method)
+        try:
+            options = _options(operation.pop(GATEWAY_EXTENSION, None))
+        except ValueError as error:
+            problems.append(Problem(f"{pointer}/{GATEWAY_EXTENSION}", str(error)))
+            continue
+        if not options.scopes:
+            options = replace(options, scopes=_scopes(operation, body))
+        try:
+            route = Route(method, path, options)
+            _write_operation(operation, route, settings, body)
+        except ValueError as error:
+            problems.append(Problem(pointer, str(error)))
+            continue
+        routes.append(replace(route, options=replace(options, mock=_is_mock(operation))))
+    if problems:
+        raise OpenApiDocumentError(source, problems)
+    _write_document(body, settings)
+    return ServiceDefinition(body, tuple(routes), tuple(dropped_keywords(body)))
+
+
+def from_routes(
+    routes: Sequence[Route], settings: GatewaySettings, title: str
+) -> ServiceDefinition:
+    """The definition of a route list (``GET /items/{id}`` and options)."""
+    paths: dict[str, dict[str, Any]] = {}
+    for route in routes:
+        key = ANY_METHOD if route.method == "ANY" else route.method.lower()
+        if key in paths.get(route.path, {}):
+            raise ValueError(f"route {route.key} is listed twice")
+        operation: dict[str, Any] = {"responses": {"200": {"description": "OK"}}}
+        if route.path_parameters:
+            operation["parameters"] = [
+                {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
+                for name in route.path_parameters
+            ]
+        if route.options.mock:
+            operation["responses"]["200"]["content"] = {
+                "application/json": {"example": route.options.example}
+            }
+            if route.options.example is None:
+                raise ValueError(f"route {route.key} is a mock: give it an 'example' response")
+        operation[GATEWAY_EXTENSION] = _options_extension(route.options)
+        paths.setdefault(route.path, {})[key] = operation
+    # Generated from checked routes: valid by construction, so the (slow) OpenAPI validation
+    # that service teams' documents go through is not needed here.
+    document = {"openapi": "3.0.3", "info": {"title": title, "version": "1.0"}, "paths": paths}
+    return _define(document, settings, source=f"routes of {title}")
+
+
+def proxy_routes() -> tuple[Route, ...]:
+    """The root and a ``{proxy+}`` catch-all, any method: everything goes to the service."""
+    return (Route("ANY", "/"), Route("ANY", "/{proxy+}"))
+
+
+# -- one operation ------------------------------------------------------------------------------
+
+
+def _write_operation(
+    operation: dict[str, Any], route: Route, settings: GatewaySettings, body: dict[str, Any]
+) -> None:
+    existing = operation.get(INTEGRATION)
+    if route.options.mock and existing is None:
+        status, example = _example(operation, body)
+        operation[INTEGRATION] = mock_integration(status, example)
+    elif existing is None:
+        headers = {}
+        if settings.authorizer is not None:
+            headers = {
+                header: f"context.authorizer.{key}"
+                for header, key in settings.forwarded_context.items()
+            }
+        cache_keys: list[str] = []
+        if route.options.cache_ttl_seconds:
+            cache_keys = [f"method.request.path.{name}" for name in route.path_parameters]
+            cache_keys += [
+                f"method.request.querystring.{p['name']}"
+                for p in operation.get("parameters", [])
+                if isinstance(p, dict) and p.get("in") == "query"
+            ]
+        operation[INTEGRATION] = settings.integration.for_path(
+            route.path,
+            route.path_parameters,
+            headers=headers,
+            timeout_ms=route.options.timeout_ms,
+            cache_key_parameters=cache_keys,
+        )
+    requirement = security_requirement(_schemes(settings))
+    if requirement:
+        operation["security"] = requirement
+    else:
+        operation.pop("security", None)
+
+
+def _write_document(body: dict[str, Any], settings: GatewaySettings) -> None:
+    body.pop("servers", None)  # the base path comes from the custom domain's API mapping
+    body.pop("security", None)
+    schemes = _schemes(settings)
+    components = body.setdefault("components", {})
+    if schemes:
+        components["securitySchemes"] = schemes
+    else:
+        components.pop("securitySchemes", None)
+    if not components:
+        body.pop("components")
+    media = sorted(
+        set(body.get("x-amazon-apigateway-binary-media-types", []))
+        | set(settings.binary_media_types)
+    )
+    if media:
+        body["x-amazon-apigateway-binary-media-types"] = media
+
+
+def _schemes(settings: GatewaySettings) -> dict[str, Any]:
+    return security_schemes(
+        settings.authorizer,
+        api_key=settings.api_key_required,
+        region=settings.region,
+        partition=settings.partition,
+    )
+
+
+def _is_mock(operation: dict[str, Any]) -> bool:
+    return str(operation.get(INTEGRATION, {}).get("type", "")).lower() == "mock"
+
+
+def _scopes(operation: dict[str, Any], body: dict[str, Any]) -> tuple[str, ...]:
+    """The scopes of the operation's (or the document's) one security requirement."""
+    requirements = operation.get("security", body.get("security")) or []
+    return tuple(sorted({s for req in requirements[:1] for v in req.values() for s in v}))
+
+
+def _example(operation: dict[str, Any], body: dict[str, Any]) -> tuple[str, Any]:
+    """The first 2xx response's JSON example: ``(status code, example)``."""
+    for status in sorted(operation.get("responses", {})):
+        if not status.startswith("2"):
+            continue
+        response = _resolve(operation["responses"][status], body)
+        media = response.get("content", {}).get("application/json", {})
+        if "example" in media:
+            return status, media["example"]
+        examples = media.get("examples") or {}
+        for named in examples.values():
+            example = _resolve(named, body)
+            if "value" in example:
+                return status, example["value"]
+        schema = _resolve(media.get("schema", {}), body)
+        if "example" in schema:
+            return status, schema["example"]
+    raise ValueError(
+        "marked mock (not ready), but no 2xx response has an application/json example to answer "
+        "with; add 'example' to the response"
+    )
+
+
+def _resolve(node: Any, body: dict[str, Any]) -> dict[str, Any]:
+    """Follow a local ``$ref`` (``#/components/...``)."""
+    seen = 0
+    while isinstance(node, dict) and isinstance(node.get("$ref"), str) and seen < 16:
+        target: Any = body
+        for part in node["$ref"].removeprefix("#/").split("/"):
+            target = target.get(part.replace("~1", "/").replace("~0", "~"), {})
+        node, seen = target, seen + 1
+    return node if isinstance(node, dict) else {}
+
+
+# -- x-gateway-stack ----------------------------------------------------------------------------
+
+
+def _options(extension: Any) -> RouteOptions:
+    """An operation's ``x-gateway-stack`` object as :class:`RouteOptions`."""
+    if extension is None:
+        return RouteOptions()
+    if not isinstance(extension, dict):
+        raise ValueError("must be a mapping of " + ", ".join(sorted(_OPTION_KEYS)))
+    unknown = set(extension) - _OPTION_KEYS
+    if unknown:
+        raise ValueError(
+            f"unknown setting {', '.join(sorted(unknown))}; allowed: "
+            + ", ".join(sorted(_OPTION_KEYS))
+        )
+    throttle = extension.get("throttle")
+    if throttle is not None:
+        if not isinstance(throttle, dict) or set(throttle) != {"rate_limit", "burst_limit"}:
+            raise ValueError("throttle: give rate_limit and burst_limit")
+        throttle = MethodThrottle(float(throttle["rate_limit"]), int(throttle["burst_limit"]))
+    timeout = extension.get("timeout_ms")
+    if timeout is not None:
+        check_timeout(int(timeout), "timeout_ms")
+    scopes = extension.get("scopes", ())
+    if not isinstance(scopes, list | tuple) or not all(isinstance(s, str) for s in scopes):
+        raise ValueError("scopes: a list of scope names")
+    return RouteOptions(
+        throttle=throttle,
+        cache_ttl_seconds=extension.get("cache_ttl_seconds"),
+        timeout_ms=timeout,
+        scopes=tuple(scopes),
+        mock=bool(extension.get("mock", False)),
+    )
+
+
+def _options_extension(options: RouteOptions) -> dict[str, Any]:
+    """:class:`RouteOptions` written back as ``x-gateway-stack`` (for route lists)."""
+    extension: dict[str, Any] = {"mock": options.mock, "scopes": list(options.scopes)}
+    if options.throttle is not None:
+        extension["throttle"] = {
+            "rate_limit": options.throttle.rate_limit,
+            "burst_limit": options.throttle.burst_limit,
+        }
+    if options.cache_ttl_seconds is not None:
+        extension["cache_ttl_seconds"] = options.cache_ttl_seconds
+    if options.timeout_ms is not None:
+        extension["timeout_ms"] = options.timeout_ms
+    return extension

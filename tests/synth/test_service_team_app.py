@@ -1,0 +1,48 @@
+"""Service-team mode: a team's own CDK app, with the package installed, and no gateway file."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from .cli import ROOT, cdk_synth
+
+APP = ROOT / "examples" / "service_team_app"
+
+
+def test_service_team_app_synthesizes_against_the_platform_by_name(tmp_path: Path) -> None:
+    result = cdk_synth(tmp_path, gateway=None, app_dir=APP)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "feature flags are not configured" not in result.stdout + result.stderr
+    template = json.loads((tmp_path / "acme-dev-svc-catalog.template.json").read_text())
+    text = json.dumps(template)
+    assert "Fn::ImportValue" not in text
+
+    parameters = {p.get("Default") for p in template["Parameters"].values()}
+    assert "/gateway-stack/acme/dev/load-balancers/commerce/vpc-link-id" in parameters
+    assert "/gateway-stack/acme/dev/load-balancers/commerce/dns-name" in parameters
+
+    (api,) = [r for r in template["Resources"].values() if r["Type"] == "AWS::ApiGateway::RestApi"]
+    assert api["Properties"]["Name"] == "acme-dev-catalog"
+    paths = api["Properties"]["Body"]["paths"]
+    reviews = paths["/products/{productId}/reviews"]["get"]["x-amazon-apigateway-integration"]
+    assert reviews["type"] == "mock"
+    product = paths["/products/{productId}"]["put"]["x-amazon-apigateway-integration"]
+    assert product["uri"] == "http://${stageVariables.backendHost}:8090/products/{productId}"
+    assert product["timeoutInMillis"] == 8000
+
+    lint = subprocess.run(
+        [
+            str(Path(sys.executable).parent / "cfn-lint"),
+            "--config-file",
+            str(ROOT / ".cfnlintrc.yaml"),
+            "--",
+            str(tmp_path / "acme-dev-svc-catalog.template.json"),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert lint.returncode == 0, lint.stdout
