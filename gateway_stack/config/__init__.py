@@ -3,19 +3,17 @@
 from .loader import GatewayFileError, load_gateway, parse_gateway
 from .model import (
     Auth,
-    Backend,
     Client,
     Domain,
     Gateway,
-    LoadBalancer,
     Network,
     Quota,
-    Service,
     StageSettings,
     Throttle,
     Tier,
 )
 from .schema import gateway_schema
+from .services import Backend, LoadBalancer, RouteSpec, Service
 
 __all__ = [
     "Auth",
@@ -27,6 +25,7 @@ __all__ = [
     "LoadBalancer",
     "Network",
     "Quota",
+    "RouteSpec",
     "Service",
     "StageSettings",
     "Throttle",

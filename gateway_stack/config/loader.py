@@ -19,7 +19,8 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from ..errors import GatewayStackError
-from .model import PATTERN_RULES, Gateway
+from .fields import PATTERN_RULES
+from .model import Gateway
 from .references import REFERENCE_ERROR, Issue, Location, check_references
 
 

@@ -1,0 +1,96 @@
+"""Field types and rules shared by the gateway file's sections.
+
+Every rule a regular expression enforces is registered with words (:data:`PATTERN_RULES`), so an
+error says what is allowed rather than quoting the expression.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+#: Human-readable rule of every regular expression a field must match (shown in errors).
+PATTERN_RULES: dict[str, str] = {}
+
+
+def rule(pattern: str, description: str) -> str:
+    """Register the words for ``pattern`` that an error shows; return the pattern."""
+    PATTERN_RULES[pattern] = description
+    return pattern
+
+
+# -- reusable field types ----------------------------------------------------------------------
+
+#: Lower-case DNS-label-like names: used in stack names, SSM paths and resource names.
+Slug = Annotated[
+    str,
+    StringConstraints(
+        pattern=rule(
+            r"^[a-z]([a-z0-9-]*[a-z0-9])?$",
+            "lower-case letters, digits and hyphens; starts with a letter, ends with no hyphen",
+        ),
+        max_length=32,
+    ),
+    Field(description="Lower-case letters, digits and hyphens; starts with a letter; 1-32."),
+]
+
+AccountId = Annotated[
+    str,
+    StringConstraints(pattern=rule(r"^\d{12}$", "exactly 12 digits")),
+    Field(description="12-digit AWS account id, quoted (account ids may start with 0)."),
+]
+
+Region = Annotated[
+    str,
+    StringConstraints(
+        pattern=rule(r"^[a-z]{2}(-[a-z]+)+-\d+$", "an AWS region code such as eu-west-1")
+    ),
+    Field(description="AWS region code such as eu-west-1."),
+]
+
+Port = Annotated[int, Field(ge=1, le=65535, description="TCP port, 1-65535.")]
+
+#: CloudWatch Logs accepts only these retention periods.
+LOG_RETENTION_DAYS = (
+    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731,
+    1096, 1827, 2192, 2557, 2922, 3288, 3653,
+)  # fmt: skip
+
+NLB_ARN = re.compile(
+    r"^arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:\d{12}:loadbalancer/net/"
+    r"[A-Za-z0-9-]{1,32}/[0-9a-f]{16}$"
+)
+CERTIFICATE_ARN = re.compile(r"^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate/[0-9a-f-]{36}$")
+#: One base-path segment: what API Gateway accepts in a custom domain's API mapping key.
+BASE_PATH_SEGMENT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+BASE_PATH_MAX_LENGTH = 128
+
+
+class Section(BaseModel):
+    """Base of every section: immutable, no unknown keys, no silent coercion of strings."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=False, str_strip_whitespace=True)
+
+
+Cidr = Annotated[
+    str,
+    StringConstraints(
+        pattern=rule(
+            r"^(\d{1,3}\.){3}\d{1,3}/(1[6-9]|2[0-8])$", "an IPv4 CIDR block from /16 to /28"
+        )
+    ),
+]
+
+Hostname = Annotated[
+    str,
+    StringConstraints(
+        pattern=rule(
+            r"^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$",
+            "a fully qualified lower-case DNS name such as api.example.com",
+        ),
+        max_length=253,
+    ),
+    Field(description="Fully qualified lower-case DNS name."),
+]
