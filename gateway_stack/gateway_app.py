@@ -7,7 +7,9 @@ from pathlib import Path
 
 from aws_cdk import Environment, Stage, Tags
 
+from .base_paths import shadowed_routes
 from .config import Gateway
+from .errors import GatewayStackError
 from .nag import add_aws_solutions_checks
 from .naming import GatewayNames
 from .platform_stack import PlatformStack
@@ -59,6 +61,14 @@ def build_gateway(
         stack.add_stack_dependency(platform, "reads the platform's SSM parameters at deploy time")
         Tags.of(stack).add("gateway-stack:service", service.name)
         services[service.name] = stack
+    shadowed = shadowed_routes(
+        {
+            name: (stack.service.base_path, stack.service_api.routes)
+            for name, stack in services.items()
+        }
+    )
+    if shadowed:
+        raise GatewayStackError(shadowed)
     for stack in (platform, *services.values()):
         Tags.of(stack).add("gateway-stack:gateway", gateway.name)
         Tags.of(stack).add("gateway-stack:environment", gateway.environment)

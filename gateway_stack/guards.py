@@ -24,9 +24,11 @@ import jsii
 from aws_cdk.cx_api import CloudAssembly
 from constructs import IConstruct, IValidation
 
-#: API Gateway: resources per REST API (raisable), VPC links per account and region.
+#: API Gateway: resources per REST API (raisable), VPC links per account and region, API
+#: mappings per custom domain name (not raisable).
 MAX_API_RESOURCES = 300
 MAX_VPC_LINKS = 20
+MAX_API_MAPPINGS = 200
 #: CloudFormation allows 500 resources and a 1 MB template; the guards keep headroom.
 STACK_RESOURCE_BUDGET = 450
 STACK_TEMPLATE_BUDGET_BYTES = 800 * 1024
@@ -49,9 +51,11 @@ def add_check(scope: IConstruct, check: Callable[[], list[str]]) -> None:
 
 
 def assembly_problems(assembly: CloudAssembly) -> list[str]:
-    """Stacks over 450 resources or 800 KB, and environments with over 20 VPC links."""
+    """Stacks over 450 resources or 800 KB, environments with over 20 VPC links, and domain
+    names with over 200 API mappings."""
     problems = []
     links: Counter[str] = Counter()
+    mappings: Counter[str] = Counter()
     for stack in assembly.stacks:
         path = Path(stack.template_full_path)
         resources = json.loads(path.read_text()).get("Resources", {})
@@ -73,6 +77,10 @@ def assembly_problems(assembly: CloudAssembly) -> list[str]:
         links[f"{environment.account}/{environment.region}"] += sum(
             1 for r in resources.values() if r.get("Type") == "AWS::ApiGateway::VpcLink"
         )
+        for resource in resources.values():
+            if resource.get("Type") == "AWS::ApiGatewayV2::ApiMapping":
+                domain = resource.get("Properties", {}).get("DomainName")
+                mappings[_domain_key(domain, stack.template)] += 1
     problems += [
         f"{count} REST API VPC links in {place}: API Gateway allows {MAX_VPC_LINKS} per account "
         "and region. Share one VPC link per NLB between services (declare the NLB once under "
@@ -80,4 +88,19 @@ def assembly_problems(assembly: CloudAssembly) -> list[str]:
         for place, count in links.items()
         if count > MAX_VPC_LINKS
     ]
+    problems += [
+        f"{count} API mappings on {domain}: API Gateway allows {MAX_API_MAPPINGS} per custom "
+        "domain name, and the quota cannot be raised. Serve further services under another "
+        "domain name (another gateway)."
+        for domain, count in mappings.items()
+        if count > MAX_API_MAPPINGS
+    ]
     return problems
+
+
+def _domain_key(domain: object, template: dict) -> str:
+    """A mapping's domain: the literal name, or the SSM parameter a ``Ref`` reads it from."""
+    if isinstance(domain, dict) and "Ref" in domain:
+        parameter = template.get("Parameters", {}).get(domain["Ref"], {})
+        return f"the domain in SSM parameter {parameter.get('Default', domain['Ref'])}"
+    return str(domain)

@@ -47,3 +47,18 @@ class GatewayNames:
     def load_balancer_parameter(self, load_balancer: str, attribute: str) -> str:
         """The SSM parameter holding ``attribute`` (vpc-link-id, dns-name) of a load balancer."""
         return f"{self.parameter_path}/load-balancers/{load_balancer}/{attribute}"
+
+    @property
+    def domain_name_parameter(self) -> str:
+        """The SSM parameter holding the main custom domain name."""
+        return f"{self.parameter_path}/domain/name"
+
+    @property
+    def domain_names_parameter(self) -> str:
+        """The SSM parameter holding every custom domain name (a StringList, main first)."""
+        return f"{self.parameter_path}/domain/names"
+
+    @property
+    def allowlist_parameter(self) -> str:
+        """The SSM parameter holding the allowlist (JSON) service teams' apps check against."""
+        return f"{self.parameter_path}/allowlist"

@@ -9,11 +9,19 @@ environment.
 
 from __future__ import annotations
 
+import json
+
+from aws_cdk import Annotations
 from aws_cdk import aws_ssm as ssm
 from constructs import Construct
 
+from .config.allowlist import Allowlist
+from .errors import GatewayStackError
 from .naming import GatewayNames
 from .service_api import BackendRef
+
+#: Context key that carries the platform's allowlist (JSON) into a service team's synth.
+ALLOWLIST_CONTEXT = "gateway-stack:allowlist"
 
 
 class PlatformRef(Construct):
@@ -38,6 +46,40 @@ class PlatformRef(Construct):
             ),
             host=self._parameter(self.names.load_balancer_parameter(load_balancer, "dns-name")),
         )
+
+    def domain_name(self) -> str:
+        """The platform's main custom domain name (for ``ServiceApi.add_api_mapping``)."""
+        return self._parameter(self.names.domain_name_parameter)
+
+    def check_allowlist(self, *, base_path: str, load_balancer: str | None = None) -> None:
+        """Check a base path (and a platform load balancer's name) against the allowlist.
+
+        The allowlist the platform publishes in SSM (``names.allowlist_parameter``) is read from
+        the context value ``gateway-stack:allowlist`` (its JSON), which a pipeline fills with
+        ``cdk synth -c gateway-stack:allowlist="$(aws ssm get-parameter ... )"``. Without it, the
+        check is skipped with a note: this is a courtesy to the team, not the security boundary,
+        which is the CloudFormation Guard policy the platform runs before deploy.
+
+        Raises:
+            GatewayStackError: the allowlist does not allow the base path.
+        """
+        raw = self.node.try_get_context(ALLOWLIST_CONTEXT)
+        if raw is None:
+            Annotations.of(self).add_info(
+                f"allowlist not checked at synth: pass -c {ALLOWLIST_CONTEXT}=<the JSON of "
+                f"SSM parameter {self.names.allowlist_parameter}>"
+            )
+            return
+        allowlist = Allowlist.model_validate_json(raw if isinstance(raw, str) else json.dumps(raw))
+        if not allowlist.allows_base_path(base_path):
+            raise GatewayStackError(
+                [
+                    f"base path {base_path!r} is not allowed by the {self.names.gateway} "
+                    f"gateway's allowlist.base_paths ({', '.join(allowlist.base_paths or [])}): "
+                    "ask the platform team to add it"
+                ]
+            )
+        del load_balancer  # backends are the platform's own: published ones are allowed
 
     def _parameter(self, name: str) -> str:
         # One CloudFormation parameter per name and stack, resolved at every deployment.

@@ -10,13 +10,15 @@ from constructs import Construct
 
 from .api_gateway_account import ApiGatewayAccount
 from .config import Gateway, LoadBalancer
+from .domain import ApiDomain
 from .load_balancer import PrivateBackend
 from .naming import GatewayNames
 from .network import GatewayNetwork
 
 
 class PlatformStack(Stack):
-    """The shared layer: network, backends and their VPC links, account-level API settings.
+    """The shared layer: the custom domain, network, backends and their VPC links, and the
+    account-level API settings.
 
     It publishes what service stacks need as SSM parameters (see
     :class:`~gateway_stack.platform_ref.PlatformRef`) and exports nothing.
@@ -51,6 +53,22 @@ class PlatformStack(Stack):
         if gateway.cloudwatch_role:
             self.api_gateway_account = ApiGatewayAccount(self, "ApiGatewayAccount")
 
+        self.domain = ApiDomain(self, "Domain", domain=gateway.domain)
+        self._publish("DomainNameParameter", self.names.domain_name_parameter, gateway.domain.name)
+        ssm.StringListParameter(
+            self,
+            "DomainNamesParameter",
+            parameter_name=self.names.domain_names_parameter,
+            string_list_value=self.domain.names,
+            description="Every custom domain name of the gateway, main first, for service stacks",
+        )
+        if gateway.allowlist is not None:
+            self._publish(
+                "AllowlistParameter",
+                self.names.allowlist_parameter,
+                gateway.allowlist.model_dump_json(exclude_none=True),
+            )
+
         self._backends_scope = Construct(self, "Backends")
         self.backends: dict[str, PrivateBackend] = {}
         for name, load_balancer in gateway.load_balancers.items():
@@ -71,11 +89,22 @@ class PlatformStack(Stack):
             ("vpc-link-id", backend.vpc_link.vpc_link_id),
             ("dns-name", backend.dns_name),
         ):
-            ssm.StringParameter(
-                backend,
+            self._publish(
                 f"Parameter-{attribute}",
-                parameter_name=self.names.load_balancer_parameter(name, attribute),
-                string_value=value,
-                description=f"{attribute} of load balancer {name}, for service stacks",
+                self.names.load_balancer_parameter(name, attribute),
+                value,
+                scope=backend,
             )
         return backend
+
+    def _publish(
+        self, construct_id: str, name: str, value: str, *, scope: Construct | None = None
+    ) -> ssm.StringParameter:
+        """An SSM parameter that service stacks read at deploy time."""
+        return ssm.StringParameter(
+            scope or self,
+            construct_id,
+            parameter_name=name,
+            string_value=value,
+            description="Published by the gateway's platform stack for its service stacks",
+        )

@@ -17,10 +17,12 @@ from typing import Any
 
 from aws_cdk import Annotations, Duration, RemovalPolicy, Stack, Token
 from aws_cdk import aws_apigateway as apigw
+from aws_cdk import aws_apigatewayv2 as apigwv2
 from aws_cdk import aws_logs as logs
 from constructs import Construct
 
 from .access_log import access_log_format
+from .base_paths import validate_base_path
 from .errors import GatewayStackError
 from .guards import MAX_API_RESOURCES, add_check
 from .nag import acknowledge
@@ -125,6 +127,8 @@ class ServiceApi(Construct):
         api_name_prefix: prefix of the API's name in API Gateway. Default: none.
         inline_body_limit: bodies over this many bytes are uploaded as an S3 asset rather than
             inlined in the template. Default: 32 KiB.
+        disable_execute_api_endpoint: refuse calls to the default ``execute-api`` URL, so that
+            clients use the custom domain (and its TLS policy). Default: no.
     """
 
     def __init__(
@@ -144,6 +148,7 @@ class ServiceApi(Construct):
         binary_media_types: Sequence[str] = (),
         api_name_prefix: str = "",
         inline_body_limit: int = DEFAULT_INLINE_BODY_LIMIT,
+        disable_execute_api_endpoint: bool = False,
     ) -> None:
         super().__init__(scope, construct_id)
         stack = Stack.of(self)
@@ -158,6 +163,10 @@ class ServiceApi(Construct):
             partition=stack.partition,
         )
         self.definition: ServiceDefinition = _definition(openapi, routes, settings, self.api_name)
+        if disable_execute_api_endpoint:
+            self.definition.body["x-amazon-apigateway-endpoint-configuration"] = {
+                "disableExecuteApiEndpoint": True
+            }
         for warning in self.definition.warnings:
             Annotations.of(self).add_warning_v2(
                 "gateway-stack:openapi-ignored", f"{warning.pointer}: {warning.message}"
@@ -184,6 +193,7 @@ class ServiceApi(Construct):
             description=f"{service_name}: private integration through a VPC link",
             api_definition=self._api_definition(inline_body_limit),
             endpoint_types=[apigw.EndpointType.REGIONAL],
+            disable_execute_api_endpoint=disable_execute_api_endpoint,
             cloud_watch_role=False,
             deploy_options=apigw.StageOptions(
                 stage_name=stage.name,
@@ -209,6 +219,8 @@ class ServiceApi(Construct):
         # Redeploy exactly when the routes change: the body's hash joins the Deployment's id.
         self.api.latest_deployment.add_to_logical_id({"document": self.body_hash})
         self.stage: apigw.Stage = self.api.deployment_stage
+        #: ``(domain name, base path)`` of each API mapping.
+        self.mappings: list[tuple[str, str]] = []
         add_check(self, self._quota_problems)
         acknowledge(
             self.api,
@@ -222,6 +234,31 @@ class ServiceApi(Construct):
             "No AWS WAF web ACL is associated yet: web ACLs are not part of the gateway file so "
             "far. Until they are, the stage throttle and the authorizer limit abuse.",
         )
+
+    def add_api_mapping(self, domain_name: str, base_path: str) -> apigwv2.CfnApiMapping:
+        """Map ``base_path`` (one or more levels, e.g. ``billing/v2``) of a custom domain name to
+        this API's stage, with an ``AWS::ApiGatewayV2::ApiMapping`` in this API's stack.
+
+        ``domain_name`` is the custom domain's name (a literal, or a deploy-time SSM value such as
+        :meth:`PlatformRef.domain_name`): the mapping refers to the platform's domain by name, so
+        no export ties the stacks together.
+
+        Raises:
+            ValueError: the base path is not one API Gateway accepts.
+        """
+        validate_base_path(base_path)
+        label = domain_name if not Token.is_unresolved(domain_name) else "Platform"
+        mapping = apigwv2.CfnApiMapping(
+            self,
+            f"Mapping-{label}",
+            domain_name=domain_name,
+            api_id=self.api.rest_api_id,
+            stage=self.stage.stage_name,
+            api_mapping_key=base_path,
+        )
+        mapping.node.add_dependency(self.stage)
+        self.mappings.append((domain_name, base_path))
+        return mapping
 
     @property
     def body(self) -> dict[str, Any]:

@@ -62,6 +62,7 @@ class ServiceStack(Stack):
             routes=service.route_list(),
             forwarded_context=service.forward_context or DEFAULT_FORWARDED_CONTEXT,
             binary_media_types=service.binary_media_types,
+            disable_execute_api_endpoint=True,
             stage=StageConfig(
                 name=gateway.stage_name,
                 rate_limit=throttle.rate_limit,
@@ -70,3 +71,5 @@ class ServiceStack(Stack):
                 cache_size_gb=service.cache_size_gb,
             ),
         )
+        for name in gateway.domain.names:
+            self.service_api.add_api_mapping(name.name, service.base_path)

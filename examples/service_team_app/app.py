@@ -3,7 +3,8 @@
 
 The team `pip install`s gateway-stack and writes only this file and its OpenAPI document. It
 needs no gateway file and no platform code: what it uses of the platform (the load balancer's
-VPC link and DNS name) is read from the platform's SSM parameters at deploy time.
+VPC link and DNS name, the custom domain's name) is read from the platform's SSM parameters at
+deploy time.
 
     cd examples/service_team_app && cdk synth
 """
@@ -32,7 +33,8 @@ stack = Stack(
     description="The catalog team's service API on the acme gateway (dev)",
 )
 platform = PlatformRef(stack, "Platform", gateway="acme", environment="dev")
-ServiceApi(
+platform.check_allowlist(base_path="catalog")
+catalog = ServiceApi(
     stack,
     "Catalog",
     service_name="catalog",
@@ -41,7 +43,9 @@ ServiceApi(
     integration=PrivateIntegration(port=8090, timeout_ms=8000),
     stage=StageConfig(name="dev", rate_limit=200, burst_limit=400),
     openapi=HERE / "openapi.yaml",
+    disable_execute_api_endpoint=True,
 )
+catalog.add_api_mapping(platform.domain_name(), "catalog")
 add_aws_solutions_checks(app)
 
 if __name__ == "__main__":

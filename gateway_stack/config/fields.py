@@ -63,9 +63,6 @@ NLB_ARN = re.compile(
     r"[A-Za-z0-9-]{1,32}/[0-9a-f]{16}$"
 )
 CERTIFICATE_ARN = re.compile(r"^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate/[0-9a-f-]{36}$")
-#: One base-path segment: what API Gateway accepts in a custom domain's API mapping key.
-BASE_PATH_SEGMENT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
-BASE_PATH_MAX_LENGTH = 128
 
 
 class Section(BaseModel):

@@ -18,12 +18,12 @@ from typing import Annotated, Literal
 from pydantic import Field, StringConstraints, ValidationInfo, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
+from .allowlist import Allowlist
+from .domain import Domain
 from .fields import (
-    CERTIFICATE_ARN,
     LOG_RETENTION_DAYS,
     AccountId,
     Cidr,
-    Hostname,
     Region,
     Section,
     Slug,
@@ -87,45 +87,6 @@ class Network(Section):
 
 
 # -- domain and auth ----------------------------------------------------------------------------
-
-
-class Domain(Section):
-    """The public custom domain in front of every service API."""
-
-    name: Hostname = Field(description="The custom domain name, e.g. api.example.com.")
-    hosted_zone_id: str = Field(
-        pattern=rule(
-            r"^Z[A-Z0-9]{1,31}$",
-            "a Route 53 hosted zone id: Z and upper-case letters or digits",
-        ),
-        description="Route 53 hosted zone id of the domain's zone.",
-    )
-    hosted_zone_name: Hostname = Field(description="The hosted zone's name, e.g. example.com.")
-    certificate_arn: str | None = Field(
-        None,
-        description="An existing ACM certificate for the name. Default: one is created and "
-        "validated by DNS in the hosted zone.",
-    )
-
-    @field_validator("certificate_arn")
-    @classmethod
-    def _certificate_arn(cls, value: str | None) -> str | None:
-        if value is not None and not CERTIFICATE_ARN.match(value):
-            raise ValueError(
-                "not an ACM certificate ARN: expected "
-                "arn:aws:acm:<region>:<account>:certificate/<uuid>"
-            )
-        return value
-
-    @model_validator(mode="after")
-    def _name_in_zone(self) -> Domain:
-        if self.name != self.hosted_zone_name and not self.name.endswith(
-            "." + self.hosted_zone_name
-        ):
-            raise ValueError(
-                f"name {self.name!r} is not inside hosted zone {self.hosted_zone_name!r}"
-            )
-        return self
 
 
 class Auth(Section):
@@ -238,6 +199,9 @@ class Gateway(Section):
         None, description="The VPC for gateway-created load balancers. Default: none."
     )
     domain: Domain
+    allowlist: Allowlist | None = Field(
+        None, description="What services may register (platform-owned). Default: anything."
+    )
     auth: Auth
     stage: StageSettings = Field(default_factory=StageSettings)
     cloudwatch_role: bool = Field(

@@ -10,6 +10,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+#: API mappings per custom domain name (API Gateway quota, not raisable).
+MAX_API_MAPPINGS = 200
 #: pydantic error type of the model's own reference check (the loader reports these itself).
 REFERENCE_ERROR = "gateway_references"
 
@@ -60,6 +62,15 @@ def check_references(data: Any) -> list[Issue]:
 
     issues += _duplicates("services", services, "name", "service name")
     issues += _duplicates("services", services, "base_path", "base path")
+    if len(services) > MAX_API_MAPPINGS:
+        issues.append(
+            Issue(
+                ("services",),
+                f"{len(services)} services: each is an API mapping on the custom domain, and API "
+                f"Gateway allows {MAX_API_MAPPINGS} per domain name (not raisable). Serve the "
+                "rest under another domain name, i.e. another gateway",
+            )
+        )
     for index, service in services:
         backend = service.get("backend")
         name = backend.get("load_balancer") if isinstance(backend, Mapping) else None
@@ -82,7 +93,9 @@ def check_references(data: Any) -> list[Issue]:
                         "'network' section (an existing VPC or 'create')",
                     )
                 )
-    return issues
+    from .allowlist import allowlist_issues  # it uses Issue from here
+
+    return issues + allowlist_issues(data)
 
 
 def _names(section: Any) -> set[str] | None:
@@ -106,12 +119,14 @@ def _duplicates(
         if not isinstance(value, str):
             continue
         if value in first:
-            issues.append(
-                Issue(
-                    (section, index, key),
-                    f"duplicate {what} {value!r}: {section}[{first[value]}] has it already",
+            message = f"duplicate {what} {value!r}: {section}[{first[value]}] has it already"
+            owner = dict(items)[first[value]].get("name")
+            if key != "name" and isinstance(owner, str):
+                message = (
+                    f"{what} {value!r} is already service {owner!r}'s ({section}[{first[value]}]):"
+                    f" each {what} belongs to one service"
                 )
-            )
+            issues.append(Issue((section, index, key), message))
         else:
             first[value] = index
     return issues

@@ -7,10 +7,9 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
+from ..base_paths import validate_base_path
 from ..openapi.routes import MethodThrottle, Route, RouteOptions, parse_route
 from .fields import (
-    BASE_PATH_MAX_LENGTH,
-    BASE_PATH_SEGMENT,
     NLB_ARN,
     Port,
     Section,
@@ -64,21 +63,6 @@ class Backend(Section):
 
     load_balancer: str = Field(description="Name of a load balancer under 'load_balancers'.")
     port: Port
-
-
-def validate_base_path(value: str) -> str:
-    """Check a custom-domain base path (an API mapping key); return it unchanged."""
-    if value.startswith("/") or value.endswith("/"):
-        raise ValueError("must not start or end with '/' (write 'billing/v2', not '/billing/v2/')")
-    if len(value) > BASE_PATH_MAX_LENGTH:
-        raise ValueError(f"longer than {BASE_PATH_MAX_LENGTH} characters")
-    for segment in value.split("/"):
-        if not BASE_PATH_SEGMENT.match(segment):
-            raise ValueError(
-                f"segment {segment!r} is not allowed: each '/'-separated segment is letters, "
-                "digits, '.', '_' or '-', starting with a letter or digit"
-            )
-    return value
 
 
 class RouteThrottle(Section):

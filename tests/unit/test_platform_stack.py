@@ -63,6 +63,9 @@ def test_publishes_vpc_link_and_dns_name_of_every_load_balancer(platform: Templa
     parameters = platform.find_resources("AWS::SSM::Parameter")
     names = sorted(p["Properties"]["Name"] for p in parameters.values())
     assert names == [
+        "/gateway-stack/acme/dev/allowlist",
+        "/gateway-stack/acme/dev/domain/name",
+        "/gateway-stack/acme/dev/domain/names",
         "/gateway-stack/acme/dev/load-balancers/billing/dns-name",
         "/gateway-stack/acme/dev/load-balancers/billing/vpc-link-id",
         "/gateway-stack/acme/dev/load-balancers/commerce/dns-name",
@@ -132,6 +135,7 @@ def test_existing_nlb_is_referenced_not_created(
 def test_created_nlb_in_an_existing_vpc(
     gateway_data: dict[str, Any], cdk_context: dict[str, Any]
 ) -> None:
+    gateway_data["allowlist"]["backends"]["vpc_ids"] = ["vpc-0a1b2c3d4e5f60718"]
     gateway_data["network"] = {
         "vpc_id": "vpc-0a1b2c3d4e5f60718",
         "cidr": "10.8.0.0/16",

@@ -1,0 +1,73 @@
+"""Base paths of API mappings on a custom domain: their form, and how they share the domain.
+
+API Gateway sends a request to the API mapping with the **longest matching base path** (its
+documentation on multi-level API mappings: ``orders`` and ``orders/v2/items`` may both exist, and
+``/orders/v2/items/5`` goes to the second). So a base path may be a prefix level of another, but
+the shorter one's API then never receives requests under the longer one: a route of the
+``orders`` API whose path starts with ``/v2/items`` can never be called. That is an error here,
+naming both services; a catch-all (``{proxy+}``) that merely overlaps is allowed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+
+from .openapi.routes import PARAMETER_SEGMENT, Route
+
+#: One base-path segment: what API Gateway accepts in an API mapping key.
+BASE_PATH_SEGMENT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+BASE_PATH_MAX_LENGTH = 128
+
+
+def validate_base_path(value: str) -> str:
+    """Check a custom-domain base path (an API mapping key); return it unchanged.
+
+    Raises:
+        ValueError: what is wrong and what is allowed.
+    """
+    if value.startswith("/") or value.endswith("/"):
+        raise ValueError("must not start or end with '/' (write 'billing/v2', not '/billing/v2/')")
+    if len(value) > BASE_PATH_MAX_LENGTH:
+        raise ValueError(f"longer than {BASE_PATH_MAX_LENGTH} characters")
+    for segment in value.split("/"):
+        if not BASE_PATH_SEGMENT.match(segment):
+            raise ValueError(
+                f"segment {segment!r} is not allowed: each '/'-separated segment is letters, "
+                "digits, '.', '_' or '-', starting with a letter or digit"
+            )
+    return value
+
+
+def shadowed_routes(services: Mapping[str, tuple[str, Sequence[Route]]]) -> list[str]:
+    """Routes that a longer base path of another service makes unreachable.
+
+    Args:
+        services: service name -> (base path, routes).
+    """
+    problems = []
+    for short_name, (short, routes) in services.items():
+        for long_name, (long, _) in services.items():
+            if not long.startswith(short + "/"):
+                continue
+            rest = long[len(short) + 1 :].split("/")
+            for route in routes:
+                if _starts_with(route.path, rest):
+                    problems.append(
+                        f"service {short_name!r} (base path {short!r}): route {route.key} can "
+                        f"never be called: API Gateway sends /{long}/... to service "
+                        f"{long_name!r}, whose base path {long!r} is the longer match. Rename "
+                        "the route, or move one of the base paths"
+                    )
+    return problems
+
+
+def _starts_with(path: str, prefix: list[str]) -> bool:
+    """True if every request to ``path`` has the literal segments ``prefix`` first."""
+    segments = [s for s in path.split("/") if s]
+    if len(segments) < len(prefix):
+        return False
+    return all(
+        segment == want and not PARAMETER_SEGMENT.match(segment)
+        for segment, want in zip(segments, prefix, strict=False)
+    )
