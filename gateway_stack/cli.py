@@ -48,6 +48,15 @@ def main(argv: list[str] | None = None) -> int:
     validate.add_argument("gateway", nargs="?", default=DEFAULT_GATEWAY)
     schema = commands.add_parser("schema", help="write (or --check) config/gateway.schema.json")
     schema.add_argument("--check", action="store_true", help="fail if the file is out of date")
+    policy = commands.add_parser(
+        "policy", help="write the Guard rules and IAM boundary; check service-stack templates"
+    )
+    policy.add_argument("--gateway", default=DEFAULT_GATEWAY)
+    policy.add_argument("--out", default="cdk.out/policy", help="where to write the files")
+    policy.add_argument("templates", nargs="*", type=Path, help="service-stack templates")
+    routes = commands.add_parser("routes", help="the public URL prefixes of cdk.out")
+    routes.add_argument("--cdk-out", default="cdk.out")
+    routes.add_argument("--json", action="store_true", help="JSON instead of Markdown")
     summary = commands.add_parser("summary", help="summarize a synthesized gateway")
     summary.add_argument("--gateway", default=DEFAULT_GATEWAY)
     summary.add_argument("--cdk-out", default="cdk.out")
@@ -66,6 +75,14 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "schema":
         return _schema(check=args.check)
+    if args.command == "routes":
+        from .route_table import read_route_table, render_json, render_markdown
+
+        rows = read_route_table(Path(args.cdk_out))
+        print(render_json(rows) if args.json else render_markdown(rows))
+        return 0 if rows else 1
+    if args.command == "policy":
+        return _policy(args.gateway, Path(args.out), args.templates)
     from .summary import print_summary
 
     try:
@@ -94,6 +111,23 @@ def check_documents(gateway: Gateway, folder: Path) -> None:
             messages += error.messages
     if messages:
         raise GatewayStackError(messages)
+
+
+def _policy(path: str, out: Path, templates: list[Path]) -> int:
+    from .policy.check import check_templates, write_policy
+
+    try:
+        gateway = load_gateway(path)
+        for written in write_policy(gateway, out):
+            print(f"wrote {written}")
+        if not templates:
+            return 0
+        result = check_templates(gateway, templates)
+    except GatewayStackError as error:
+        _print_errors(error.messages)
+        return 1
+    print(result.output if not result.passed else f"{len(templates)} templates pass the policy")
+    return 0 if result.passed else 1
 
 
 def _schema(*, check: bool) -> int:

@@ -140,3 +140,24 @@ def test_summary_lists_stacks_with_sizes_and_services_with_backends(assembly: Pa
     assert "/billing/v2" in billing
     assert "billing:8443" in billing
     assert "acme-dev-svc-billing" in billing
+
+
+def test_route_table_lists_every_public_prefix_with_its_backend(assembly: Path) -> None:
+    from gateway_stack.route_table import read_route_table, render_markdown
+
+    rows = {row.url: row for row in read_route_table(assembly)}
+    assert sorted(rows) == [
+        f"https://{domain}/{path}"
+        for domain in ("api.example.com", "api.example.net")
+        for path in ("billing/v2", "inventory", "orders")
+    ]
+    orders = rows["https://api.example.com/orders"]
+    assert orders.service_stack == "acme-dev-svc-orders"
+    assert orders.api == "acme-dev-orders"
+    assert orders.backend == "commerce (NLB created by the platform) port 8080"
+    assert (orders.routes, orders.mocks) == (5, 1)
+    billing = rows["https://api.example.net/billing/v2"]
+    assert billing.backend == "billing (NLB created by the platform) port 8443"
+    assert "| https://api.example.com/inventory | acme-dev-svc-inventory |" in render_markdown(
+        list(rows.values())
+    )

@@ -1,0 +1,121 @@
+"""The IAM permissions boundary a platform puts on service teams' deployment roles.
+
+The Guard rules check what a template asks for; this boundary caps what a service team's
+CloudFormation execution role can do at all, whatever the template says (bootstrap the service
+team's CDK environment with ``cdk bootstrap --custom-permissions-boundary <policy name>``).
+
+Within API Gateway, a service team may write only its own REST APIs (and their stages,
+deployments, gateway responses) and API mappings on the gateway's own domain names: not domain
+names, VPC links, usage plans, API keys or the account's CloudWatch role. It may not write the
+SSM parameters the platform publishes, DNS records or certificates; roles it creates must carry
+this same boundary, and it cannot remove a boundary.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from ..naming import GatewayNames
+
+#: API Gateway's write actions (IAM authorizes API Gateway management by HTTP verb).
+APIGATEWAY_WRITES = ("apigateway:POST", "apigateway:PUT", "apigateway:PATCH", "apigateway:DELETE")
+#: Prefixes under the gateway's SSM path that only the platform writes.
+PLATFORM_PARAMETERS = ("domain/*", "load-balancers/*", "allowlist", "authorizer/*", "plans/*")
+
+
+def service_deploy_boundary(
+    names: GatewayNames,
+    *,
+    account: str,
+    region: str,
+    domain_names: Sequence[str],
+    boundary_name: str,
+) -> dict[str, Any]:
+    """The permissions boundary policy document for service teams' deployment roles.
+
+    Args:
+        names: the gateway environment's names.
+        account: the account the boundary is created in.
+        region: the gateway's region.
+        domain_names: the gateway's custom domain names.
+        boundary_name: the managed policy's name (roles created must carry it).
+    """
+    apigw = f"arn:aws:apigateway:{region}::"
+    parameters = f"arn:aws:ssm:{region}:{account}:parameter{names.parameter_path}"
+    boundary_arn = f"arn:aws:iam::{account}:policy/{boundary_name}"
+    mappings = [
+        arn
+        for name in domain_names
+        for arn in (
+            f"{apigw}/domainnames/{name}/apimappings",
+            f"{apigw}/domainnames/{name}/apimappings/*",
+        )
+    ]
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "CeilingTheRolesOwnPolicyNarrows",
+                "Effect": "Allow",
+                "Action": "*",
+                "Resource": "*",
+            },
+            {
+                "Sid": "ApiGatewayWritesOnlyOwnApisAndMappingsOnTheGateway",
+                "Effect": "Deny",
+                "Action": list(APIGATEWAY_WRITES),
+                "NotResource": [
+                    f"{apigw}/restapis",
+                    f"{apigw}/restapis/*",
+                    f"{apigw}/tags/*",
+                    *mappings,
+                ],
+            },
+            {
+                "Sid": "NoWritesToThePlatformsParameters",
+                "Effect": "Deny",
+                "Action": [
+                    "ssm:PutParameter",
+                    "ssm:DeleteParameter",
+                    "ssm:DeleteParameters",
+                    "ssm:LabelParameterVersion",
+                    "ssm:AddTagsToResource",
+                    "ssm:RemoveTagsFromResource",
+                ],
+                "Resource": [f"{parameters}/{prefix}" for prefix in PLATFORM_PARAMETERS],
+            },
+            {
+                "Sid": "NoDnsOrCertificates",
+                "Effect": "Deny",
+                "Action": [
+                    "route53:ChangeResourceRecordSets",
+                    "route53:CreateHostedZone",
+                    "route53:DeleteHostedZone",
+                    "acm:RequestCertificate",
+                    "acm:ImportCertificate",
+                    "acm:DeleteCertificate",
+                ],
+                "Resource": "*",
+            },
+            {
+                "Sid": "NewRolesCarryThisBoundary",
+                "Effect": "Deny",
+                "Action": ["iam:CreateRole", "iam:PutRolePermissionsBoundary"],
+                "Resource": "*",
+                "Condition": {"StringNotEquals": {"iam:PermissionsBoundary": boundary_arn}},
+            },
+            {
+                "Sid": "NoBoundaryEscape",
+                "Effect": "Deny",
+                "Action": [
+                    "iam:DeleteRolePermissionsBoundary",
+                    "iam:CreatePolicyVersion",
+                    "iam:DeletePolicy",
+                    "iam:DeletePolicyVersion",
+                    "iam:SetDefaultPolicyVersion",
+                ],
+                "Resource": [boundary_arn, "arn:aws:iam::*:role/*"],
+            },
+        ],
+    }

@@ -1,0 +1,193 @@
+"""The platform's deploy-time policy: Guard rules on service stacks, and the IAM boundary."""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Callable
+from fnmatch import fnmatchcase
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from gateway_stack.config import load_gateway
+from gateway_stack.naming import GatewayNames
+from gateway_stack.policy.boundary import service_deploy_boundary
+from gateway_stack.policy.check import check_templates
+
+from .cli import ROOT, cdk_synth
+
+GATEWAY = load_gateway(ROOT / "config" / "example.yaml")
+SERVICES = ("orders", "inventory", "billing")
+
+
+def template(assembly: Path, service: str) -> dict[str, Any]:
+    return json.loads((assembly / f"acme-dev-svc-{service}.template.json").read_text())
+
+
+def resources(body: dict[str, Any], kind: str) -> list[dict[str, Any]]:
+    return [r for r in body["Resources"].values() if r["Type"] == kind]
+
+
+def test_the_example_service_stacks_pass(assembly: Path) -> None:
+    templates = [assembly / f"acme-dev-svc-{s}.template.json" for s in SERVICES]
+    result = check_templates(GATEWAY, templates)
+    assert result.passed, result.output
+
+
+def _base_path(body: dict[str, Any]) -> None:
+    for mapping in resources(body, "AWS::ApiGatewayV2::ApiMapping"):
+        mapping["Properties"]["ApiMappingKey"] = "payments"
+
+
+def _foreign_domain(body: dict[str, Any]) -> None:
+    resources(body, "AWS::ApiGatewayV2::ApiMapping")[0]["Properties"]["DomainName"] = "evil.org"
+
+
+def _integration_elsewhere(body: dict[str, Any]) -> None:
+    (api,) = resources(body, "AWS::ApiGateway::RestApi")
+    api["Properties"]["Body"]["paths"]["/orders"]["get"]["x-amazon-apigateway-integration"] = {
+        "type": "http_proxy",
+        "httpMethod": "ANY",
+        "uri": "https://exfiltrate.example.org/",
+    }
+
+
+def _literal_vpc_link(body: dict[str, Any]) -> None:
+    (stage,) = resources(body, "AWS::ApiGateway::Stage")
+    stage["Properties"]["Variables"]["vpcLinkId"] = "abc123"
+
+
+def _foreign_parameter(body: dict[str, Any]) -> None:
+    body["Parameters"]["Sneaky"] = {
+        "Type": "AWS::SSM::Parameter::Value<String>",
+        "Default": "/gateway-stack/other/prod/load-balancers/core/vpc-link-id",
+    }
+
+
+def _own_vpc_link(body: dict[str, Any]) -> None:
+    body["Resources"]["Link"] = {
+        "Type": "AWS::ApiGateway::VpcLink",
+        "Properties": {"Name": "mine", "TargetArns": ["arn:aws:elasticloadbalancing:x"]},
+    }
+
+
+def _usage_plan(body: dict[str, Any]) -> None:
+    body["Resources"]["Plan"] = {"Type": "AWS::ApiGateway::UsagePlan", "Properties": {}}
+
+
+@pytest.mark.parametrize(
+    ("tamper", "rule"),
+    [
+        (_base_path, "base_paths_allowed"),
+        (_foreign_domain, "mapped_only_on_the_gateways_domain"),
+        (_integration_elsewhere, "integrations_reach_only_the_platforms_vpc_link"),
+        (_literal_vpc_link, "backend_comes_from_the_platform"),
+        (_foreign_parameter, "ssm_parameters_are_the_platforms"),
+        (_own_vpc_link, "vpc_links_target_allowed_load_balancers"),
+        (_usage_plan, "no_platform_resources"),
+    ],
+)
+def test_a_crafted_violation_is_refused_naming_the_rule(
+    assembly: Path, tmp_path: Path, tamper: Callable[[dict[str, Any]], None], rule: str
+) -> None:
+    body = copy.deepcopy(template(assembly, "orders"))
+    tamper(body)
+    crafted = tmp_path / "acme-dev-svc-orders.template.json"
+    crafted.write_text(json.dumps(body))
+    result = check_templates(GATEWAY, [crafted])
+    assert not result.passed
+    failed = [
+        line.split()[0]
+        for line in result.output.splitlines()
+        if line.startswith("service-stacks.guard/") and line.endswith("FAIL")
+    ]
+    assert failed == [f"service-stacks.guard/{rule}"], result.output
+
+
+def test_the_service_team_app_passes_with_its_deploy_time_domain(tmp_path: Path) -> None:
+    result = cdk_synth(tmp_path, gateway=None, app_dir=ROOT / "examples" / "service_team_app")
+    assert result.returncode == 0, result.stderr
+    gateway = GATEWAY.model_copy(
+        update={
+            "allowlist": GATEWAY.allowlist.model_copy(
+                update={"base_paths": (*GATEWAY.allowlist.base_paths, "catalog")}
+            )
+        }
+    )
+    check = check_templates(gateway, [tmp_path / "acme-dev-svc-catalog.template.json"])
+    assert check.passed, check.output
+
+
+# -- the IAM boundary, evaluated as IAM would (explicit Deny wins) -----------------------------
+
+
+def allowed(policy: dict[str, Any], action: str, resource: str, context: dict[str, str]) -> bool:
+    def matches(statement: dict[str, Any]) -> bool:
+        actions = statement["Action"]
+        actions = [actions] if isinstance(actions, str) else actions
+        if not any(fnmatchcase(action, a) for a in actions):
+            return False
+        if "NotResource" in statement:
+            if any(fnmatchcase(resource, r) for r in statement["NotResource"]):
+                return False
+        else:
+            listed = statement["Resource"]
+            listed = [listed] if isinstance(listed, str) else listed
+            if not any(fnmatchcase(resource, r) for r in listed):
+                return False
+        for key, want in statement.get("Condition", {}).get("StringNotEquals", {}).items():
+            if context.get(key) == want:
+                return False
+        return True
+
+    effects = [s["Effect"] for s in policy["Statement"] if matches(s)]
+    return "Deny" not in effects and "Allow" in effects
+
+
+BOUNDARY = service_deploy_boundary(
+    GatewayNames("acme", "dev"),
+    account="123456789012",
+    region="eu-west-1",
+    domain_names=["api.example.com", "api.example.net"],
+    boundary_name="acme-dev-service-deploy-boundary",
+)
+APIGW = "arn:aws:apigateway:eu-west-1::"
+SSM = "arn:aws:ssm:eu-west-1:123456789012:parameter/gateway-stack/acme/dev"
+BOUNDARY_ARN = "arn:aws:iam::123456789012:policy/acme-dev-service-deploy-boundary"
+
+
+@pytest.mark.parametrize(
+    ("action", "resource", "context", "expected"),
+    [
+        ("apigateway:POST", f"{APIGW}/restapis", {}, True),
+        ("apigateway:PATCH", f"{APIGW}/restapis/a1b2c3/stages/dev", {}, True),
+        ("apigateway:POST", f"{APIGW}/domainnames/api.example.com/apimappings", {}, True),
+        ("apigateway:POST", f"{APIGW}/domainnames/evil.example.org/apimappings", {}, False),
+        ("apigateway:POST", f"{APIGW}/domainnames", {}, False),
+        ("apigateway:DELETE", f"{APIGW}/domainnames/api.example.com", {}, False),
+        ("apigateway:POST", f"{APIGW}/vpclinks", {}, False),
+        ("apigateway:PATCH", f"{APIGW}/account", {}, False),
+        ("apigateway:PATCH", f"{APIGW}/usageplans/p1", {}, False),
+        ("apigateway:POST", f"{APIGW}/apikeys", {}, False),
+        ("apigateway:GET", f"{APIGW}/apikeys", {}, True),
+        ("ssm:PutParameter", f"{SSM}/load-balancers/commerce/vpc-link-id", {}, False),
+        ("ssm:PutParameter", f"{SSM}/allowlist", {}, False),
+        ("ssm:PutParameter", f"{SSM}/permissions/a1b2c3", {}, True),
+        ("route53:ChangeResourceRecordSets", "arn:aws:route53:::hostedzone/Z1", {}, False),
+        ("iam:CreateRole", "arn:aws:iam::123456789012:role/x", {}, False),
+        (
+            "iam:CreateRole",
+            "arn:aws:iam::123456789012:role/x",
+            {"iam:PermissionsBoundary": BOUNDARY_ARN},
+            True,
+        ),
+        ("iam:DeleteRolePermissionsBoundary", "arn:aws:iam::123456789012:role/x", {}, False),
+        ("iam:CreatePolicyVersion", BOUNDARY_ARN, {}, False),
+    ],
+)
+def test_the_deploy_boundary(
+    action: str, resource: str, context: dict[str, str], expected: bool
+) -> None:
+    assert allowed(BOUNDARY, action, resource, context) is expected
