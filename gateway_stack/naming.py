@@ -62,3 +62,17 @@ class GatewayNames:
     def allowlist_parameter(self) -> str:
         """The SSM parameter holding the allowlist (JSON) service teams' apps check against."""
         return f"{self.parameter_path}/allowlist"
+
+    @property
+    def authorizer_parameter(self) -> str:
+        """The SSM parameter holding the authorizer function's ARN."""
+        return f"{self.parameter_path}/authorizer/function-arn"
+
+    @property
+    def permissions_path(self) -> str:
+        """The SSM path under which each service API publishes its permission map."""
+        return f"{self.parameter_path}/permissions"
+
+    def permissions_parameter(self, api_id: str) -> str:
+        """The SSM parameter holding the permission map of the API ``api_id``."""
+        return f"{self.permissions_path}/{api_id}"

@@ -9,11 +9,13 @@ from aws_cdk import aws_ssm as ssm
 from constructs import Construct
 
 from .api_gateway_account import ApiGatewayAccount
+from .authorizer_function import AuthorizerFunction
 from .config import Gateway, LoadBalancer
 from .domain import ApiDomain
 from .load_balancer import PrivateBackend
 from .naming import GatewayNames
 from .network import GatewayNetwork
+from .retention import retention_days
 
 
 class PlatformStack(Stack):
@@ -68,6 +70,20 @@ class PlatformStack(Stack):
                 self.names.allowlist_parameter,
                 gateway.allowlist.model_dump_json(exclude_none=True),
             )
+
+        self.authorizer = AuthorizerFunction(
+            self,
+            "Authorizer",
+            names=self.names,
+            auth=gateway.auth,
+            api_key_name_prefix=gateway.api_key_name_prefix,
+            log_retention=retention_days(gateway.stage.access_log_retention_days),
+        )
+        self._publish(
+            "AuthorizerParameter",
+            self.names.authorizer_parameter,
+            self.authorizer.function.function_arn,
+        )
 
         self._backends_scope = Construct(self, "Backends")
         self.backends: dict[str, PrivateBackend] = {}

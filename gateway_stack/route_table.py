@@ -97,7 +97,8 @@ def _published_parameters(templates: dict[str, dict[str, Any]]) -> dict[str, Any
         for resource in template.get("Resources", {}).values():
             if resource["Type"] == "AWS::SSM::Parameter":
                 properties = resource["Properties"]
-                published[properties.get("Name")] = properties.get("Value")
+                if isinstance(properties.get("Name"), str):  # not a permission map's Fn::Join
+                    published[properties["Name"]] = properties.get("Value")
     return published
 
 

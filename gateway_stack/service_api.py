@@ -9,6 +9,7 @@ variables, so the same body deploys against any VPC link.
 from __future__ import annotations
 
 import hashlib
+import json
 import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -19,6 +20,7 @@ from aws_cdk import Annotations, Duration, RemovalPolicy, Stack, Token
 from aws_cdk import aws_apigateway as apigw
 from aws_cdk import aws_apigatewayv2 as apigwv2
 from aws_cdk import aws_logs as logs
+from aws_cdk import aws_ssm as ssm
 from constructs import Construct
 
 from .access_log import access_log_format
@@ -260,6 +262,30 @@ class ServiceApi(Construct):
         self.mappings.append((domain_name, base_path))
         return mapping
 
+    def publish_permissions(self, path: str) -> ssm.StringParameter | None:
+        """Publish the scopes each route requires, for the shared authorizer, at
+        ``<path>/<rest api id>``: a JSON ``{"version": 1, "routes": [{method, path, scopes}]}``
+        listing every route (an empty ``scopes`` list: any verified client).
+
+        Nothing is published when no route requires a scope: the authorizer then allows a
+        verified client every route of the API. The stage depends on the parameter, so the map
+        changes in the same deployment as the routes, before them.
+        """
+        if not any(route.options.scopes for route in self.routes):
+            return None
+        document = permission_map(self.routes)
+        parameter = ssm.StringParameter(
+            self,
+            "Permissions",
+            parameter_name=f"{path}/{self.rest_api_id}",
+            simple_name=False,
+            string_value=document,
+            tier=ssm.ParameterTier.ADVANCED if len(document) > 4096 else ssm.ParameterTier.STANDARD,
+            description=f"Scopes each route of {self.api_name} requires (read by the authorizer)",
+        )
+        self.stage.node.add_dependency(parameter)
+        return parameter
+
     @property
     def body(self) -> dict[str, Any]:
         """The OpenAPI body API Gateway imports."""
@@ -312,6 +338,20 @@ class ServiceApi(Construct):
                 "service API of its own (one API per dense base path), or ask AWS to raise it"
             )
         return problems
+
+
+def permission_map(routes: Sequence[Route]) -> str:
+    """The permission map of ``routes`` as the authorizer reads it (compact JSON)."""
+    return json.dumps(
+        {
+            "version": 1,
+            "routes": [
+                {"method": r.method, "path": r.path, "scopes": list(r.options.scopes)}
+                for r in routes
+            ],
+        },
+        separators=(",", ":"),
+    )
 
 
 def _definition(

@@ -8,9 +8,10 @@ from typing import Any
 from aws_cdk import Stack
 from constructs import Construct
 
+from .authorizer_function import authorizer_arn
 from .config import Gateway, Service
 from .naming import GatewayNames
-from .openapi import DEFAULT_FORWARDED_CONTEXT, PrivateIntegration
+from .openapi import DEFAULT_FORWARDED_CONTEXT, AuthorizerRef, PrivateIntegration
 from .platform_ref import PlatformRef
 from .retention import retention_days
 from .service_api import ServiceApi, StageConfig
@@ -63,6 +64,10 @@ class ServiceStack(Stack):
             forwarded_context=service.forward_context or DEFAULT_FORWARDED_CONTEXT,
             binary_media_types=service.binary_media_types,
             disable_execute_api_endpoint=True,
+            authorizer=AuthorizerRef(
+                function_arn=authorizer_arn(names, gateway.account, gateway.region),
+                cache_ttl_seconds=gateway.auth.cache_ttl_seconds,
+            ),
             stage=StageConfig(
                 name=gateway.stage_name,
                 rate_limit=throttle.rate_limit,
@@ -73,3 +78,4 @@ class ServiceStack(Stack):
         )
         for name in gateway.domain.names:
             self.service_api.add_api_mapping(name.name, service.base_path)
+        self.service_api.publish_permissions(names.permissions_path)

@@ -36,5 +36,10 @@ def gateway_data(example_data: dict[str, Any]) -> dict[str, Any]:
 
 @pytest.fixture(scope="session")
 def cdk_context() -> dict[str, Any]:
-    """The context of cdk.json (feature flags), as the CLI would pass it."""
-    return json.loads((ROOT / "cdk.json").read_text())["context"]
+    """The context of cdk.json (feature flags), as the CLI would pass it, minus bundling.
+
+    In-memory template tests skip asset bundling (CDK's ``aws:cdk:bundling-stacks`` context,
+    as ``cdk synth --exclusively`` uses it); the real CLI synth in tests/synth bundles.
+    """
+    context = json.loads((ROOT / "cdk.json").read_text())["context"]
+    return {**context, "aws:cdk:bundling-stacks": []}

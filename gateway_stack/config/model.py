@@ -109,6 +109,12 @@ class Auth(Section):
         min_length=1,
         description="Claim that names the client. Default: client_id.",
     )
+    api_key_name_prefix: str | None = Field(
+        None,
+        pattern=rule(r"^[A-Za-z0-9._-]{1,64}$", "letters, digits, '.', '_' or '-', at most 64"),
+        description="Prefix of every client's API key name (the key is the prefix and the "
+        "client id). Default: '<name>-<environment>-'.",
+    )
     cache_ttl_seconds: int = Field(
         300,
         ge=0,
@@ -249,6 +255,11 @@ class Gateway(Section):
                 {"issues": "; ".join(f"{issue.location}: {issue.message}" for issue in issues)},
             )
         return self
+
+    @property
+    def api_key_name_prefix(self) -> str:
+        """The prefix of every client's API key name."""
+        return self.auth.api_key_name_prefix or f"{self.name}-{self.environment}-"
 
     @property
     def stage_name(self) -> str:

@@ -73,6 +73,17 @@ ACKNOWLEDGED = {
         "<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]",
     ),
     ("acme-dev-platform/Backends/commerce/LoadBalancer", "AwsSolutions-ELB2"),
+    (
+        "acme-dev-platform/Authorizer/Function",
+        "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:"
+        "iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]",
+    ),
+    ("acme-dev-platform/Authorizer/Function", "AwsSolutions-IAM5[Resource::*]"),
+    (
+        "acme-dev-platform/Authorizer/Function",
+        "AwsSolutions-IAM5[Resource::arn:aws:ssm:"
+        "eu-west-1:123456789012:parameter/gateway-stack/acme/dev/permissions/*]",
+    ),
     ("acme-dev-platform/Backends/billing/LoadBalancer", "AwsSolutions-ELB2"),
     *(
         (f"acme-dev-svc-{service}/Service/Api{where}", rule)

@@ -64,6 +64,7 @@ def test_publishes_vpc_link_and_dns_name_of_every_load_balancer(platform: Templa
     names = sorted(p["Properties"]["Name"] for p in parameters.values())
     assert names == [
         "/gateway-stack/acme/dev/allowlist",
+        "/gateway-stack/acme/dev/authorizer/function-arn",
         "/gateway-stack/acme/dev/domain/name",
         "/gateway-stack/acme/dev/domain/names",
         "/gateway-stack/acme/dev/load-balancers/billing/dns-name",

@@ -74,7 +74,8 @@ def test_proxy_service_forwards_path_method_and_query_over_the_vpc_link(
     assert root["uri"] == "http://${stageVariables.backendHost}:8443/"
     assert proxy["uri"] == "http://${stageVariables.backendHost}:8443/{proxy}"
     assert proxy["requestParameters"] == {
-        "integration.request.path.proxy": "method.request.path.proxy"
+        "integration.request.path.proxy": "method.request.path.proxy",
+        "integration.request.header.X-Client-Id": "context.authorizer.clientId",
     }
     assert proxy_operation["parameters"] == [
         {"name": "proxy", "in": "path", "required": True, "schema": {"type": "string"}}

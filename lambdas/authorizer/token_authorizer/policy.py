@@ -1,0 +1,112 @@
+"""The authorizer response: IAM policy document, usage identifier key and a flat context."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any
+
+from .arn import MethodArn
+
+MAX_RESOURCE_CHARS = 512  # API Gateway's limit on one Resource ARN in an authorizer policy
+WHOLE_STAGE = "*/*"  # every verb and path of the calling API and stage
+
+ContextValue = str | int | float | bool
+
+
+def _statement(effect: str, resources: list[str]) -> dict[str, Any]:
+    return {"Action": "execute-api:Invoke", "Effect": effect, "Resource": resources}
+
+
+def _fit(prefix: str, pattern: str, *, widen: bool) -> str | None:
+    """``prefix + pattern`` within the limit; too long: widened to ``…*`` (Deny) or dropped."""
+    resource = prefix + pattern
+    if len(resource) <= MAX_RESOURCE_CHARS:
+        return resource
+    if not widen:
+        return None
+    return resource[: MAX_RESOURCE_CHARS - 1] + "*"  # a prefix + '*' matches a superset
+
+
+def flat_context(values: dict[str, Any]) -> dict[str, ContextValue]:
+    """Keep only string, number and boolean values (API Gateway answers 500 on anything else)."""
+    return {
+        key: value
+        for key, value in values.items()
+        if isinstance(key, str) and isinstance(value, (str, int, float, bool))
+    }
+
+
+def allow_response(
+    method_arn: MethodArn,
+    *,
+    principal_id: str,
+    usage_key: str,
+    allow: list[str] | tuple[str, ...],
+    deny: list[str] | tuple[str, ...],
+    context: dict[str, Any],
+) -> tuple[dict[str, Any], bool]:
+    """The Allow answer, and False when a too-long ARN had to be dropped or widened."""
+    prefix = method_arn.stage_prefix
+    exact = True
+    allowed: list[str] = []
+    for pattern in allow:
+        resource = _fit(prefix, pattern, widen=False)
+        if resource is None:
+            exact = False
+        elif resource not in allowed:
+            allowed.append(resource)
+    denied: list[str] = []
+    for pattern in deny:
+        resource = _fit(prefix, pattern, widen=True)
+        exact = exact and resource == prefix + pattern
+        if resource is not None and resource not in denied:
+            denied.append(resource)
+    statements = [_statement("Allow", allowed)] if allowed else []
+    if denied:
+        statements.append(_statement("Deny", denied))
+    if not allowed:
+        return deny_response(method_arn, principal_id, context), False
+    response = {
+        "principalId": principal_id,
+        "policyDocument": {"Version": "2012-10-17", "Statement": statements},
+        "usageIdentifierKey": usage_key,
+        "context": flat_context(context),
+    }
+    return response, exact
+
+
+def deny_response(
+    method_arn: MethodArn, principal_id: str, context: dict[str, Any]
+) -> dict[str, Any]:
+    """Deny every route of the calling API and stage (consistent under the authorizer cache)."""
+    return {
+        "principalId": principal_id,
+        "policyDocument": {
+            "Version": "2012-10-17",
+            "Statement": [_statement("Deny", [method_arn.stage_prefix + WHOLE_STAGE])],
+        },
+        "context": flat_context(context),
+    }
+
+
+def glob_matches(glob: str, text: str) -> bool:
+    """IAM-style match of one concrete string (``*`` any run, ``?`` one character)."""
+    return _glob_regex(glob).fullmatch(text) is not None
+
+
+@lru_cache(maxsize=4096)
+def _glob_regex(glob: str) -> re.Pattern[str]:
+    parts = (".*" if c == "*" else "." if c == "?" else re.escape(c) for c in glob)
+    return re.compile("".join(parts), re.DOTALL)
+
+
+def allows(response: dict[str, Any], resource: str) -> bool:
+    """IAM evaluation of ``response`` for one ARN: an Allow matches and no Deny does."""
+    allowed = False
+    for statement in response["policyDocument"]["Statement"]:
+        if any(glob_matches(pattern, resource) for pattern in statement["Resource"]):
+            if statement["Effect"] == "Deny":
+                return False
+            allowed = True
+    return allowed

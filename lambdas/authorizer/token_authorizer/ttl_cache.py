@@ -1,0 +1,58 @@
+"""A small per-container cache whose entries expire, with stale reads for failure fallback."""
+
+from __future__ import annotations
+
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import Any, Generic, NamedTuple, TypeVar
+
+V = TypeVar("V")
+
+
+class Entry(NamedTuple):
+    """A cached value; ``stored_at`` and ``expires_at`` are clock readings."""
+
+    value: Any
+    stored_at: float
+    expires_at: float
+
+
+class TtlCache(Generic[V]):
+    """Least-recently-stored eviction once ``max_entries`` is reached; single-threaded use."""
+
+    def __init__(
+        self, max_entries: int = 10_000, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self._entries: OrderedDict[str, Entry] = OrderedDict()
+        self._max_entries = max_entries
+        self.clock = clock
+
+    def fresh(self, key: str) -> Entry | None:
+        """The entry for ``key`` if it has not expired."""
+        entry = self._entries.get(key)
+        if entry is None or self.clock() >= entry.expires_at:
+            return None
+        return entry
+
+    def any_age(self, key: str) -> Entry | None:
+        """The entry for ``key`` even if expired (for serving stale data when a refresh fails)."""
+        return self._entries.get(key)
+
+    def put(self, key: str, value: V, ttl: float) -> Entry:
+        now = self.clock()
+        entry = Entry(value=value, stored_at=now, expires_at=now + ttl)
+        self._entries.pop(key, None)
+        self._entries[key] = entry
+        while len(self._entries) > self._max_entries:
+            self._entries.popitem(last=False)
+        return entry
+
+    def discard(self, key: str) -> None:
+        self._entries.pop(key, None)
+
+    def clear(self) -> None:
+        self._entries.clear()
+
+    def __len__(self) -> int:
+        return len(self._entries)

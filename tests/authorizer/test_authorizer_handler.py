@@ -1,0 +1,328 @@
+"""The handler contract: Allow shape, Deny cases, 401 cases, logging, metrics."""
+
+from __future__ import annotations
+
+import json
+import sys
+import uuid
+from typing import Any
+
+import pytest
+from authorizer_support import (
+    ACCOUNT,
+    API_ID,
+    EVENTS,
+    REGION,
+    STAGE,
+    AuthorizerHarness,
+    assert_response_shape,
+    assert_unauthorized,
+    default_claims,
+    effect_of,
+    load_event,
+    method_arn,
+)
+
+WHOLE_STAGE = f"arn:aws:execute-api:{REGION}:{ACCOUNT}:{API_ID}/{STAGE}/*/*"
+
+
+def test_allow_has_the_exact_shape(authorizer: AuthorizerHarness) -> None:
+    response = authorizer.call(authorizer.tokens.rsa())
+    assert_response_shape(response)
+    assert response["principalId"] == "user-123"
+    assert response["usageIdentifierKey"] == "value-of-client-a-key-0001"
+    assert response["policyDocument"]["Statement"] == [
+        {"Action": "execute-api:Invoke", "Effect": "Allow", "Resource": [WHOLE_STAGE]}
+    ]
+    assert response["context"] == {
+        "clientId": "client-a",
+        "sub": "user-123",
+        "scopes": "items:read items:write",
+    }
+
+
+def test_ec_tokens_verify_too(authorizer: AuthorizerHarness) -> None:
+    response = authorizer.call(authorizer.tokens.ec())
+    assert effect_of(response) == {"Allow"}
+
+
+def test_policy_covers_the_whole_api_and_stage_only(authorizer: AuthorizerHarness) -> None:
+    from authorizer_iam import evaluate
+
+    response = authorizer.call(authorizer.tokens.rsa(), method_arn("GET", "items/42"))
+    for verb, path in [("GET", "items/42"), ("POST", "orders"), ("DELETE", "a/b/c"), ("GET", "")]:
+        assert evaluate(response, method_arn(verb, path)) is True
+    other_api = f"arn:aws:execute-api:{REGION}:{ACCOUNT}:zzzzzzzzzz/{STAGE}/GET/items/42"
+    other_stage = f"arn:aws:execute-api:{REGION}:{ACCOUNT}:{API_ID}/dev/GET/items/42"
+    other_account = f"arn:aws:execute-api:{REGION}:999999999999:{API_ID}/{STAGE}/GET/items/42"
+    for arn in (other_api, other_stage, other_account):
+        assert evaluate(response, arn) is False
+
+
+def test_bearer_scheme_is_case_insensitive(authorizer: AuthorizerHarness) -> None:
+    token = authorizer.tokens.rsa()
+    for scheme in ("bearer", "BEARER", "BeArEr"):
+        event = load_event("token_event.json")
+        event["authorizationToken"] = f"{scheme} {token}"
+        assert effect_of(authorizer.raw(event)) == {"Allow"}
+
+
+def test_audience_list_and_second_audience(authorizer: AuthorizerHarness) -> None:
+    for aud in (["api://gateway-internal"], ["someone-else", "api://gateway"]):
+        token = authorizer.tokens.rsa(default_claims(aud=aud))
+        assert effect_of(authorizer.call(token)) == {"Allow"}
+
+
+def test_scopes_from_scp_list(authorizer: AuthorizerHarness) -> None:
+    claims = default_claims(scope=None, scp=["a:read", "b:write", 7, "bad scope", "a:read"])
+    del claims["scope"]
+    response = authorizer.call(authorizer.tokens.rsa(claims))
+    assert response["context"]["scopes"] == "a:read b:write"
+
+
+def test_custom_claims_configuration(make: Any, api_keys: Any) -> None:
+    api_keys.create("tenant-9", value="tenant-nine-key-value-000")
+    harness = make(CLIENT_ID_CLAIM="azp", SCOPES_CLAIM="permissions")
+    claims = default_claims(azp="tenant-9", permissions=["x:read"])
+    response = harness.call(harness.tokens.rsa(claims))
+    assert response["usageIdentifierKey"] == "tenant-nine-key-value-000"
+    assert response["context"]["clientId"] == "tenant-9"
+    assert response["context"]["scopes"] == "x:read"
+
+
+# ------------------------------------------------------------------ Deny (403)
+def test_token_without_client_claim_is_denied(authorizer: AuthorizerHarness) -> None:
+    claims = default_claims()
+    del claims["client_id"]
+    response = authorizer.call(authorizer.tokens.rsa(claims))
+    assert_response_shape(response)
+    assert response["policyDocument"]["Statement"] == [
+        {"Action": "execute-api:Invoke", "Effect": "Deny", "Resource": [WHOLE_STAGE]}
+    ]
+    assert "usageIdentifierKey" not in response
+    assert response["context"]["reason"] == "no_client_claim"
+
+
+@pytest.mark.parametrize(
+    "value", [42, 4.2, True, ["client-a"], {"id": "client-a"}, "", "client a", "x" * 200, "ä"]
+)
+def test_non_string_or_odd_client_claim_is_denied(
+    authorizer: AuthorizerHarness, value: Any
+) -> None:
+    response = authorizer.call(authorizer.tokens.rsa(default_claims(client_id=value)))
+    assert_response_shape(response)
+    assert effect_of(response) == {"Deny"}
+    assert response["context"]["reason"] == "invalid_client_claim"
+
+
+def test_client_without_key_is_denied(authorizer: AuthorizerHarness) -> None:
+    response = authorizer.call(authorizer.tokens.rsa(default_claims(client_id="client-nokey")))
+    assert effect_of(response) == {"Deny"}
+    assert response["context"] == {
+        "reason": "no_api_key",
+        "sub": "user-123",
+        "clientId": "client-nokey",
+    }
+
+
+def test_disabled_key_is_denied(authorizer: AuthorizerHarness, api_keys: Any) -> None:
+    api_keys.create("client-off", enabled=False)
+    response = authorizer.call(authorizer.tokens.rsa(default_claims(client_id="client-off")))
+    assert effect_of(response) == {"Deny"}
+    assert response["context"]["reason"] == "no_api_key"
+
+
+def test_key_of_a_longer_name_is_not_used(authorizer: AuthorizerHarness, api_keys: Any) -> None:
+    """nameQuery is a prefix match: client-b must not get client-b2's key."""
+    api_keys.create("client-b2", value="value-of-client-b2-000000")
+    response = authorizer.call(authorizer.tokens.rsa(default_claims(client_id="client-b")))
+    assert effect_of(response) == {"Deny"}
+
+
+# ------------------------------------------------------------------ 401
+@pytest.mark.parametrize("arn", json.loads((EVENTS / "method_arns_malformed.json").read_text()))
+def test_malformed_method_arn_is_401(authorizer: AuthorizerHarness, arn: str) -> None:
+    token = authorizer.tokens.rsa()
+    assert_unauthorized(lambda: authorizer.call(token, arn))
+
+
+@pytest.mark.parametrize("arn", json.loads((EVENTS / "method_arns_valid.json").read_text()))
+def test_valid_method_arns_are_accepted(authorizer: AuthorizerHarness, arn: str) -> None:
+    from authorizer_iam import evaluate
+
+    response = authorizer.call(authorizer.tokens.rsa(), arn)
+    assert effect_of(response) == {"Allow"}
+    assert evaluate(response, arn) is True
+
+
+@pytest.mark.parametrize(
+    "event",
+    [
+        None,
+        [],
+        "Bearer x",
+        {},
+        {"type": "TOKEN"},
+        {"type": "TOKEN", "methodArn": method_arn()},
+        {"type": "TOKEN", "methodArn": method_arn(), "authorizationToken": None},
+        {"type": "TOKEN", "methodArn": method_arn(), "authorizationToken": 12},
+        {"type": "TOKEN", "methodArn": None, "authorizationToken": "Bearer a.b.c"},
+        {"type": "TOKEN", "methodArn": ["x"], "authorizationToken": "Bearer a.b.c"},
+    ],
+)
+def test_malformed_events_are_401(authorizer: AuthorizerHarness, event: Any) -> None:
+    assert_unauthorized(lambda: authorizer.raw(event))
+
+
+def test_request_type_event_is_401(authorizer: AuthorizerHarness) -> None:
+    event = load_event("request_event.json")
+    event["headers"]["Authorization"] = f"Bearer {authorizer.tokens.rsa()}"
+    assert_unauthorized(lambda: authorizer.raw(event))
+
+
+def test_valid_token_with_wrong_event_type_is_401(authorizer: AuthorizerHarness) -> None:
+    event = load_event("token_event.json")
+    event["authorizationToken"] = f"Bearer {authorizer.tokens.rsa()}"
+    event["type"] = "REQUEST"
+    assert_unauthorized(lambda: authorizer.raw(event))
+
+
+def test_context_argument_may_be_anything(authorizer: AuthorizerHarness) -> None:
+    event = load_event("token_event.json")
+    event["authorizationToken"] = f"Bearer {authorizer.tokens.rsa()}"
+    for context in (None, {}, object(), "ctx"):
+        assert effect_of(authorizer.module.handler(event, context)) == {"Allow"}
+
+
+def test_internal_error_becomes_401(authorizer: AuthorizerHarness, monkeypatch: Any) -> None:
+    def explode(event: Any) -> Any:
+        raise RuntimeError("bug")
+
+    monkeypatch.setattr(authorizer.module.AUTHORIZER, "decide", explode)
+    assert_unauthorized(lambda: authorizer.call(authorizer.tokens.rsa()))
+
+
+def test_telemetry_failure_does_not_change_the_answer(
+    authorizer: AuthorizerHarness, monkeypatch: Any
+) -> None:
+    def explode(*args: Any, **kwargs: Any) -> None:
+        raise RuntimeError("metrics backend down")
+
+    monkeypatch.setattr(authorizer.module.metrics, "add_metric", explode)
+    assert effect_of(authorizer.call(authorizer.tokens.rsa())) == {"Allow"}
+    assert_unauthorized(lambda: authorizer.call("garbage"))
+
+
+# ------------------------------------------------------------------ logs and metrics
+def logged_harness(make: Any, api_keys: Any, **env: str) -> AuthorizerHarness:
+    """A harness whose Powertools logger is new, so it writes to the current (captured) stdout."""
+    api_keys.create("client-a", value="value-of-client-a-key-0001")
+    return make(POWERTOOLS_SERVICE_NAME=f"authorizer-log-test-{uuid.uuid4().hex[:8]}", **env)
+
+
+def test_refusals_are_logged_and_allows_only_at_debug(
+    capsys: pytest.CaptureFixture[str], make: Any, api_keys: Any
+) -> None:
+    harness = logged_harness(make, api_keys)
+    harness.call(harness.tokens.rsa())
+    assert_unauthorized(lambda: harness.call("x.y.z"))
+    harness.call(harness.tokens.rsa(default_claims(client_id="nobody")))
+    output = capsys.readouterr().out
+    decisions = [json.loads(line) for line in output.splitlines() if '"decision"' in line]
+    assert [(d["decision"], d["reason"]) for d in decisions] == [
+        ("unauthorized", "malformed_token"),
+        ("deny", "no_api_key"),
+    ]
+    assert decisions[1]["clientId"] == "nobody"
+
+
+def test_logs_hold_the_decision_but_never_the_token_or_key(
+    capsys: pytest.CaptureFixture[str], make: Any, api_keys: Any
+) -> None:
+    harness = logged_harness(make, api_keys, POWERTOOLS_LOG_LEVEL="DEBUG")
+    token = harness.tokens.rsa()
+    harness.call(token)
+    bad = token[:-4] + "AAAA"
+    assert_unauthorized(lambda: harness.call(bad))
+    output = capsys.readouterr()
+    text = output.out + output.err
+    signature = token.rsplit(".", 1)[1]
+    assert signature not in text
+    assert token.split(".")[1] not in text
+    assert "value-of-client-a-key-0001" not in text
+    decisions = [json.loads(line) for line in output.out.splitlines() if '"decision"' in line]
+    assert [d["decision"] for d in decisions] == ["allow", "unauthorized"]
+    assert decisions[0]["clientId"] == "client-a"
+    assert decisions[0]["reason"] == "ok"
+    assert decisions[1]["reason"] == "bad_signature"
+    assert all("durationMs" in d for d in decisions)
+
+
+def test_metrics_are_emitted(
+    capsys: pytest.CaptureFixture[str], authorizer: AuthorizerHarness
+) -> None:
+    authorizer.call(authorizer.tokens.rsa())
+    assert_unauthorized(lambda: authorizer.call("x.y.z"))
+    authorizer.call(authorizer.tokens.rsa(default_claims(client_id="nobody")))
+    blobs = [json.loads(line) for line in capsys.readouterr().out.splitlines() if '"_aws"' in line]
+    assert len(blobs) == 3
+    assert blobs[0]["_aws"]["CloudWatchMetrics"][0]["Namespace"] == "GatewayStack/AuthorizerTests"
+    assert blobs[0]["ColdStart"] == [1.0]
+    assert blobs[0]["JwksFetch"] == [1.0]
+    assert blobs[0]["Allowed"] == [1.0]
+    assert blobs[1]["Unauthorized"] == [1.0]
+    assert "ColdStart" not in blobs[1]
+    assert blobs[2]["Denied"] == [1.0]
+
+
+# ------------------------------------------------------------------ tracing
+def test_the_tracer_is_built_on_the_first_call(authorizer: AuthorizerHarness) -> None:
+    """The X-Ray SDK's import (botocore with it) stays out of the cold import."""
+    lazy = authorizer.module.tracer
+    assert type(lazy).__name__ == "LazyTracer"
+    assert lazy._tracer is None
+    authorizer.call(authorizer.tokens.rsa())
+    assert type(lazy._tracer).__name__ == "Tracer"
+
+
+def test_runs_without_the_xray_sdk(make: Any, api_keys: Any, monkeypatch: Any) -> None:
+    """Where aws-xray-sdk is missing, tracing falls back to a no-op tracer."""
+    import importlib.util
+
+    real_find_spec = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util,
+        "find_spec",
+        lambda name, *a: None if name == "aws_xray_sdk" else real_find_spec(name, *a),
+    )
+    api_keys.create("client-a")
+    harness = make(POWERTOOLS_TRACE_DISABLED=None, LAMBDA_TASK_ROOT="/var/task")
+    assert effect_of(harness.call(harness.tokens.rsa())) == {"Allow"}
+    assert type(harness.module.tracer.tracer).__name__ == "NoopTracer"
+
+
+def test_a_tracer_that_cannot_start_is_replaced(
+    authorizer: AuthorizerHarness, monkeypatch: Any
+) -> None:
+
+    import aws_lambda_powertools
+
+    telemetry = sys.modules["token_authorizer.telemetry"]
+
+    def broken_tracer(**_: Any) -> Any:
+        raise RuntimeError("the X-Ray SDK could not start")
+
+    monkeypatch.setattr(aws_lambda_powertools, "Tracer", broken_tracer)
+    monkeypatch.delenv("POWERTOOLS_TRACE_DISABLED")
+    warnings: list[str] = []
+
+    class Recorder:
+        def debug(self, message: str) -> None:
+            return None
+
+        def warning(self, message: str) -> None:
+            warnings.append(message)
+
+    tracer = telemetry.make_tracer("svc", Recorder())
+    assert type(tracer).__name__ == "NoopTracer"
+    assert warnings
