@@ -89,5 +89,7 @@ $(STAMPS)/node: $(STAMPS)/python package.json package-lock.json
 	@npm ci --silent --no-audit --no-fund
 	@touch $@
 
-bench: setup ## Benchmarks: synthesis at fleet scale (and the authorizer's speed).
+bench: setup ## Benchmarks: synthesis at fleet scale, and the authorizer's speed.
 	@$(PY) benchmarks/synth_scale.py
+	@echo
+	@$(PY) benchmarks/authorizer.py

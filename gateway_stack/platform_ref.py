@@ -11,13 +11,15 @@ from __future__ import annotations
 
 import json
 
-from aws_cdk import Annotations
+from aws_cdk import Annotations, Stack, Token
 from aws_cdk import aws_ssm as ssm
 from constructs import Construct
 
+from .authorizer_function import authorizer_arn
 from .config.allowlist import Allowlist
 from .errors import GatewayStackError
 from .naming import GatewayNames
+from .openapi import AuthorizerRef
 from .service_api import BackendRef
 
 #: Context key that carries the platform's allowlist (JSON) into a service team's synth.
@@ -45,6 +47,20 @@ class PlatformRef(Construct):
                 self.names.load_balancer_parameter(load_balancer, "vpc-link-id")
             ),
             host=self._parameter(self.names.load_balancer_parameter(load_balancer, "dns-name")),
+        )
+
+    def authorizer(self, cache_ttl_seconds: int = 300) -> AuthorizerRef:
+        """The platform's token authorizer, by ARN: its name follows the gateway's, so this needs
+        no SSM read (the stack must have an explicit account and region)."""
+        stack = Stack.of(self)
+        if Token.is_unresolved(stack.account) or Token.is_unresolved(stack.region):
+            raise GatewayStackError(
+                [f"{stack.stack_name}: give the stack an explicit account and region to refer to "
+                 "the platform's authorizer (env=Environment(account=..., region=...))"]
+            )  # fmt: skip
+        return AuthorizerRef(
+            function_arn=authorizer_arn(self.names, stack.account, stack.region, stack.partition),
+            cache_ttl_seconds=cache_ttl_seconds,
         )
 
     def domain_name(self) -> str:

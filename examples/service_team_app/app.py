@@ -4,7 +4,7 @@
 The team `pip install`s gateway-stack and writes only this file and its OpenAPI document. It
 needs no gateway file and no platform code: what it uses of the platform (the load balancer's
 VPC link and DNS name, the custom domain's name) is read from the platform's SSM parameters at
-deploy time.
+deploy time, and the shared authorizer is known by name.
 
     cd examples/service_team_app && cdk synth
 """
@@ -43,9 +43,11 @@ catalog = ServiceApi(
     integration=PrivateIntegration(port=8090, timeout_ms=8000),
     stage=StageConfig(name="dev", rate_limit=200, burst_limit=400),
     openapi=HERE / "openapi.yaml",
+    authorizer=platform.authorizer(cache_ttl_seconds=300),
     disable_execute_api_endpoint=True,
 )
 catalog.add_api_mapping(platform.domain_name(), "catalog")
+catalog.publish_permissions(platform.names.permissions_path)
 add_aws_solutions_checks(app)
 
 if __name__ == "__main__":
