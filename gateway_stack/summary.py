@@ -49,7 +49,7 @@ def render_summary(gateway: Gateway, stacks: list[StackFigures]) -> str:
     names = GatewayNames(gateway.name, gateway.environment)
     lines = [
         f"Gateway {gateway.name} ({gateway.environment}) in {gateway.account}/{gateway.region}: "
-        f"https://{gateway.domain.name}/",
+        + ", ".join(f"https://{name.name}/" for name in gateway.domain.names),
         "",
         f"  {'stack':<40} {'resources':>9} {'template':>10}",
     ]
