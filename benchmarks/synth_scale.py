@@ -198,8 +198,10 @@ def main() -> None:
         worker(args.worker[0], int(args.worker[1]), args.worker[2])
         return
     fleets = [int(n) for n in args.fleets.split(",")]
-    print(f"Synthesis of N services x {ROUTES_PER_SERVICE} routes, one stack per service "
-          f"({os.cpu_count()} cores). Each cell: one fresh interpreter.\n")
+    print(
+        f"Synthesis of N services x {ROUTES_PER_SERVICE} routes, one stack per service "
+        f"({os.cpu_count()} cores). Each cell: one fresh interpreter.\n"
+    )
     header = (
         f"{'services':>8} {'variant':<13} {'wall s':>7} {'py MB':>6} {'node MB':>8} "
         f"{'stacks':>6} {'max res':>7} {'max KB':>7} {'total KB':>9}"
