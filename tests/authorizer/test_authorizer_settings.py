@@ -81,6 +81,7 @@ def test_values_are_parsed_and_trimmed(settings_module: Any) -> None:
         ({"JWT_LEEWAY_SECONDS": "-1"}, "JWT_LEEWAY_SECONDS"),
         ({"JWT_LEEWAY_SECONDS": "nan"}, "JWT_LEEWAY_SECONDS"),
         ({"JWKS_CACHE_SECONDS": "0"}, "JWKS_CACHE_SECONDS"),
+        ({"JWKS_MIN_REFRESH_SECONDS": "0"}, "JWKS_MIN_REFRESH_SECONDS"),  # unbounded refetches
         ({"API_KEY_NEGATIVE_CACHE_SECONDS": "inf"}, "API_KEY_NEGATIVE_CACHE_SECONDS"),
         ({"PERMISSIONS_PARAMETER_PREFIX": "no-slash"}, "PERMISSIONS_PARAMETER_PREFIX"),
         ({"PERMISSIONS_PARAMETER_PREFIX": "/a//b"}, "PERMISSIONS_PARAMETER_PREFIX"),

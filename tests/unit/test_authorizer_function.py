@@ -143,6 +143,14 @@ def test_permission_map_is_published_with_the_routes_that_need_scopes(
     assert routes[("POST", "/orders/{orderId}/refunds")] == ["orders:write", "refunds:create"]
     (stage,) = orders.find_resources("AWS::ApiGateway::Stage").values()
     assert logical_id in stage["DependsOn"]  # the map changes before the routes go live
+    (api,) = orders.find_resources("AWS::ApiGateway::RestApi").values()
+    operations = {
+        (method.upper(), path)
+        for path, item in api["Properties"]["Body"]["paths"].items()
+        for method in item
+        if method != "parameters"
+    }
+    assert set(routes) == operations  # every route, so no wildcard reaches an unlisted one
 
 
 def test_no_permission_map_where_no_route_needs_a_scope(example: dict[str, Template]) -> None:

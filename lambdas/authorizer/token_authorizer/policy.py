@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-from functools import lru_cache
 from typing import Any
 
 from .arn import MethodArn
@@ -91,14 +89,45 @@ def deny_response(
 
 
 def glob_matches(glob: str, text: str) -> bool:
-    """IAM-style match of one concrete string (``*`` any run, ``?`` one character)."""
-    return _glob_regex(glob).fullmatch(text) is not None
+    """IAM-style match of one concrete string (``*`` any run, ``?`` one character).
+
+    Linear in the text, whatever the pattern: the text is the caller's request path (up to
+    1600 characters), so a backtracking regex here would let one request hold the function
+    until its timeout. Greedy-leftmost placement of each ``*``-separated piece is exact for
+    patterns whose only wildcard that spans characters is ``*``.
+    """
+    pieces = glob.split("*")
+    if len(pieces) == 1:
+        return len(glob) == len(text) and _piece_at(glob, text, 0)
+    first, *middle, last = pieces
+    if len(first) + len(last) > len(text):
+        return False
+    if not _piece_at(first, text, 0) or not _piece_at(last, text, len(text) - len(last)):
+        return False
+    position, end = len(first), len(text) - len(last)
+    for piece in middle:
+        found = _find(piece, text, position, end)
+        if found < 0:
+            return False
+        position = found + len(piece)
+    return True
 
 
-@lru_cache(maxsize=4096)
-def _glob_regex(glob: str) -> re.Pattern[str]:
-    parts = (".*" if c == "*" else "." if c == "?" else re.escape(c) for c in glob)
-    return re.compile("".join(parts), re.DOTALL)
+def _piece_at(piece: str, text: str, start: int) -> bool:
+    """``piece`` (``?`` = any one character) matches ``text`` at ``start``."""
+    if start + len(piece) > len(text):
+        return False
+    return all(p in ("?", text[start + i]) for i, p in enumerate(piece))
+
+
+def _find(piece: str, text: str, start: int, end: int) -> int:
+    """First index >= start where ``piece`` fits before ``end``; -1 if none."""
+    if "?" not in piece:
+        return text.find(piece, start, end)
+    for index in range(start, end - len(piece) + 1):
+        if _piece_at(piece, text, index):
+            return index
+    return -1
 
 
 def allows(response: dict[str, Any], resource: str) -> bool:

@@ -85,8 +85,8 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         jwks_cache_seconds=_seconds(
             env, "JWKS_CACHE_SECONDS", defaults.jwks_cache_seconds, 0, 86400, positive=True
         ),
-        jwks_min_refresh_seconds=_seconds(
-            env, "JWKS_MIN_REFRESH_SECONDS", defaults.jwks_min_refresh_seconds, 0, 3600
+        jwks_min_refresh_seconds=_seconds(  # at least 1 s: the bound on refetches
+            env, "JWKS_MIN_REFRESH_SECONDS", defaults.jwks_min_refresh_seconds, 1, 3600
         ),
         jwks_max_stale_seconds=_seconds(
             env, "JWKS_MAX_STALE_SECONDS", defaults.jwks_max_stale_seconds, 0, 86400

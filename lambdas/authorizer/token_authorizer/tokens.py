@@ -6,6 +6,7 @@ import base64
 import json
 import math
 import re
+import unicodedata
 from typing import Any, NamedTuple
 
 import jwt
@@ -33,7 +34,11 @@ _BEARER = re.compile(rf"[Bb][Ee][Aa][Rr][Ee][Rr] +({_SEGMENT}\.{_SEGMENT}\.{_SEG
 #: Headers that would let the token choose its own key, or that we cannot honour.
 _REFUSED_HEADERS = ("jku", "x5u", "jwk", "x5c", "crit", "b64")
 _ACCEPTED_TYP = frozenset({"jwt", "at+jwt", "application/jwt", "application/at+jwt"})
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+#: Unicode categories refused in ``sub``: controls (C0, C1), format characters (bidi overrides,
+#: zero-width), line and paragraph separators. ``sub`` reaches headers, policies and logs.
+_UNPRINTABLE = frozenset({"Cc", "Cf", "Zl", "Zp"})
+#: Larger than any real NumericDate (year 33658): bounds huge integers before float conversion.
+_MAX_NUMERIC_DATE = 10**12
 _CLIENT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._~:@+=\-]{0,127}")
 _SCOPE = re.compile(r"[\x21-\x7e]{1,256}")
 _DECODE_FAILURES: tuple[tuple[type[PyJWTError], str], ...] = (
@@ -106,14 +111,14 @@ class TokenVerifier:
             raise Unauthenticated("invalid_token") from None  # e.g. "exp": 1e400
         for name in ("exp", "nbf", "iat"):
             value = claims.get(name)
-            if value is not None and (type(value) not in (int, float) or not math.isfinite(value)):
+            if value is not None and not _numeric_date(value):
                 raise Unauthenticated("bad_time_claim")  # NumericDate: a finite JSON number
         subject = claims.get("sub")
         if (
             not isinstance(subject, str)
             or not subject
             or len(subject) > MAX_SUBJECT_CHARS
-            or _CONTROL.search(subject)
+            or not _printable(subject)
         ):
             raise Unauthenticated("bad_subject")
         client_id, client_problem = self._client_id(claims)
@@ -185,3 +190,17 @@ def _decode_reason(error: PyJWTError) -> str:
         if isinstance(error, error_type):
             return reason
     return "invalid_token"
+
+
+def _numeric_date(value: object) -> bool:
+    """A NumericDate: a finite JSON number (not a bool, not a string) of sane magnitude."""
+    if type(value) is int:
+        return abs(value) < _MAX_NUMERIC_DATE
+    return type(value) is float and math.isfinite(value) and abs(value) < _MAX_NUMERIC_DATE
+
+
+def _printable(text: str) -> bool:
+    """No control, format or separator characters (ASCII fast path)."""
+    if text.isascii():
+        return text.isprintable()
+    return all(unicodedata.category(c) not in _UNPRINTABLE for c in text)
