@@ -79,7 +79,7 @@ def work_library(services: int, outdir: str) -> None:
     from gateway_stack.gateway_app import build_gateway
 
     context = _context()
-    app = cdk.App(outdir=outdir, context=context)
+    app = cdk.App(outdir=outdir, context=context, stack_traces=False)
     build_gateway(app, parse_gateway(gateway_data(services)), nag=False)
     app.synth()
 
@@ -92,7 +92,7 @@ def work_handwritten(services: int, outdir: str) -> None:
     from gateway_stack.access_log import access_log_format
 
     context = _context()
-    app = cdk.App(outdir=outdir, context=context)
+    app = cdk.App(outdir=outdir, context=context, stack_traces=False)
     env = cdk.Environment(account="123456789012", region="eu-west-1")
     for i in range(services):
         stack = cdk.Stack(app, f"hand-svc{i}", env=env)
