@@ -1,0 +1,168 @@
+"""Fixtures: the loaded handler, a loopback ResponseURL, and a moto world of stacks and plans.
+
+moto's CloudFormation creates ``AWS::ApiGateway::RestApi`` resources and lists them with their
+physical ids, so the ownership check runs against moto, not a fake. moto does not implement the
+usage plan throttle paths: the tests of those use botocore's Stubber (test_throttles.py).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from membership_support import (
+    REGION,
+    FakeContext,
+    Invoke,
+    ResponseServer,
+    World,
+    assert_response_shape,
+    load_event,
+    load_handler,
+    shared_session,
+)
+
+load_handler()  # registers ``usage_plan_membership`` so test modules can import from it
+
+SERVICE_STACK = "gw-dev-svc-items"
+OTHER_STACK = "gw-dev-svc-orders"
+
+
+def _template(api_name: str) -> str:
+    return json.dumps(
+        {
+            "Resources": {
+                "Api": {"Type": "AWS::ApiGateway::RestApi", "Properties": {"Name": api_name}},
+                "Topic": {"Type": "AWS::SNS::Topic"},
+            }
+        }
+    )
+
+
+@pytest.fixture(scope="session")
+def handler_module() -> ModuleType:
+    return load_handler()
+
+
+@pytest.fixture(scope="session")
+def server_session() -> Iterator[ResponseServer]:
+    server = ResponseServer()
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def server(server_session: ResponseServer) -> ResponseServer:
+    server_session.reset()
+    return server_session
+
+
+@pytest.fixture
+def aws_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name, value in {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_SESSION_TOKEN": "testing",
+        "AWS_DEFAULT_REGION": REGION,
+        "AWS_REGION": REGION,
+    }.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("AWS_PROFILE", raising=False)
+
+
+@pytest.fixture
+def clients(handler_module: ModuleType, monkeypatch: pytest.MonkeyPatch, aws_env: None) -> Any:
+    """The handler's client holder, emptied, creating its clients from the shared session."""
+    monkeypatch.setattr(sys.modules["usage_plan_membership.clients"], "new_session", shared_session)
+    handler_module.CLIENTS.reset()
+    yield handler_module.CLIENTS
+    handler_module.CLIENTS.reset()
+
+
+def _service(cloudformation: Any, apigateway: Any, stack_name: str) -> tuple[str, str]:
+    stack_id = cloudformation.create_stack(
+        StackName=stack_name, TemplateBody=_template(stack_name)
+    )["StackId"]
+    resources = cloudformation.list_stack_resources(StackName=stack_id)["StackResourceSummaries"]
+    (api_id,) = [
+        r["PhysicalResourceId"]
+        for r in resources
+        if r["ResourceType"] == "AWS::ApiGateway::RestApi"
+    ]
+    root = apigateway.get_resources(restApiId=api_id)["items"][0]["id"]
+    apigateway.put_method(
+        restApiId=api_id, resourceId=root, httpMethod="GET", authorizationType="NONE"
+    )
+    apigateway.put_integration(restApiId=api_id, resourceId=root, httpMethod="GET", type="MOCK")
+    for stage in ("prod", "v2"):
+        apigateway.create_deployment(restApiId=api_id, stageName=stage)
+    return stack_id, api_id
+
+
+@pytest.fixture
+def world(clients: Any) -> Iterator[World]:
+    from moto import mock_aws
+
+    with mock_aws():
+        session = shared_session()
+        apigateway = session.client("apigateway")
+        cloudformation = session.client("cloudformation")
+        stack_id, api_id = _service(cloudformation, apigateway, SERVICE_STACK)
+        other_stack_id, other_api_id = _service(cloudformation, apigateway, OTHER_STACK)
+        plans = {
+            name: apigateway.create_usage_plan(name=f"gw-dev-{name}")["id"]
+            for name in ("bronze", "silver", "gold")
+        }
+        yield World(
+            apigateway,
+            cloudformation,
+            stack_id,
+            api_id,
+            other_stack_id,
+            other_api_id,
+            plans["bronze"],
+            plans["silver"],
+            plans["gold"],
+        )
+
+
+@pytest.fixture
+def invoke(handler_module: ModuleType, server: ResponseServer) -> Invoke:
+    """Run the handler on an event; assert exactly one well-formed PUT for it; return its body."""
+
+    def run(event: dict[str, Any], context: FakeContext | None = None) -> dict[str, Any]:
+        before = len(server.puts)
+        result = handler_module.handler(event, context or FakeContext())
+        assert result is None
+        puts = server.puts[before:]
+        assert len(puts) == 1, f"expected exactly one response, got {len(puts)}"
+        assert puts[0].path.startswith(f"/cloudformation-response/{event['RequestId']}?")
+        assert_response_shape(puts[0].body, event)
+        return puts[0].body
+
+    return run
+
+
+@pytest.fixture
+def event_for(world: World, server: ResponseServer) -> Callable[..., dict[str, Any]]:
+    """``events/<name>.json`` filled in with this world's ids and the loopback ResponseURL."""
+
+    def make(name: str, **extra: str) -> dict[str, Any]:
+        request_id = extra.pop("REQUEST_ID", None) or str(uuid.uuid4())
+        return load_event(
+            name,
+            REQUEST_ID=request_id,
+            RESPONSE_URL=server.url(request_id),
+            **world.values(**extra),
+        )
+
+    return make

@@ -1,0 +1,261 @@
+"""The reply to CloudFormation: shape, exactly once, always (errors, timeouts), no secrets."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+import threading
+import time
+from collections.abc import Callable
+from types import ModuleType
+from typing import Any
+
+import pytest
+from membership_support import RESPONSE_KEYS, FakeContext, Invoke, ResponseServer, World
+
+
+def _lifecycle() -> Any:
+    return sys.modules["usage_plan_membership.lifecycle"].Lifecycle
+
+
+def test_the_response_is_one_put_with_the_standard_body(
+    world: World, event_for: Callable[..., dict[str, Any]], server: ResponseServer, invoke: Invoke
+) -> None:
+    event = event_for("create")
+
+    body = invoke(event)
+
+    (put,) = server.puts
+    assert set(body) == RESPONSE_KEYS
+    assert body == {
+        "Status": "SUCCESS",
+        "Reason": f"{world.api_id}:prod created: member of 2 usage plan(s)",
+        "PhysicalResourceId": f"{world.api_id}:prod",
+        "StackId": world.stack_id,
+        "RequestId": event["RequestId"],
+        "LogicalResourceId": "ItemsPlanMembership",
+        "NoEcho": False,
+        "Data": {},
+    }
+    assert put.headers.get("Content-Type") == ""  # the URL is pre-signed without a type
+    assert int(put.headers["Content-Length"]) == len(json.dumps(body).encode())
+    assert server.state.other_methods == []
+
+
+def test_an_unexpected_exception_still_sends_failed(
+    world: World,
+    event_for: Callable[..., dict[str, Any]],
+    invoke: Invoke,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def explode(self: Any, event: Any) -> Any:
+        raise KeyError("surprise")
+
+    monkeypatch.setattr(_lifecycle(), "process", explode)
+    event = event_for("create")
+
+    body = invoke(event)
+
+    assert body["Status"] == "FAILED"
+    assert body["Reason"].startswith("unexpected error: KeyError: 'surprise'")
+    assert "log stream 2026/01/01/[$LATEST]0123456789abcdef" in body["Reason"]
+    assert body["PhysicalResourceId"] == f"plan-membership-failed-{event['RequestId']}"
+
+
+def test_an_exception_during_update_in_place_keeps_the_physical_id(
+    world: World,
+    event_for: Callable[..., dict[str, Any]],
+    invoke: Invoke,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def explode(self: Any, event: Any) -> Any:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(_lifecycle(), "process", explode)
+
+    update = invoke(event_for("update_plans"))
+    delete = invoke(event_for("delete"))
+
+    assert (update["Status"], update["PhysicalResourceId"]) == ("FAILED", f"{world.api_id}:prod")
+    assert (delete["Status"], delete["PhysicalResourceId"]) == ("FAILED", f"{world.api_id}:prod")
+
+
+def test_a_failure_to_create_clients_still_sends_failed(
+    handler_module: ModuleType,
+    world: World,
+    event_for: Callable[..., dict[str, Any]],
+    invoke: Invoke,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def no_client(service: str) -> Any:
+        raise RuntimeError(f"no {service} client")
+
+    monkeypatch.setattr(handler_module.CLIENTS, "get", no_client)
+
+    body = invoke(event_for("delete"))
+
+    assert body["Status"] == "FAILED"
+    assert "no apigateway client" in body["Reason"]
+
+
+def test_an_unknown_request_type_fails(
+    world: World, event_for: Callable[..., dict[str, Any]], invoke: Invoke
+) -> None:
+    event = event_for("create")
+    event["RequestType"] = "Replace"
+
+    body = invoke(event)
+
+    assert body["Status"] == "FAILED"
+    assert "unknown RequestType 'Replace'" in body["Reason"]
+
+
+def test_the_watchdog_answers_before_the_timeout_and_the_late_result_is_dropped(
+    handler_module: ModuleType,
+    world: World,
+    event_for: Callable[..., dict[str, Any]],
+    server: ResponseServer,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    release = threading.Event()
+    original = _lifecycle().process
+
+    def slow(self: Any, event: Any) -> Any:
+        release.wait(5)
+        return original(self, event)
+
+    monkeypatch.setattr(_lifecycle(), "process", slow)
+    monkeypatch.setattr(handler_module, "WATCHDOG_MARGIN_SECONDS", 0.8)
+    monkeypatch.setattr(handler_module, "CALL_MARGIN_SECONDS", 0.0)
+    event = event_for("create")
+    context = FakeContext(remaining_ms=1_000)  # the watchdog fires after 0.2 s
+
+    worker = threading.Thread(target=handler_module.handler, args=(event, context))
+    worker.start()
+    deadline = time.monotonic() + 5
+    while not server.puts and time.monotonic() < deadline:
+        time.sleep(0.02)
+    release.set()
+    worker.join(10)
+
+    assert not worker.is_alive()
+    (put,) = server.puts  # the normal path finished later: its response was suppressed
+    assert put.body["Status"] == "FAILED"
+    assert put.body["Reason"].startswith("timed out before the usage plans were updated")
+    assert put.body["PhysicalResourceId"] == f"plan-membership-failed-{event['RequestId']}"
+    # once FAILED is sent, no further change is made: the rollback's Delete will be a no-op
+    assert world.members(world.bronze) == []
+    assert world.members(world.gold) == []
+
+
+def test_a_create_that_succeeds_after_the_watchdog_answered_is_undone(
+    handler_module: ModuleType,
+    world: World,
+    *,
+    event_for: Callable[..., dict[str, Any]],
+    server: ResponseServer,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    world.add_member(world.gold, f"{world.api_id}:prod")  # there before: must stay
+    original = _lifecycle().process
+
+    def late(self: Any, event: Any) -> Any:
+        outcome = original(self, event)  # joins bronze, finds gold already joined
+        deadline = time.monotonic() + 5
+        while not server.puts and time.monotonic() < deadline:  # the watchdog answers now
+            time.sleep(0.02)
+        return outcome
+
+    monkeypatch.setattr(_lifecycle(), "process", late)
+    monkeypatch.setattr(handler_module, "WATCHDOG_MARGIN_SECONDS", 1.0)
+    monkeypatch.setattr(handler_module, "CALL_MARGIN_SECONDS", 0.0)
+
+    with caplog.at_level(logging.INFO, logger="plan_membership"):
+        handler_module.handler(event_for("create"), FakeContext(remaining_ms=2_000))
+
+    (put,) = server.puts
+    assert put.body["Status"] == "FAILED"
+    assert '"action": "abandon"' in caplog.text
+    assert world.members(world.bronze) == []  # added by this Create: undone
+    assert world.members(world.gold) == [f"{world.api_id}:prod"]
+
+
+def test_no_aws_call_starts_when_too_little_time_is_left(
+    world: World, event_for: Callable[..., dict[str, Any]], invoke: Invoke
+) -> None:
+    body = invoke(event_for("create"), FakeContext(remaining_ms=9_000))
+
+    assert body["Status"] == "FAILED"
+    assert "less than 10 s of the function's time left" in body["Reason"]
+    assert world.members(world.bronze) == []
+
+
+def test_a_server_error_on_the_put_is_retried(
+    world: World,
+    event_for: Callable[..., dict[str, Any]],
+    server: ResponseServer,
+    invoke: Invoke,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(
+        sys.modules["usage_plan_membership.cfn_response"], "PUT_BACKOFF_SECONDS", 0.0
+    )
+    server.state.fail_with.extend([503, 500])
+
+    body = invoke(event_for("create"))  # exactly one PUT accepted, after two refused
+
+    assert body["Status"] == "SUCCESS"
+
+
+def test_an_unreachable_response_url_does_not_raise(
+    handler_module: ModuleType,
+    world: World,
+    event_for: Callable[..., dict[str, Any]],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(
+        sys.modules["usage_plan_membership.cfn_response"], "PUT_BACKOFF_SECONDS", 0.0
+    )
+    event = event_for("create")
+    event["ResponseURL"] = "http://127.0.0.1:9/unreachable"
+
+    assert handler_module.handler(event, FakeContext()) is None
+
+
+def test_an_event_without_response_url_is_logged_not_raised(
+    handler_module: ModuleType, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.INFO, logger="plan_membership"):
+        assert handler_module.handler({"RequestType": "Create"}, FakeContext()) is None
+    assert '"action": "event.unusable"' in caplog.text
+
+
+def test_a_long_reason_is_cut_to_fit_the_response_limit() -> None:
+    response_body = sys.modules["usage_plan_membership.cfn_response"].response_body
+    event = {"StackId": "s", "RequestId": "r", "LogicalResourceId": "l"}
+
+    body = response_body(event, "FAILED", "id", "x" * 10_000)
+
+    assert len(body) <= 4096
+    assert json.loads(body)["Reason"].endswith("...")
+
+
+def test_the_logs_never_hold_the_response_url(
+    world: World,
+    event_for: Callable[..., dict[str, Any]],
+    invoke: Invoke,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    event = event_for("update_plans")
+    invoke(event_for("create"))
+
+    with caplog.at_level(logging.INFO, logger="plan_membership"):
+        invoke(event)
+
+    assert "X-Amz-Signature" not in caplog.text
+    assert "cloudformation-response" not in caplog.text
+    actions = [json.loads(record.getMessage())["action"] for record in caplog.records]
+    assert actions[0] == "event"
+    assert {"ownership.ok", "join", "leave", "update", "response", "response.sent"} <= set(actions)
