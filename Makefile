@@ -24,7 +24,7 @@ QUIET := 2>&1 | { grep -v "is ignored: it is neither a file nor a directory" || 
 CDK := cdk --no-notices
 PY := $(VENV)/bin/python
 
-.PHONY: synth test lint format schema routes policy bench lock clean setup help
+.PHONY: synth test lint format schema routes clients policy bench lock clean setup help
 .DEFAULT_GOAL := help
 
 help: ## List the targets.
@@ -47,6 +47,9 @@ test: setup ## Run the whole test suite (lint, schema, unit, synth, cfn-lint, cd
 routes: setup ## The public URL prefixes of cdk.out (synthesizes first if needed); JSON=1 for JSON.
 	@test -f cdk.out/manifest.json || $(MAKE) --no-print-directory synth >/dev/null
 	@$(PY) -m gateway_stack routes $(if $(JSON),--json)
+
+clients: setup ## Clients, tiers and their limits, from the gateway file (GATEWAY=...).
+	@$(PY) -m gateway_stack clients $(GATEWAY)
 
 policy: synth ## Write the Guard rules and IAM boundary into cdk.out/policy; check the service stacks.
 	@$(PY) -m gateway_stack policy --gateway $(GATEWAY) cdk.out/*-svc-*.template.json

@@ -27,14 +27,9 @@ CODE = Path(__file__).resolve().parent.parent / "lambdas" / "authorizer"
 RUNTIME = lambda_.Runtime.PYTHON_3_14
 
 
-def authorizer_function_name(names: GatewayNames) -> str:
-    """The authorizer function's name: ``<gateway>-<environment>-authorizer``."""
-    return f"{names.prefix}-authorizer"
-
-
 def authorizer_arn(names: GatewayNames, account: str, region: str, partition: str = "aws") -> str:
     """The authorizer function's ARN, known from names alone (no cross-stack reference)."""
-    return f"arn:{partition}:lambda:{region}:{account}:function:{authorizer_function_name(names)}"
+    return names.function_arn(names.authorizer_function, account, region, partition)
 
 
 class AuthorizerFunction(Construct):
@@ -78,7 +73,7 @@ class AuthorizerFunction(Construct):
         self.function = lambda_.Function(
             self,
             "Function",
-            function_name=authorizer_function_name(names),
+            function_name=names.authorizer_function,
             description=f"Token authorizer of gateway {names.gateway} ({names.environment})",
             runtime=RUNTIME,
             architecture=architecture,

@@ -55,6 +55,8 @@ def main(argv: list[str] | None = None) -> int:
     policy.add_argument("--gateway", default=DEFAULT_GATEWAY)
     policy.add_argument("--out", default="cdk.out/policy", help="where to write the files")
     policy.add_argument("templates", nargs="*", type=Path, help="service-stack templates")
+    clients = commands.add_parser("clients", help="clients, tiers and their limits")
+    clients.add_argument("gateway", nargs="?", default=DEFAULT_GATEWAY)
     routes = commands.add_parser("routes", help="the public URL prefixes of cdk.out")
     routes.add_argument("--cdk-out", default="cdk.out")
     routes.add_argument("--json", action="store_true", help="JSON instead of Markdown")
@@ -76,6 +78,15 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "schema":
         return _schema(check=args.check)
+    if args.command == "clients":
+        from .clients_table import render_clients
+
+        try:
+            print(render_clients(load_gateway(args.gateway)))
+        except GatewayFileError as error:
+            _print_errors(error.messages)
+            return 1
+        return 0
     if args.command == "routes":
         from .route_table import read_route_table, render_json, render_markdown
 

@@ -76,3 +76,21 @@ class GatewayNames:
     def permissions_parameter(self, api_id: str) -> str:
         """The SSM parameter holding the permission map of the API ``api_id``."""
         return f"{self.permissions_path}/{api_id}"
+
+    def plan_parameter(self, tier: str) -> str:
+        """The SSM parameter holding the usage plan id of ``tier``."""
+        return f"{self.parameter_path}/plans/{tier}/id"
+
+    @property
+    def authorizer_function(self) -> str:
+        """The authorizer function's name: ``<gateway>-<environment>-authorizer``."""
+        return f"{self.prefix}-authorizer"
+
+    @property
+    def plan_membership_function(self) -> str:
+        """The usage-plan membership function's name."""
+        return f"{self.prefix}-plan-membership"
+
+    def function_arn(self, name: str, account: str, region: str, partition: str = "aws") -> str:
+        """A function's ARN, known from names alone: no cross-stack reference needed."""
+        return f"arn:{partition}:lambda:{region}:{account}:function:{name}"

@@ -63,6 +63,10 @@ class PlatformRef(Construct):
             cache_ttl_seconds=cache_ttl_seconds,
         )
 
+    def plan_id(self, tier: str) -> str:
+        """The usage plan id of a tier the platform publishes."""
+        return self._parameter(self.names.plan_parameter(tier))
+
     def domain_name(self) -> str:
         """The platform's main custom domain name (for ``ServiceApi.add_api_mapping``)."""
         return self._parameter(self.names.domain_name_parameter)

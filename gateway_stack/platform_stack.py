@@ -16,6 +16,7 @@ from .load_balancer import PrivateBackend
 from .naming import GatewayNames
 from .network import GatewayNetwork
 from .retention import retention_days
+from .usage_plans import UsagePlans
 
 
 class PlatformStack(Stack):
@@ -84,6 +85,20 @@ class PlatformStack(Stack):
             self.names.authorizer_parameter,
             self.authorizer.function.function_arn,
         )
+
+        self.usage_plans = UsagePlans(
+            self,
+            "UsagePlans",
+            names=self.names,
+            tiers=gateway.tiers,
+            clients=gateway.clients,
+            key_name_prefix=gateway.api_key_name_prefix,
+            log_retention=retention_days(gateway.stage.access_log_retention_days),
+        )
+        for tier, plan in self.usage_plans.plans.items():
+            self._publish(
+                f"PlanParameter-{tier}", self.names.plan_parameter(tier), plan.usage_plan_id
+            )
 
         self._backends_scope = Construct(self, "Backends")
         self.backends: dict[str, PrivateBackend] = {}

@@ -11,7 +11,13 @@ from constructs import Construct
 from .authorizer_function import authorizer_arn
 from .config import Gateway, Service
 from .naming import GatewayNames
-from .openapi import DEFAULT_FORWARDED_CONTEXT, AuthorizerRef, PrivateIntegration
+from .openapi import (
+    DEFAULT_FORWARDED_CONTEXT,
+    AuthorizerRef,
+    MethodThrottle,
+    PrivateIntegration,
+)
+from .plan_membership import UsagePlanMembership
 from .platform_ref import PlatformRef
 from .retention import retention_days
 from .service_api import ServiceApi, StageConfig
@@ -64,6 +70,7 @@ class ServiceStack(Stack):
             forwarded_context=service.forward_context or DEFAULT_FORWARDED_CONTEXT,
             binary_media_types=service.binary_media_types,
             disable_execute_api_endpoint=True,
+            api_key_required=True,
             authorizer=AuthorizerRef(
                 function_arn=authorizer_arn(names, gateway.account, gateway.region),
                 cache_ttl_seconds=gateway.auth.cache_ttl_seconds,
@@ -79,3 +86,17 @@ class ServiceStack(Stack):
         for name in gateway.domain.names:
             self.service_api.add_api_mapping(name.name, service.base_path)
         self.service_api.publish_permissions(names.permissions_path)
+        plan_ids = {tier: self.platform.plan_id(tier) for tier in gateway.tiers}
+        self.plan_membership = UsagePlanMembership(
+            self,
+            "UsagePlans",
+            api=self.service_api,
+            service_token=names.function_arn(
+                names.plan_membership_function, gateway.account, gateway.region
+            ),
+            plan_ids=list(plan_ids.values()),
+            overrides={
+                plan_ids[tier]: MethodThrottle(limit.rate_limit, limit.burst_limit)
+                for tier, limit in service.plan_throttles.items()
+            },
+        )

@@ -131,7 +131,19 @@ class Quota(Section):
 
     limit: int = Field(ge=1, description="Requests allowed per period.")
     period: Literal["DAY", "WEEK", "MONTH"] = Field(description="DAY, WEEK or MONTH.")
-    offset: int = Field(0, ge=0, description="Days into the period the quota resets. Default: 0.")
+    offset: int = Field(
+        0,
+        ge=0,
+        description="Days into the period the quota starts: 0 for DAY, 0-6 for WEEK, 0-27 for "
+        "MONTH. Default: 0.",
+    )
+
+    @model_validator(mode="after")
+    def _offset_within_period(self) -> Quota:
+        limit = {"DAY": 0, "WEEK": 6, "MONTH": 27}[self.period]
+        if self.offset > limit:
+            raise ValueError(f"offset {self.offset} is outside 0-{limit} for a {self.period} quota")
+        return self
 
 
 class Tier(Section):
@@ -156,6 +168,12 @@ class Client(Section):
         Field(description="Client id, as the token's client claim carries it."),
     ]
     tier: str = Field(description="Name of a tier declared under 'tiers'.")
+    enabled: bool = Field(True, description="Whether the client's API key works. Default: yes.")
+    customer_id: str | None = Field(
+        None, max_length=256, description="AWS Marketplace customer id of the key. Default: none."
+    )
+    description: str | None = Field(None, max_length=512, description="The key's description.")
+    tags: dict[str, str] = Field(default_factory=dict, description="Tags of the client's key.")
 
 
 class Throttle(Section):

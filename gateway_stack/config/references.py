@@ -10,8 +10,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-#: API mappings per custom domain name (API Gateway quota, not raisable).
+#: API Gateway quotas per account and region: API mappings per custom domain name (not
+#: raisable), API keys (not raisable), usage plans.
 MAX_API_MAPPINGS = 200
+MAX_API_KEYS = 10_000
+MAX_USAGE_PLANS = 300
 #: pydantic error type of the model's own reference check (the loader reports these itself).
 REFERENCE_ERROR = "gateway_references"
 
@@ -60,6 +63,8 @@ def check_references(data: Any) -> list[Issue]:
                 )
             )
 
+    issues += _plan_issues(tiers, clients, services)
+
     issues += _duplicates("services", services, "name", "service name")
     issues += _duplicates("services", services, "base_path", "base path")
     if len(services) > MAX_API_MAPPINGS:
@@ -96,6 +101,43 @@ def check_references(data: Any) -> list[Issue]:
     from .allowlist import allowlist_issues  # it uses Issue from here
 
     return issues + allowlist_issues(data)
+
+
+def _plan_issues(
+    tiers: set[str] | None,
+    clients: list[tuple[int, Mapping[str, Any]]],
+    services: list[tuple[int, Mapping[str, Any]]],
+) -> list[Issue]:
+    """Usage-plan quotas, and tiers that per-service overrides name."""
+    issues: list[Issue] = []
+    if len(clients) > MAX_API_KEYS:
+        issues.append(
+            Issue(
+                ("clients",),
+                f"{len(clients)} clients: each has an API key, and API Gateway allows "
+                f"{MAX_API_KEYS} per account and region (not raisable)",
+            )
+        )
+    if tiers is not None and len(tiers) > MAX_USAGE_PLANS:
+        issues.append(
+            Issue(
+                ("tiers",),
+                f"{len(tiers)} tiers: each is a usage plan, and API Gateway allows "
+                f"{MAX_USAGE_PLANS} per account and region: merge tiers or ask AWS to raise it",
+            )
+        )
+    for index, service in services:
+        overrides = service.get("plan_throttles")
+        if tiers is not None and isinstance(overrides, Mapping):
+            issues += [
+                Issue(
+                    ("services", index, "plan_throttles", str(tier)),
+                    f"unknown tier {tier!r}; declared tiers: {', '.join(sorted(tiers))}",
+                )
+                for tier in overrides
+                if tier not in tiers
+            ]
+    return issues
 
 
 def _names(section: Any) -> set[str] | None:

@@ -139,6 +139,11 @@ class Service(Section):
     binary_media_types: tuple[str, ...] = Field(
         (), description="Media types passed through as binary, e.g. application/pdf."
     )
+    plan_throttles: dict[str, RouteThrottle] = Field(
+        default_factory=dict,
+        description="Per tier, a throttle for this service's stage that replaces the tier's "
+        "limits here (e.g. gold: {rate_limit: 50, burst_limit: 100}). Default: none.",
+    )
     forward_context: dict[str, str] | None = Field(
         None,
         description="Headers the service receives from the authorizer's context: header -> "

@@ -210,6 +210,10 @@ def _write_document(body: dict[str, Any], settings: GatewaySettings) -> None:
         components.pop("securitySchemes", None)
     if not components:
         body.pop("components")
+    if settings.api_key_required and settings.authorizer is not None:
+        # The key a request is metered under is the one the authorizer returns
+        # (usageIdentifierKey), not one the caller sends.
+        body["x-amazon-apigateway-api-key-source"] = "AUTHORIZER"
     media = sorted(
         set(body.get("x-amazon-apigateway-binary-media-types", []))
         | set(settings.binary_media_types)

@@ -22,7 +22,8 @@ def write_policy(gateway: Gateway, folder: Path) -> list[Path]:
     domain_names = [name.name for name in gateway.domain.names]
     folder.mkdir(parents=True, exist_ok=True)
     rules = folder / RULES_FILE
-    rules.write_text(service_stack_rules(names, domain_names, gateway.allowlist))
+    membership = names.function_arn(names.plan_membership_function, gateway.account, gateway.region)
+    rules.write_text(service_stack_rules(names, domain_names, gateway.allowlist, membership))
     boundary = folder / BOUNDARY_FILE
     document = service_deploy_boundary(
         names,

@@ -40,7 +40,10 @@ PLATFORM_ONLY = (
 
 
 def service_stack_rules(
-    names: GatewayNames, domain_names: Sequence[str], allowlist: Allowlist | None
+    names: GatewayNames,
+    domain_names: Sequence[str],
+    allowlist: Allowlist | None,
+    membership_arn: str,
 ) -> str:
     """The Guard rules (text) for the service stacks of one gateway environment."""
     allowlist = allowlist or Allowlist()
@@ -61,6 +64,7 @@ def service_stack_rules(
         "let stages = Resources.*[ Type == 'AWS::ApiGateway::Stage' ]",
         "let vpc_links = Resources.*[ Type == 'AWS::ApiGateway::VpcLink' ]",
         "let ssm_parameters = Parameters.*[ Type == 'AWS::SSM::Parameter::Value<String>' ]",
+        "let memberships = Resources.*[ Type == 'Custom::UsagePlanMembership' ]",
         "",
         "rule mapped_only_on_the_gateways_domain when %literal_domains !empty {",
         f"    %literal_domains.Properties.DomainName IN {_list(domain_names)}",
@@ -113,6 +117,11 @@ def service_stack_rules(
         sections.append("    %vpc_links empty")
     sections += [
         "        <<a service stack's own VPC link may only target allowlisted load balancers>>",
+        "}",
+        "",
+        "rule plans_joined_only_through_the_platforms_function when %memberships !empty {",
+        f"    %memberships.Properties.ServiceToken == '{membership_arn}'",
+        "        <<a stage joins the usage plans only through the platform's membership function>>",
         "}",
         "",
         "rule no_platform_resources {",

@@ -80,6 +80,20 @@ ACKNOWLEDGED = {
     ),
     ("acme-dev-platform/Authorizer/Function", "AwsSolutions-IAM5[Resource::*]"),
     (
+        "acme-dev-platform/UsagePlans/Membership",
+        "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:"
+        "iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]",
+    ),
+    (
+        "acme-dev-platform/UsagePlans/Membership",
+        "AwsSolutions-IAM5[Resource::arn:aws:apigateway:eu-west-1::/usageplans/*]",
+    ),
+    (
+        "acme-dev-platform/UsagePlans/Membership",
+        "AwsSolutions-IAM5[Resource::arn:aws:"
+        "cloudformation:eu-west-1:123456789012:stack/acme-dev-svc-*/*]",
+    ),
+    (
         "acme-dev-platform/Authorizer/Function",
         "AwsSolutions-IAM5[Resource::arn:aws:ssm:"
         "eu-west-1:123456789012:parameter/gateway-stack/acme/dev/permissions/*]",
@@ -172,3 +186,19 @@ def test_route_table_lists_every_public_prefix_with_its_backend(assembly: Path) 
     assert "| https://api.example.com/inventory | acme-dev-svc-inventory |" in render_markdown(
         list(rows.values())
     )
+
+
+def test_make_clients_lists_clients_tiers_limits_and_overrides() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "gateway_stack", "clients"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert (
+        "| partner-globex | acme-dev-partner-globex | bronze | 10 | 20 | 100000/MONTH | yes |"
+        in result.stdout
+    )
+    assert "| mobile-app | acme-dev-mobile-app | gold | 200 | 400 | none | yes |" in result.stdout
+    assert "| orders | gold | 50 | 100 |" in result.stdout

@@ -73,6 +73,11 @@ def _own_vpc_link(body: dict[str, Any]) -> None:
     }
 
 
+def _foreign_membership_function(body: dict[str, Any]) -> None:
+    (membership,) = resources(body, "Custom::UsagePlanMembership")
+    membership["Properties"]["ServiceToken"] = "arn:aws:lambda:eu-west-1:123456789012:function:x"
+
+
 def _usage_plan(body: dict[str, Any]) -> None:
     body["Resources"]["Plan"] = {"Type": "AWS::ApiGateway::UsagePlan", "Properties": {}}
 
@@ -87,6 +92,7 @@ def _usage_plan(body: dict[str, Any]) -> None:
         (_foreign_parameter, "ssm_parameters_are_the_platforms"),
         (_own_vpc_link, "vpc_links_target_allowed_load_balancers"),
         (_usage_plan, "no_platform_resources"),
+        (_foreign_membership_function, "plans_joined_only_through_the_platforms_function"),
     ],
 )
 def test_a_crafted_violation_is_refused_naming_the_rule(

@@ -210,6 +210,33 @@ def test_model_is_immutable(gateway_data: dict[str, Any]) -> None:
             id="over-200-mappings",
         ),
         pytest.param(
+            lambda d: d.update(clients=[{"id": f"c{i}", "tier": "gold"} for i in range(10_001)]),
+            "clients: 10001 clients: each has an API key, and API Gateway allows 10000 per "
+            "account and region (not raisable)",
+            id="over-10000-keys",
+        ),
+        pytest.param(
+            lambda d: d.update(
+                tiers={f"t{i}": {"rate_limit": 1, "burst_limit": 1} for i in range(301)}
+            ),
+            "tiers: 301 tiers: each is a usage plan, and API Gateway allows 300 per account and "
+            "region",
+            id="over-300-plans",
+        ),
+        pytest.param(
+            lambda d: d["services"][0].update(
+                plan_throttles={"platinum": {"rate_limit": 1, "burst_limit": 1}}
+            ),
+            "services[0].plan_throttles.platinum: unknown tier 'platinum'; declared tiers: "
+            "bronze, gold",
+            id="override-of-unknown-tier",
+        ),
+        pytest.param(
+            lambda d: d["tiers"]["bronze"]["quota"].update(period="WEEK", offset=7),
+            "tiers.bronze.quota: offset 7 is outside 0-6 for a WEEK quota",
+            id="quota-offset",
+        ),
+        pytest.param(
             lambda d: d["auth"].update(cache_ttl_seconds=7200),
             "auth.cache_ttl_seconds: Input should be less than or equal to 3600",
             id="authorizer-cache-ttl",
