@@ -33,6 +33,20 @@ def render_clients(gateway: Gateway) -> str:
             "|---|---|---:|---:|",
             *overrides,
         ]
+    routes = [
+        f"| {name} | {key} | {limit.rate_limit:g} | {limit.burst_limit} |"
+        for name, tier in sorted(gateway.tiers.items())
+        for key, limit in sorted(tier.route_throttles.items())
+    ]
+    if routes:
+        lines += [
+            "",
+            "Per-route limits of a tier:",
+            "",
+            "| tier | route | rate/s | burst |",
+            "|---|---|---:|---:|",
+            *routes,
+        ]
     unused = sorted(set(gateway.tiers) - {c.tier for c in gateway.clients})
     if unused:
         lines += ["", f"Tiers with no client: {', '.join(unused)}"]

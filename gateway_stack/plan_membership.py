@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 from aws_cdk import CustomResource, Duration, Fn
 from constructs import Construct
@@ -21,6 +22,25 @@ from .service_api import ServiceApi
 WHOLE_STAGE = "/*/*"
 
 
+@dataclass(frozen=True)
+class PlanThrottle:
+    """Limits that replace a plan's own on some methods of this stage.
+
+    Attributes:
+        throttle: the rate and burst.
+        methods: ``/<resource path>/<METHOD>`` keys (``*`` for any method); ``/*/*`` is the
+            whole stage. Default: the whole stage.
+    """
+
+    throttle: MethodThrottle
+    methods: tuple[str, ...] = (WHOLE_STAGE,)
+
+
+def method_key(method: str, path: str) -> str:
+    """A route's key in a usage plan's throttle map: ``/items/{sku}/GET`` (ANY is ``*``)."""
+    return f"{path.rstrip('/') or ''}/{'*' if method == 'ANY' else method}"
+
+
 class UsagePlanMembership(Construct):
     """The stage of ``api`` in the usage plans ``plan_ids``.
 
@@ -30,8 +50,8 @@ class UsagePlanMembership(Construct):
         api: the service API whose stage joins.
         service_token: the platform's membership function ARN.
         plan_ids: the plans to join (deploy-time values, e.g. the platform's SSM parameters).
-        overrides: plan id -> a throttle that replaces the plan's limits on this stage.
-            Default: none.
+        overrides: plan id -> the limits that replace the plan's own on this stage (the whole
+            stage, or some of its methods). Default: none.
     """
 
     def __init__(
@@ -42,7 +62,7 @@ class UsagePlanMembership(Construct):
         api: ServiceApi,
         service_token: str,
         plan_ids: Sequence[str],
-        overrides: Mapping[str, MethodThrottle] | None = None,
+        overrides: Mapping[str, Sequence[PlanThrottle]] | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
         properties: dict[str, object] = {
@@ -54,12 +74,15 @@ class UsagePlanMembership(Construct):
             # Plan ids are deploy-time values, and CloudFormation keys cannot be: the function
             # takes Throttles as a JSON string, joined here around the ids.
             parts: list[str] = ["{"]
-            for index, (plan_id, throttle) in enumerate(overrides.items()):
-                settings = {
-                    "rateLimit": throttle.rate_limit,
-                    "burstLimit": throttle.burst_limit,
-                    "methods": [WHOLE_STAGE],
-                }
+            for index, (plan_id, groups) in enumerate(overrides.items()):
+                settings = [
+                    {
+                        "rateLimit": group.throttle.rate_limit,
+                        "burstLimit": group.throttle.burst_limit,
+                        "methods": list(group.methods),
+                    }
+                    for group in groups
+                ]
                 parts += ["," if index else "", '"', plan_id, '":', json.dumps(settings)]
             parts.append("}")
             properties["Throttles"] = Fn.join("", parts)

@@ -52,15 +52,18 @@ class PlatformRef(Construct):
     def authorizer(self, cache_ttl_seconds: int = 300) -> AuthorizerRef:
         """The platform's token authorizer, by ARN: its name follows the gateway's, so this needs
         no SSM read (the stack must have an explicit account and region)."""
-        stack = Stack.of(self)
-        if Token.is_unresolved(stack.account) or Token.is_unresolved(stack.region):
-            raise GatewayStackError(
-                [f"{stack.stack_name}: give the stack an explicit account and region to refer to "
-                 "the platform's authorizer (env=Environment(account=..., region=...))"]
-            )  # fmt: skip
+        stack = self._explicit_stack()
         return AuthorizerRef(
             function_arn=authorizer_arn(self.names, stack.account, stack.region, stack.partition),
             cache_ttl_seconds=cache_ttl_seconds,
+        )
+
+    def plan_membership_token(self) -> str:
+        """The ServiceToken of ``UsagePlanMembership``: the platform's membership function, by
+        ARN (the stack must have an explicit account and region)."""
+        stack = self._explicit_stack()
+        return self.names.function_arn(
+            self.names.plan_membership_function, stack.account, stack.region, stack.partition
         )
 
     def plan_id(self, tier: str) -> str:
@@ -100,6 +103,15 @@ class PlatformRef(Construct):
                 ]
             )
         del load_balancer  # backends are the platform's own: published ones are allowed
+
+    def _explicit_stack(self) -> Stack:
+        stack = Stack.of(self)
+        if Token.is_unresolved(stack.account) or Token.is_unresolved(stack.region):
+            raise GatewayStackError(
+                [f"{stack.stack_name}: give the stack an explicit account and region to refer to "
+                 "the platform's functions (env=Environment(account=..., region=...))"]
+            )  # fmt: skip
+        return stack
 
     def _parameter(self, name: str) -> str:
         # One CloudFormation parameter per name and stack, resolved at every deployment.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +11,7 @@ from constructs import Construct
 
 from .authorizer_function import authorizer_arn
 from .config import Gateway, Service
+from .errors import GatewayStackError
 from .naming import GatewayNames
 from .openapi import (
     DEFAULT_FORWARDED_CONTEXT,
@@ -17,7 +19,8 @@ from .openapi import (
     MethodThrottle,
     PrivateIntegration,
 )
-from .plan_membership import UsagePlanMembership
+from .openapi.routes import Route, parse_route
+from .plan_membership import PlanThrottle, UsagePlanMembership, method_key
 from .platform_ref import PlatformRef
 from .retention import retention_days
 from .service_api import ServiceApi, StageConfig
@@ -87,6 +90,7 @@ class ServiceStack(Stack):
             self.service_api.add_api_mapping(name.name, service.base_path)
         self.service_api.publish_permissions(names.permissions_path)
         plan_ids = {tier: self.platform.plan_id(tier) for tier in gateway.tiers}
+        overrides = _plan_overrides(gateway, service, self.service_api.routes)
         self.plan_membership = UsagePlanMembership(
             self,
             "UsagePlans",
@@ -95,8 +99,46 @@ class ServiceStack(Stack):
                 names.plan_membership_function, gateway.account, gateway.region
             ),
             plan_ids=list(plan_ids.values()),
-            overrides={
-                plan_ids[tier]: MethodThrottle(limit.rate_limit, limit.burst_limit)
-                for tier, limit in service.plan_throttles.items()
-            },
+            overrides={plan_ids[tier]: groups for tier, groups in overrides.items()},
         )
+
+
+def _plan_overrides(
+    gateway: Gateway, service: Service, routes: Sequence[Route]
+) -> dict[str, list[PlanThrottle]]:
+    """Per tier, the limits that replace the tier's own on this service's stage: the service's
+    ``plan_throttles`` (whole stage) and the tier's ``route_throttles`` for its routes.
+
+    Raises:
+        GatewayStackError: a tier names a route this service does not have.
+    """
+    keys = {f"{route.method} {route.path}" for route in routes}
+    overrides: dict[str, list[PlanThrottle]] = {}
+    problems = []
+    for tier_name, tier in gateway.tiers.items():
+        groups = []
+        if tier_name in service.plan_throttles:
+            limit = service.plan_throttles[tier_name]
+            groups.append(PlanThrottle(MethodThrottle(limit.rate_limit, limit.burst_limit)))
+        for key, limit in tier.route_throttles.items():
+            name, _, route = key.partition(" ")
+            if name != service.name:
+                continue
+            parsed = parse_route(route)
+            if parsed.key not in keys:
+                problems.append(
+                    f"tiers.{tier_name}.route_throttles: service {name!r} has no route "
+                    f"{parsed.key}; its routes: {', '.join(sorted(keys))}"
+                )
+                continue
+            groups.append(
+                PlanThrottle(
+                    MethodThrottle(limit.rate_limit, limit.burst_limit),
+                    methods=(method_key(parsed.method, parsed.path),),
+                )
+            )
+        if groups:
+            overrides[tier_name] = groups
+    if problems:
+        raise GatewayStackError(problems)
+    return overrides

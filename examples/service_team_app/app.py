@@ -19,6 +19,7 @@ from aws_cdk import App, Environment, Stack
 from gateway_stack.errors import GatewayStackError
 from gateway_stack.nag import add_aws_solutions_checks
 from gateway_stack.openapi import PrivateIntegration
+from gateway_stack.plan_membership import UsagePlanMembership
 from gateway_stack.platform_ref import PlatformRef
 from gateway_stack.service_api import ServiceApi, StageConfig
 from gateway_stack.synth_errors import synth_cleanly
@@ -44,10 +45,18 @@ catalog = ServiceApi(
     stage=StageConfig(name="dev", rate_limit=200, burst_limit=400),
     openapi=HERE / "openapi.yaml",
     authorizer=platform.authorizer(cache_ttl_seconds=300),
+    api_key_required=True,  # the key is the client's, given by the authorizer
     disable_execute_api_endpoint=True,
 )
 catalog.add_api_mapping(platform.domain_name(), "catalog")
 catalog.publish_permissions(platform.names.permissions_path)
+UsagePlanMembership(
+    stack,
+    "UsagePlans",
+    api=catalog,
+    service_token=platform.plan_membership_token(),
+    plan_ids=[platform.plan_id(tier) for tier in ("bronze", "gold")],
+)
 add_aws_solutions_checks(app)
 
 if __name__ == "__main__":

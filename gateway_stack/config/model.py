@@ -18,6 +18,7 @@ from typing import Annotated, Literal
 from pydantic import Field, StringConstraints, ValidationInfo, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
+from ..openapi.routes import parse_route
 from .allowlist import Allowlist
 from .domain import Domain
 from .fields import (
@@ -30,7 +31,7 @@ from .fields import (
     rule,
 )
 from .references import REFERENCE_ERROR, check_references
-from .services import LoadBalancer, Service
+from .services import LoadBalancer, RouteThrottle, Service
 
 # -- network ----------------------------------------------------------------------------------
 
@@ -152,6 +153,21 @@ class Tier(Section):
     rate_limit: float = Field(gt=0, description="Steady-state requests per second per client.")
     burst_limit: int = Field(ge=0, description="Burst capacity per client, in requests.")
     quota: Quota | None = Field(None, description="Optional quota. Default: none.")
+    route_throttles: dict[str, RouteThrottle] = Field(
+        default_factory=dict,
+        description="Limits for single routes in this tier, keyed '<service> <METHOD> <path>' "
+        "(e.g. 'orders POST /orders'). Default: none.",
+    )
+
+    @field_validator("route_throttles")
+    @classmethod
+    def _route_keys(cls, value: dict[str, RouteThrottle]) -> dict[str, RouteThrottle]:
+        for key in value:
+            service, _, route = key.partition(" ")
+            if not service or not route:
+                raise ValueError(f"{key!r} is not '<service> <METHOD> <path>'")
+            parse_route(route)
+        return value
 
 
 class Client(Section):

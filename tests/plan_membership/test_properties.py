@@ -99,6 +99,21 @@ def test_membership_dedupes_plans_and_accepts_throttles_as_json_text() -> None:
     assert membership.throttles_for("bronze1") == ()
 
 
+def test_a_plan_takes_groups_of_methods_with_different_limits() -> None:
+    groups = [
+        {"rateLimit": 50, "burstLimit": 100, "methods": ["/*/*"]},
+        {"rateLimit": 5, "burstLimit": 10, "methods": ["/orders/POST"]},
+    ]
+    membership = parse_membership(
+        {**BASE, "UsagePlanIds": ["gold111"], "Throttles": {"gold111": groups}}
+    )
+    found = {t.key: (t.rate_limit, t.burst_limit) for t in membership.throttles_for("gold111")}
+    assert found == {"/*/*": ("50", "100"), "/orders/POST": ("5", "10")}
+    groups[1]["methods"] = ["/*/*"]
+    with pytest.raises(InvalidPropertiesError, match="repeats"):
+        parse_membership({**BASE, "UsagePlanIds": ["gold111"], "Throttles": {"gold111": groups}})
+
+
 @pytest.mark.parametrize(
     ("change", "message"),
     [

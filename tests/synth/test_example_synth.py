@@ -202,3 +202,4 @@ def test_make_clients_lists_clients_tiers_limits_and_overrides() -> None:
     )
     assert "| mobile-app | acme-dev-mobile-app | gold | 200 | 400 | none | yes |" in result.stdout
     assert "| orders | gold | 50 | 100 |" in result.stdout
+    assert "| gold | orders POST /orders | 20 | 40 |" in result.stdout

@@ -33,6 +33,15 @@ def test_service_team_app_synthesizes_against_the_platform_by_name(tmp_path: Pat
     assert product["uri"] == "http://${stageVariables.backendHost}:8090/products/{productId}"
     assert product["timeoutInMillis"] == 8000
 
+    (membership,) = [
+        r for r in template["Resources"].values() if r["Type"] == "Custom::UsagePlanMembership"
+    ]
+    assert membership["Properties"]["ServiceToken"] == (
+        "arn:aws:lambda:eu-west-1:123456789012:function:acme-dev-plan-membership"
+    )
+    assert api["Properties"]["Body"]["x-amazon-apigateway-api-key-source"] == "AUTHORIZER"
+    assert "/gateway-stack/acme/dev/plans/gold/id" in parameters
+
     lint = subprocess.run(
         [
             str(Path(sys.executable).parent / "cfn-lint"),

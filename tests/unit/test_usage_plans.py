@@ -160,7 +160,12 @@ def test_a_service_can_override_a_tiers_limits_on_its_stage(
     gold = orders.to_json()["Parameters"][plan["Ref"]]["Default"]
     assert gold == "/gateway-stack/acme/dev/plans/gold/id"
     text = "".join(p if isinstance(p, str) else "PLAN" for p in parts)
-    assert json.loads(text) == {"PLAN": {"rateLimit": 50, "burstLimit": 100, "methods": ["/*/*"]}}
+    assert json.loads(text) == {
+        "PLAN": [
+            {"rateLimit": 50, "burstLimit": 100, "methods": ["/*/*"]},  # the service's override
+            {"rateLimit": 20, "burstLimit": 40, "methods": ["/orders/POST"]},  # the tier's route
+        ]
+    }
     (billing,) = (
         example["acme-dev-svc-billing"].find_resources("Custom::UsagePlanMembership").values()
     )
@@ -210,3 +215,15 @@ def test_adding_a_client_touches_no_service_stack(
     for name, template in before.items():
         if name != "acme-dev-platform":
             assert after[name] == template, name
+
+
+def test_a_tier_route_throttle_must_name_a_route_of_the_service(
+    gateway_data: dict[str, Any], cdk_context: dict[str, Any]
+) -> None:
+    from gateway_stack.errors import GatewayStackError
+
+    gateway_data["tiers"]["gold"]["route_throttles"] = {
+        "orders DELETE /orders": {"rate_limit": 1, "burst_limit": 1}
+    }
+    with pytest.raises(GatewayStackError, match="service 'orders' has no route DELETE /orders"):
+        build(gateway_data, cdk_context)

@@ -139,7 +139,23 @@ def _throttles(value: Any, plan_ids: tuple[str, ...]) -> dict[str, tuple[MethodT
 
 
 def _plan_throttles(plan_id: str, settings: Any) -> tuple[MethodThrottle, ...]:
-    where = f"Throttles[{plan_id!r}]"
+    """One group of settings, or a list of groups with different limits for their methods."""
+    groups = settings if isinstance(settings, list) else [settings]
+    if not groups:
+        raise InvalidPropertiesError(f"Throttles[{plan_id!r}] lists no settings")
+    result: list[MethodThrottle] = []
+    seen: set[str] = set()
+    for index, group in enumerate(groups):
+        where = f"Throttles[{plan_id!r}]" + (f"[{index}]" if isinstance(settings, list) else "")
+        for throttle in _group_throttles(where, group):
+            if throttle.key in seen:
+                raise InvalidPropertiesError(f"{where}.methods repeats {throttle.key!r}")
+            seen.add(throttle.key)
+            result.append(throttle)
+    return tuple(result)
+
+
+def _group_throttles(where: str, settings: Any) -> tuple[MethodThrottle, ...]:
     if not isinstance(settings, Mapping):
         raise InvalidPropertiesError(
             f"{where} must be an object with rateLimit, burstLimit, methods"
