@@ -7,6 +7,7 @@ Checked with an independent routing model (``authorizer_routing``) and IAM evalu
 from __future__ import annotations
 
 import json
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -49,13 +50,13 @@ def modules(make: Any) -> Any:
     make()
     from token_authorizer import arn, permissions, policy, route_language, route_policy
 
-    class Modules:
-        pass
-
-    found = Modules()
-    found.arn, found.permissions, found.policy = arn, permissions, policy
-    found.route_language, found.route_policy = route_language, route_policy
-    return found
+    return SimpleNamespace(
+        arn=arn,
+        permissions=permissions,
+        policy=policy,
+        route_language=route_language,
+        route_policy=route_policy,
+    )
 
 
 def build_response(modules: Any, routes: list[dict[str, Any]], scopes: set[str]) -> Any:

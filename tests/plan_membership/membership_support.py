@@ -113,8 +113,8 @@ class ResponseServer:
 
             do_POST = do_GET
 
-            def log_message(self, *args: Any) -> None:
-                pass
+            def log_message(self, *args: Any) -> None:  # keep test output quiet
+                return None
 
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
