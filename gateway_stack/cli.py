@@ -19,6 +19,7 @@ from .openapi import GatewaySettings, PrivateIntegration, from_document, load_do
 #: Where the committed JSON Schema lives, relative to the repository root.
 SCHEMA_PATH = Path("config/gateway.schema.json")
 DEFAULT_GATEWAY = "config/example.yaml"
+NOTHING_SYNTHESIZED = "; nothing was synthesized"
 
 
 def run_app() -> int:
@@ -26,7 +27,7 @@ def run_app() -> int:
     from aws_cdk import App
 
     from .gateway_app import build_gateway
-    from .synth_errors import synth_cleanly
+    from .synth_errors import error_messages, synth_cleanly
 
     # No construct creation stack traces in the assembly's metadata: synth is ~30% faster.
     app = App(stack_traces=False)
@@ -36,7 +37,10 @@ def run_app() -> int:
         build_gateway(app, gateway, documents=path.parent)
         synth_cleanly(app)
     except GatewayStackError as error:
-        _print_errors(error.messages)
+        _print_errors(error.messages, NOTHING_SYNTHESIZED)
+        return 1
+    except (ValueError, TypeError, RuntimeError) as error:  # a construct's own check (or jsii's)
+        _print_errors(error_messages(error), NOTHING_SYNTHESIZED)
         return 1
     return 0
 
@@ -70,7 +74,7 @@ def main(argv: list[str] | None = None) -> int:
             gateway = load_gateway(args.gateway)
             check_documents(gateway, Path(args.gateway).parent)
         except GatewayStackError as error:
-            _print_errors(error.messages)
+            _print_errors(error.messages, NOTHING_SYNTHESIZED)
             return 1
         print(
             f"{args.gateway}: ok ({len(gateway.services)} services, {len(gateway.clients)} clients)"
@@ -154,10 +158,10 @@ def _schema(*, check: bool) -> int:
     return 0
 
 
-def _print_errors(messages: tuple[str, ...] | list[str]) -> None:
+def _print_errors(messages: tuple[str, ...] | list[str], outcome: str = "") -> None:
     stream = sys.stderr
     for message in messages:
         print(message, file=stream)
     count = len(messages)
-    print(f"{count} error{'s' if count != 1 else ''}; nothing was synthesized.", file=stream)
+    print(f"{count} error{'s' if count != 1 else ''}{outcome}.", file=stream)
     stream.flush()

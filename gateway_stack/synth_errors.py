@@ -34,6 +34,11 @@ def synth_cleanly(stage: Stage) -> CloudAssembly:
     return assembly
 
 
+def error_messages(error: BaseException) -> list[str]:
+    """The messages of any exception, without a JavaScript stack (jsii's errors carry one)."""
+    return _messages(str(error))
+
+
 def _messages(text: str) -> list[str]:
     """The human part of a jsii error: its message lines, without the JavaScript stack."""
     lines = [_PREFIX.sub("", line.rstrip()) for line in text.splitlines()]

@@ -62,7 +62,7 @@ def allowlist_issues(data: Mapping[str, Any]) -> list[Issue]:
     """Services whose base path or backend the allowlist does not allow (raw data, any shape)."""
     allowlist = data.get("allowlist")
     services = data.get("services")
-    if not isinstance(allowlist, Mapping) or not isinstance(services, list):
+    if not isinstance(allowlist, Mapping) or not isinstance(services, list | tuple):
         return []
     issues = []
     patterns = _strings(allowlist.get("base_paths")) if "base_paths" in allowlist else None

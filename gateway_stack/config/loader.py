@@ -77,19 +77,24 @@ def parse_gateway(
     if not isinstance(data, Mapping):
         issues.append(Issue((), "the file must be a mapping of keys such as name, services"))
     else:
+        raw = check_references(data)
         try:
             gateway = Gateway.model_validate(data)
         except ValidationError as error:
+            # The model's own reference check repeats the raw one (reported with positions);
+            # keep it only when the raw data hid it (values the model normalises, e.g. spaces).
             issues += [
-                _issue(detail) for detail in error.errors() if detail["type"] != REFERENCE_ERROR
+                _issue(detail)
+                for detail in error.errors()
+                if detail["type"] != REFERENCE_ERROR or not raw
             ]
-        issues += check_references(data)
+        issues += raw
         if path is not None:
             issues += _missing_documents(data, Path(path).parent)
     if issues:
         issues.sort(key=lambda issue: lines.get(issue.loc, 0))
         raise GatewayFileError(path or "<gateway>", issues, lines)
-    assert gateway is not None
+    assert gateway is not None  # no issue means the model validated
     return gateway
 
 

@@ -63,7 +63,10 @@ def check_references(data: Any) -> list[Issue]:
                 )
             )
 
-    issues += _plan_issues(tiers, clients, services)
+    raw_tiers = data.get("tiers")
+    issues += _plan_issues(
+        tiers, clients, services, raw_tiers if isinstance(raw_tiers, Mapping) else None
+    )
 
     issues += _duplicates("services", services, "name", "service name")
     issues += _duplicates("services", services, "base_path", "base path")
@@ -88,7 +91,23 @@ def check_references(data: Any) -> list[Issue]:
                 )
             )
 
-    if isinstance(balancers, Mapping) and data.get("network") is None:
+    network = data.get("network")
+    zones = data.get("availability_zones")
+    subnets = network.get("private_subnet_ids") if isinstance(network, Mapping) else None
+    if (
+        isinstance(subnets, list | tuple)
+        and isinstance(zones, list | tuple)
+        and subnets
+        and len(subnets) != len(zones)
+    ):
+        issues.append(
+            Issue(
+                ("network", "private_subnet_ids"),
+                f"{len(subnets)} subnets for {len(zones)} availability zones: give one "
+                "private subnet per zone, in the order of availability_zones",
+            )
+        )
+    if isinstance(balancers, Mapping) and network is None:
         for name, balancer in balancers.items():
             if isinstance(balancer, Mapping) and balancer.get("create") is True:
                 issues.append(
@@ -107,6 +126,7 @@ def _plan_issues(
     tiers: set[str] | None,
     clients: list[tuple[int, Mapping[str, Any]]],
     services: list[tuple[int, Mapping[str, Any]]],
+    data_tiers: Mapping[str, Any] | None = None,
 ) -> list[Issue]:
     """Usage-plan quotas, and tiers that per-service overrides name."""
     issues: list[Issue] = []
@@ -126,6 +146,19 @@ def _plan_issues(
                 f"{MAX_USAGE_PLANS} per account and region: merge tiers or ask AWS to raise it",
             )
         )
+    service_names = {s.get("name") for _, s in services}
+    for name, tier in (data_tiers or {}).items():
+        routes = tier.get("route_throttles") if isinstance(tier, Mapping) else None
+        for key in routes if isinstance(routes, Mapping) else ():
+            service = str(key).partition(" ")[0]
+            if service not in service_names:
+                issues.append(
+                    Issue(
+                        ("tiers", str(name), "route_throttles", str(key)),
+                        f"unknown service {service!r}; services: "
+                        f"{', '.join(sorted(str(n) for n in service_names))}",
+                    )
+                )
     for index, service in services:
         overrides = service.get("plan_throttles")
         if tiers is not None and isinstance(overrides, Mapping):

@@ -93,6 +93,12 @@ class RouteSpec(Section):
         parse_route(value)
         return value
 
+    @model_validator(mode="after")
+    def _mock_has_an_example(self) -> RouteSpec:
+        if self.mock and self.example is None:
+            raise ValueError("a mock route answers with its 'example': give one")
+        return self
+
     def to_route(self) -> Route:
         """The route as the constructs take it."""
         return parse_route(

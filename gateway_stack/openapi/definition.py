@@ -108,7 +108,7 @@ def _define(body: dict[str, Any], settings: GatewaySettings, source: str) -> Ser
         pointer = operation_pointer(path, method)
         try:
             options = _options(operation.pop(GATEWAY_EXTENSION, None))
-        except ValueError as error:
+        except (ValueError, TypeError) as error:
             problems.append(Problem(f"{pointer}/{GATEWAY_EXTENSION}", str(error)))
             continue
         if not options.scopes:
@@ -303,7 +303,7 @@ def _options(extension: Any) -> RouteOptions:
         raise ValueError("scopes: a list of scope names")
     return RouteOptions(
         throttle=throttle,
-        cache_ttl_seconds=extension.get("cache_ttl_seconds"),
+        cache_ttl_seconds=_whole_number(extension.get("cache_ttl_seconds"), "cache_ttl_seconds"),
         timeout_ms=timeout,
         scopes=tuple(scopes),
         mock=bool(extension.get("mock", False)),
@@ -323,3 +323,11 @@ def _options_extension(options: RouteOptions) -> dict[str, Any]:
     if options.timeout_ms is not None:
         extension["timeout_ms"] = options.timeout_ms
     return extension
+
+
+def _whole_number(value: Any, key: str) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(f"{key}: a whole number of seconds, not {value!r}")
+    return value

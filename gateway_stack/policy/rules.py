@@ -2,18 +2,20 @@
 
 A check inside a service team's own CDK app is a courtesy, not a security boundary: the team
 controls that app. The platform enforces these rules instead, on the synthesized template, in
-its own pipeline (``python -m gateway_stack policy-check``), with CloudFormation Guard. They are
+its own pipeline (``python -m gateway_stack policy``), with CloudFormation Guard. They are
 generated from the gateway file's allowlist and names, so they say exactly what this gateway
 allows:
 
 * API mappings only on the gateway's own domain names, only with allowed base paths;
 * every integration is a MOCK, or HTTP_PROXY through the VPC link and host that the stage
   variables carry (so traffic goes only where the platform published);
-* stage variables come from the platform's SSM parameters (or the stack's own VPC link);
-* deploy-time SSM parameters are only the platform's (and CDK's bootstrap version);
+* stage variables come from the platform's SSM parameters (or the stack's own VPC link), and a
+  service stack takes no other parameters;
+* deploy-time SSM parameters are only the platform's published values (and CDK's bootstrap
+  version);
 * a stack's own VPC links target only allowlisted load balancers;
 * none of the platform's resources (domain names, the account's CloudWatch role, usage plans,
-  API keys, DNS records) appear in a service stack.
+  API keys, DNS records) appear in a service stack, nor per-method API resources.
 """
 
 from __future__ import annotations
@@ -24,8 +26,11 @@ from collections.abc import Iterable, Sequence
 from ..config.allowlist import Allowlist
 from ..naming import GatewayNames
 
-#: Resource types only the platform stack may hold.
+#: Resource types a service stack may not hold: the platform's, and per-method API resources
+#: (routes live in the OpenAPI body, where the integration rules can see them).
 PLATFORM_ONLY = (
+    "AWS::ApiGateway::Method",
+    "AWS::ApiGateway::Resource",
     "AWS::ApiGateway::Account",
     "AWS::ApiGateway::DomainName",
     "AWS::ApiGatewayV2::DomainName",
@@ -49,7 +54,10 @@ def service_stack_rules(
     allowlist = allowlist or Allowlist()
     base_paths = allowlist.base_paths
     arns = allowlist.backends.arns if allowlist.backends else ()
-    parameters = _regex_alternatives([f"{names.parameter_path}/", "/cdk-bootstrap/"], prefix=True)
+    published = [
+        f"{names.parameter_path}/{kind}/" for kind in ("load-balancers", "domain", "plans")
+    ]
+    parameters = _regex_alternatives([*published, "/cdk-bootstrap/"], prefix=True)
     sections = [
         f"# CloudFormation Guard rules for the service stacks of gateway {names.gateway} "
         f"({names.environment}).",
@@ -83,7 +91,7 @@ def service_stack_rules(
     sections += [
         "rule bodies_are_inline when %rest_apis !empty {",
         "    %rest_apis.Properties.Body exists",
-        "        <<the OpenAPI body must be in the template (policy-check inlines S3 bodies)>>",
+        "        <<the OpenAPI body must be in the template (policy inlines S3 bodies)>>",
         "}",
         "",
         "rule integrations_reach_only_the_platforms_vpc_link when %forwarded !empty {",
@@ -100,13 +108,19 @@ def service_stack_rules(
         "rule backend_comes_from_the_platform when %stages !empty {",
         "    %stages.Properties.Variables.vpcLinkId.Ref exists",
         "        <<vpcLinkId must reference the platform's SSM parameter or the stack's VPC link>>",
-        "    %stages.Properties.Variables.backendHost exists",
-        "        <<backendHost must be set>>",
+        "    %stages.Properties.Variables.backendHost.Ref exists",
+        "        <<backendHost must reference the platform's SSM parameter, never a literal host>>",
+        "}",
+        "",
+        "rule parameters_are_the_platforms_ssm_values {",
+        "    Parameters.*[ Type != 'AWS::SSM::Parameter::Value<String>' ] empty",
+        "        <<a service stack takes no parameters but the platform's SSM values (a Ref in a",
+        "          stage variable or mapping then always reads what the platform published)>>",
         "}",
         "",
         "rule ssm_parameters_are_the_platforms when %ssm_parameters !empty {",
         f"    %ssm_parameters.Default == /{parameters}/",
-        "        <<deploy-time SSM parameters may only be the platform's own>>",
+        "        <<deploy-time SSM parameters may only be the platform's published values>>",
         "}",
         "",
         "rule vpc_links_target_allowed_load_balancers when %vpc_links !empty {",
@@ -127,7 +141,7 @@ def service_stack_rules(
         "rule no_platform_resources {",
         f"    Resources.*[ Type IN {_list(PLATFORM_ONLY)} ] empty",
         "        <<domain names, DNS, certificates, usage plans, API keys and the account's",
-        "          CloudWatch role belong to the platform stack>>",
+        "          CloudWatch role belong to the platform stack; routes belong in the body>>",
         "}",
         "",
     ]

@@ -78,6 +78,24 @@ def _foreign_membership_function(body: dict[str, Any]) -> None:
     membership["Properties"]["ServiceToken"] = "arn:aws:lambda:eu-west-1:123456789012:function:x"
 
 
+def _plain_parameter_for_the_vpc_link(body: dict[str, Any]) -> None:
+    body["Parameters"]["Link"] = {"Type": "String", "Default": "abc123"}
+    (stage,) = resources(body, "AWS::ApiGateway::Stage")
+    stage["Properties"]["Variables"]["vpcLinkId"] = {"Ref": "Link"}
+
+
+def _literal_backend_host(body: dict[str, Any]) -> None:
+    (stage,) = resources(body, "AWS::ApiGateway::Stage")
+    stage["Properties"]["Variables"]["backendHost"] = "10.0.0.5"
+
+
+def _method_resource(body: dict[str, Any]) -> None:
+    body["Resources"]["Side"] = {
+        "Type": "AWS::ApiGateway::Method",
+        "Properties": {"HttpMethod": "GET", "Integration": {"Type": "HTTP_PROXY"}},
+    }
+
+
 def _usage_plan(body: dict[str, Any]) -> None:
     body["Resources"]["Plan"] = {"Type": "AWS::ApiGateway::UsagePlan", "Properties": {}}
 
@@ -92,6 +110,9 @@ def _usage_plan(body: dict[str, Any]) -> None:
         (_foreign_parameter, "ssm_parameters_are_the_platforms"),
         (_own_vpc_link, "vpc_links_target_allowed_load_balancers"),
         (_usage_plan, "no_platform_resources"),
+        (_plain_parameter_for_the_vpc_link, "parameters_are_the_platforms_ssm_values"),
+        (_literal_backend_host, "backend_comes_from_the_platform"),
+        (_method_resource, "no_platform_resources"),
         (_foreign_membership_function, "plans_joined_only_through_the_platforms_function"),
     ],
 )
