@@ -20,7 +20,6 @@ from .bundling import bundled_code
 from .config import Auth
 from .nag import acknowledge
 from .naming import GatewayNames
-from .openapi import AuthorizerRef
 
 #: The authorizer's code root (what the Lambda packages).
 CODE = Path(__file__).resolve().parent.parent / "lambdas" / "authorizer"
@@ -136,10 +135,4 @@ class AuthorizerFunction(Construct):
             f"AwsSolutions-IAM5[Resource::{permission_maps}]",
             "Each service API publishes its permission map under its API id, known only when "
             "the API is created: the function reads any map under the gateway's own path.",
-        )
-
-    def ref(self, cache_ttl_seconds: int) -> AuthorizerRef:
-        """How a service API refers to this authorizer."""
-        return AuthorizerRef(
-            function_arn=self.function.function_arn, cache_ttl_seconds=cache_ttl_seconds
         )

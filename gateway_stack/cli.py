@@ -122,7 +122,7 @@ def check_documents(gateway: Gateway, folder: Path) -> None:
         path = folder / service.openapi
         try:
             settings = GatewaySettings(integration=PrivateIntegration(service.backend.port))
-            from_document(load_document(path), settings, source=str(path))
+            from_document(load_document(path), settings, source=str(path), checked=True)
         except GatewayStackError as error:
             messages += error.messages
     if messages:

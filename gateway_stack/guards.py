@@ -10,7 +10,7 @@ Two kinds, both failing the synth with a message that quotes the limit and says 
   which is exact and costs nothing per construct, so they also hold for constructs added by
   hand next to the gateway's.
 
-The figures come from ``shared/reference/api-gateway-facts.md`` and AWS's quota pages.
+The figures are API Gateway's and CloudFormation's published quotas.
 """
 
 from __future__ import annotations
@@ -24,11 +24,12 @@ import jsii
 from aws_cdk.cx_api import CloudAssembly
 from constructs import IConstruct, IValidation
 
+from .config.references import MAX_API_MAPPINGS
+
 #: API Gateway: resources per REST API (raisable), VPC links per account and region, API
 #: mappings per custom domain name (not raisable).
 MAX_API_RESOURCES = 300
 MAX_VPC_LINKS = 20
-MAX_API_MAPPINGS = 200
 #: CloudFormation allows 500 resources and a 1 MB template; the guards keep headroom.
 STACK_RESOURCE_BUDGET = 450
 STACK_TEMPLATE_BUDGET_BYTES = 800 * 1024

@@ -67,11 +67,6 @@ class PrivateBackend(Construct):
             targets=[self.load_balancer],
         )
 
-    @property
-    def ref(self) -> BackendRef:
-        """What a service API in the same stack needs to reach this backend."""
-        return BackendRef(vpc_link_id=self.vpc_link.vpc_link_id, host=self.dns_name)
-
     def _create(self, network: GatewayNetwork, ports: list[int]) -> elbv2.NetworkLoadBalancer:
         vpc = network.vpc
         nlb = elbv2.NetworkLoadBalancer(
@@ -81,6 +76,9 @@ class PrivateBackend(Construct):
             internet_facing=False,
             vpc_subnets=network.subnets,
             cross_zone_enabled=True,
+            # A REST API VPC link reaches the NLB through PrivateLink, whose source addresses are
+            # not the VPC's: inbound rules would refuse it. The listeners stay VPC-only otherwise.
+            enforce_security_group_inbound_rules_on_private_link_traffic=False,
         )
         for port in ports:
             nlb.connections.allow_from(

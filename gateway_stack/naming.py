@@ -73,10 +73,6 @@ class GatewayNames:
         """The SSM path under which each service API publishes its permission map."""
         return f"{self.parameter_path}/permissions"
 
-    def permissions_parameter(self, api_id: str) -> str:
-        """The SSM parameter holding the permission map of the API ``api_id``."""
-        return f"{self.permissions_path}/{api_id}"
-
     def plan_parameter(self, tier: str) -> str:
         """The SSM parameter holding the usage plan id of ``tier``."""
         return f"{self.parameter_path}/plans/{tier}/id"

@@ -74,8 +74,8 @@ class PlatformRef(Construct):
         """The platform's main custom domain name (for ``ServiceApi.add_api_mapping``)."""
         return self._parameter(self.names.domain_name_parameter)
 
-    def check_allowlist(self, *, base_path: str, load_balancer: str | None = None) -> None:
-        """Check a base path (and a platform load balancer's name) against the allowlist.
+    def check_allowlist(self, *, base_path: str) -> None:
+        """Check a base path against the allowlist the platform publishes.
 
         The allowlist the platform publishes in SSM (``names.allowlist_parameter``) is read from
         the context value ``gateway-stack:allowlist`` (its JSON), which a pipeline fills with
@@ -93,7 +93,14 @@ class PlatformRef(Construct):
                 f"SSM parameter {self.names.allowlist_parameter}>"
             )
             return
-        allowlist = Allowlist.model_validate_json(raw if isinstance(raw, str) else json.dumps(raw))
+        try:
+            allowlist = Allowlist.model_validate_json(
+                raw if isinstance(raw, str) else json.dumps(raw)
+            )
+        except ValueError as error:
+            raise GatewayStackError(
+                [f"context {ALLOWLIST_CONTEXT}: not the allowlist's JSON ({error})"]
+            ) from None
         if not allowlist.allows_base_path(base_path):
             raise GatewayStackError(
                 [
@@ -102,7 +109,6 @@ class PlatformRef(Construct):
                     "ask the platform team to add it"
                 ]
             )
-        del load_balancer  # backends are the platform's own: published ones are allowed
 
     def _explicit_stack(self) -> Stack:
         stack = Stack.of(self)

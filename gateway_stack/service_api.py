@@ -218,6 +218,8 @@ class ServiceApi(Construct):
                 },
             ),
         )
+        if disable_execute_api_endpoint:  # its URL would refuse every call
+            self.api.node.try_remove_child("Endpoint")
         # Redeploy exactly when the routes change: the body's hash joins the Deployment's id.
         self.api.latest_deployment.add_to_logical_id({"document": self.body_hash})
         self.stage: apigw.Stage = self.api.deployment_stage
@@ -249,7 +251,9 @@ class ServiceApi(Construct):
             ValueError: the base path is not one API Gateway accepts.
         """
         validate_base_path(base_path)
-        label = domain_name if not Token.is_unresolved(domain_name) else "Platform"
+        label = domain_name
+        if Token.is_unresolved(domain_name):  # a deploy-time name: number it
+            label = f"Platform{len(self.mappings) + 1 if self.mappings else ''}"
         mapping = apigwv2.CfnApiMapping(
             self,
             f"Mapping-{label}",
@@ -363,7 +367,7 @@ def _definition(
     if openapi is not None and routes is not None:
         raise ValueError(f"{title}: give an OpenAPI document or a route list, not both")
     if isinstance(openapi, str | Path):
-        return from_document(load_document(openapi), settings, source=str(openapi))
+        return from_document(load_document(openapi), settings, source=str(openapi), checked=True)
     if openapi is not None:
         return from_document(openapi, settings, source=f"OpenAPI document of {title}")
     return from_routes(routes or proxy_routes(), settings, title)

@@ -75,7 +75,9 @@ class ServiceStack(Stack):
             disable_execute_api_endpoint=True,
             api_key_required=True,
             authorizer=AuthorizerRef(
-                function_arn=authorizer_arn(names, gateway.account, gateway.region),
+                function_arn=authorizer_arn(
+                    names, gateway.account, gateway.region, gateway.partition
+                ),
                 cache_ttl_seconds=gateway.auth.cache_ttl_seconds,
             ),
             stage=StageConfig(
@@ -96,7 +98,10 @@ class ServiceStack(Stack):
             "UsagePlans",
             api=self.service_api,
             service_token=names.function_arn(
-                names.plan_membership_function, gateway.account, gateway.region
+                names.plan_membership_function,
+                gateway.account,
+                gateway.region,
+                gateway.partition,
             ),
             plan_ids=list(plan_ids.values()),
             overrides={plan_ids[tier]: groups for tier, groups in overrides.items()},

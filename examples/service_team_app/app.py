@@ -26,41 +26,47 @@ from gateway_stack.synth_errors import synth_cleanly
 
 HERE = Path(__file__).resolve().parent
 
-app = App()
-stack = Stack(
-    app,
-    "acme-dev-svc-catalog",
-    env=Environment(account="123456789012", region="eu-west-1"),
-    description="The catalog team's service API on the acme gateway (dev)",
-)
-platform = PlatformRef(stack, "Platform", gateway="acme", environment="dev")
-platform.check_allowlist(base_path="catalog")
-catalog = ServiceApi(
-    stack,
-    "Catalog",
-    service_name="catalog",
-    api_name_prefix="acme-dev-",
-    backend=platform.backend("commerce"),
-    integration=PrivateIntegration(port=8090, timeout_ms=8000),
-    stage=StageConfig(name="dev", rate_limit=200, burst_limit=400),
-    openapi=HERE / "openapi.yaml",
-    authorizer=platform.authorizer(cache_ttl_seconds=300),
-    api_key_required=True,  # the key is the client's, given by the authorizer
-    disable_execute_api_endpoint=True,
-)
-catalog.add_api_mapping(platform.domain_name(), "catalog")
-catalog.publish_permissions(platform.names.permissions_path)
-UsagePlanMembership(
-    stack,
-    "UsagePlans",
-    api=catalog,
-    service_token=platform.plan_membership_token(),
-    plan_ids=[platform.plan_id(tier) for tier in ("bronze", "gold")],
-)
-add_aws_solutions_checks(app)
+
+def build(app: App) -> Stack:
+    """The catalog service's stack."""
+    stack = Stack(
+        app,
+        "acme-dev-svc-catalog",
+        env=Environment(account="123456789012", region="eu-west-1"),
+        description="The catalog team's service API on the acme gateway (dev)",
+    )
+    platform = PlatformRef(stack, "Platform", gateway="acme", environment="dev")
+    platform.check_allowlist(base_path="catalog")
+    catalog = ServiceApi(
+        stack,
+        "Catalog",
+        service_name="catalog",
+        api_name_prefix="acme-dev-",
+        backend=platform.backend("commerce"),
+        integration=PrivateIntegration(port=8090, timeout_ms=8000),
+        stage=StageConfig(name="dev", rate_limit=200, burst_limit=400),
+        openapi=HERE / "openapi.yaml",
+        authorizer=platform.authorizer(cache_ttl_seconds=300),
+        api_key_required=True,  # the key is the client's, given by the authorizer
+        disable_execute_api_endpoint=True,
+    )
+    catalog.add_api_mapping(platform.domain_name(), "catalog")
+    catalog.publish_permissions(platform.names.permissions_path)
+    UsagePlanMembership(
+        stack,
+        "UsagePlans",
+        api=catalog,
+        service_token=platform.plan_membership_token(),
+        plan_ids=[platform.plan_id(tier) for tier in ("bronze", "gold")],
+    )
+    return stack
+
 
 if __name__ == "__main__":
+    app = App()
     try:
+        build(app)
+        add_aws_solutions_checks(app)
         synth_cleanly(app)
     except GatewayStackError as error:
         print("\n".join(error.messages), file=sys.stderr)

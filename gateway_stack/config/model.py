@@ -291,6 +291,14 @@ class Gateway(Section):
         return self
 
     @property
+    def partition(self) -> str:
+        """The AWS partition of the region (aws, aws-cn, aws-us-gov)."""
+        for prefix, partition in (("cn-", "aws-cn"), ("us-gov-", "aws-us-gov")):
+            if self.region.startswith(prefix):
+                return partition
+        return "aws"
+
+    @property
     def api_key_name_prefix(self) -> str:
         """The prefix of every client's API key name."""
         return self.auth.api_key_name_prefix or f"{self.name}-{self.environment}-"

@@ -48,8 +48,8 @@ class GatewaySettings:
         forwarded_context: integration request header -> authorizer context key, forwarded to
             the service when there is an authorizer. Default: ``X-Client-Id`` <- ``clientId``.
         binary_media_types: media types passed through as binary. Default: none.
-        region: region of the API (for the authorizer's URI). Default: ``${AWS::Region}``-less
-            literal must be given when there is an authorizer.
+        region: the API's region, for the authorizer's URI (a literal or a token); required
+            with an authorizer. Default: none.
         partition: partition of the API. Default: ``aws``.
     """
 
@@ -64,6 +64,8 @@ class GatewaySettings:
     partition: str = "aws"
 
     def __post_init__(self) -> None:
+        if self.authorizer is not None and not self.region:
+            raise ValueError("GatewaySettings.region: required with an authorizer (its URI)")
         for header, key in self.forwarded_context.items():
             if not _HEADER.match(header) or not _CONTEXT_KEY.match(key):
                 raise ValueError(
@@ -88,14 +90,25 @@ class ServiceDefinition:
 
 
 def from_document(
-    document: Mapping[str, Any], settings: GatewaySettings, source: str = "<document>"
+    document: Mapping[str, Any],
+    settings: GatewaySettings,
+    source: str = "<document>",
+    *,
+    checked: bool = False,
 ) -> ServiceDefinition:
     """The definition of a service team's own OpenAPI document.
+
+    Args:
+        document: the document.
+        settings: what the gateway writes into it.
+        source: the document's name in errors. Default: ``<document>``.
+        checked: the document already passed :func:`check_document` (``load_document`` does
+            that), so the slow OpenAPI validation is not run again. Default: no.
 
     Raises:
         OpenApiDocumentError: the document (or an ``x-gateway-stack`` setting) is invalid.
     """
-    problems = check_document(document)
+    problems = [] if checked else check_document(document)
     if problems:
         raise OpenApiDocumentError(source, problems)
     return _define(copy.deepcopy(dict(document)), settings, source)
@@ -182,7 +195,7 @@ def _write_operation(
             cache_keys = [f"method.request.path.{name}" for name in route.path_parameters]
             cache_keys += [
                 f"method.request.querystring.{p['name']}"
-                for p in operation.get("parameters", [])
+                for p in _parameters(operation, body, route.path)
                 if isinstance(p, dict) and p.get("in") == "query"
             ]
         operation[INTEGRATION] = settings.integration.for_path(
@@ -229,6 +242,15 @@ def _schemes(settings: GatewaySettings) -> dict[str, Any]:
         region=settings.region,
         partition=settings.partition,
     )
+
+
+def _parameters(operation: dict[str, Any], body: dict[str, Any], path: str) -> list[Any]:
+    """The operation's parameters and its path item's (the operation's win by name and place)."""
+    item = body.get("paths", {}).get(path, {})
+    own = [_resolve(p, body) for p in operation.get("parameters", [])]
+    names = {(p.get("name"), p.get("in")) for p in own}
+    shared = [_resolve(p, body) for p in item.get("parameters", [])]
+    return own + [p for p in shared if (p.get("name"), p.get("in")) not in names]
 
 
 def _is_mock(operation: dict[str, Any]) -> bool:

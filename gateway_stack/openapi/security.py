@@ -11,8 +11,6 @@ AUTHORIZER_SCHEME = "gateway-authorizer"
 API_KEY_SCHEME = "api-key"
 #: ``Authorization`` values API Gateway lets through to the authorizer (others: 401 at once).
 BEARER_EXPRESSION = r"^Bearer [-_A-Za-z0-9]+\.[-_A-Za-z0-9]+\.[-_A-Za-z0-9]+$"
-#: Authorizers per REST API (API Gateway quota).
-MAX_AUTHORIZERS_PER_API = 10
 
 
 @dataclass(frozen=True)

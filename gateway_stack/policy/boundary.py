@@ -31,6 +31,7 @@ def service_deploy_boundary(
     region: str,
     domain_names: Sequence[str],
     boundary_name: str,
+    partition: str = "aws",
 ) -> dict[str, Any]:
     """The permissions boundary policy document for service teams' deployment roles.
 
@@ -40,10 +41,11 @@ def service_deploy_boundary(
         region: the gateway's region.
         domain_names: the gateway's custom domain names.
         boundary_name: the managed policy's name (roles created must carry it).
+        partition: the region's partition. Default: ``aws``.
     """
-    apigw = f"arn:aws:apigateway:{region}::"
-    parameters = f"arn:aws:ssm:{region}:{account}:parameter{names.parameter_path}"
-    boundary_arn = f"arn:aws:iam::{account}:policy/{boundary_name}"
+    apigw = f"arn:{partition}:apigateway:{region}::"
+    parameters = f"arn:{partition}:ssm:{region}:{account}:parameter{names.parameter_path}"
+    boundary_arn = f"arn:{partition}:iam::{account}:policy/{boundary_name}"
     mappings = [
         arn
         for name in domain_names
@@ -115,7 +117,7 @@ def service_deploy_boundary(
                     "iam:DeletePolicyVersion",
                     "iam:SetDefaultPolicyVersion",
                 ],
-                "Resource": [boundary_arn, "arn:aws:iam::*:role/*"],
+                "Resource": [boundary_arn, f"arn:{partition}:iam::*:role/*"],
             },
         ],
     }

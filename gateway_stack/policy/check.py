@@ -22,13 +22,16 @@ def write_policy(gateway: Gateway, folder: Path) -> list[Path]:
     domain_names = [name.name for name in gateway.domain.names]
     folder.mkdir(parents=True, exist_ok=True)
     rules = folder / RULES_FILE
-    membership = names.function_arn(names.plan_membership_function, gateway.account, gateway.region)
+    membership = names.function_arn(
+        names.plan_membership_function, gateway.account, gateway.region, gateway.partition
+    )
     rules.write_text(service_stack_rules(names, domain_names, gateway.allowlist, membership))
     boundary = folder / BOUNDARY_FILE
     document = service_deploy_boundary(
         names,
         account=gateway.account,
         region=gateway.region,
+        partition=gateway.partition,
         domain_names=domain_names,
         boundary_name=f"{names.prefix}-service-deploy-boundary",
     )

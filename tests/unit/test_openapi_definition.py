@@ -331,3 +331,22 @@ def test_binary_media_types_merge_the_documents_and_the_services(
 def test_forwarded_headers_are_checked() -> None:
     with pytest.raises(ValueError, match="header names are letters, digits and '-'"):
         GatewaySettings(integration=PrivateIntegration(8080), forwarded_context={"X Id": "a"})
+
+
+def test_cache_keys_include_query_parameters_declared_on_the_path(
+    orders: dict[str, Any],
+) -> None:
+    item = orders["paths"]["/orders/{orderId}"]
+    item["parameters"].append({"name": "view", "in": "query", "schema": {"type": "string"}})
+    item["get"]["x-gateway-stack"] = {"cache_ttl_seconds": 30}
+    get = operation(from_document(orders, SECURED).body, "/orders/{orderId}", "get")
+    assert get["x-amazon-apigateway-integration"]["cacheKeyParameters"] == [
+        "method.request.path.orderId",
+        "method.request.querystring.view",
+    ]
+
+
+def test_a_non_numeric_cache_ttl_is_refused_with_its_pointer(orders: dict[str, Any]) -> None:
+    orders["paths"]["/orders"]["get"]["x-gateway-stack"] = {"cache_ttl_seconds": "60"}
+    with pytest.raises(OpenApiDocumentError, match="cache_ttl_seconds: a whole number"):
+        from_document(orders, SECURED, source="orders.yaml")

@@ -45,6 +45,13 @@ def test_one_internal_nlb_and_one_vpc_link_per_load_balancer(platform: Template)
     platform.has_resource_properties("AWS::ApiGateway::VpcLink", {"Name": "acme-dev-billing"})
 
 
+def test_created_nlb_admits_the_vpc_links_private_link_traffic(platform: Template) -> None:
+    platform.all_resources_properties(
+        "AWS::ElasticLoadBalancingV2::LoadBalancer",
+        {"EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic": "off"},
+    )
+
+
 def test_created_nlb_listens_on_each_port_its_services_use(platform: Template) -> None:
     listeners = platform.find_resources("AWS::ElasticLoadBalancingV2::Listener")
     assert sorted(r["Properties"]["Port"] for r in listeners.values()) == [8080, 8081, 8443]

@@ -200,3 +200,21 @@ def test_example_apis_each_have_one_stage_and_match_the_template_budget(
             template.has_resource_properties(
                 "AWS::ApiGateway::Stage", {"MethodSettings": Match.any_value()}
             )
+
+
+def test_no_endpoint_output_when_the_execute_api_url_is_disabled(
+    cdk_context: dict[str, Any],
+) -> None:
+    stack = new_stack(cdk_context)
+    service_api(stack, disable_execute_api_endpoint=True)
+    assert Template.from_stack(stack).to_json().get("Outputs", {}) == {}
+
+
+def test_mappings_on_deploy_time_domain_names_get_distinct_ids(
+    cdk_context: dict[str, Any],
+) -> None:
+    stack = new_stack(cdk_context)
+    api = service_api(stack)
+    for name in ("/x/domain/name", "/x/domain/alias"):
+        api.add_api_mapping(ssm.StringParameter.value_for_string_parameter(stack, name), "svc")
+    Template.from_stack(stack).resource_count_is("AWS::ApiGatewayV2::ApiMapping", 2)
