@@ -16,6 +16,10 @@ class ApiGatewayAccount(Construct):
     logging until it is set, and every stack that sets it overwrites the others. So the platform
     stack owns it once, and service APIs never create their own (the
     ``@aws-cdk/aws-apigateway:disableCloudWatchRole`` flag is on in ``cdk.json``).
+
+    Args:
+        scope: parent construct (the platform stack).
+        construct_id: construct id.
     """
 
     def __init__(self, scope: Construct, construct_id: str) -> None:

@@ -28,7 +28,8 @@ class PrivateBackend(Construct):
         construct_id: construct id; the VPC link's name is ``<name_prefix><construct_id>``.
         load_balancer: the gateway file's entry for this NLB.
         network: where a created NLB lives; required when ``load_balancer.create``.
-        ports: the listener ports of a created NLB (the ports its services use).
+            Default: none.
+        ports: the listener ports of a created NLB (the ports its services use). Default: none.
         name_prefix: prefix of the VPC link's name. Default: none.
     """
 
@@ -114,6 +115,8 @@ def vpc_link_backend(
     vpc_link_name: str | None = None,
 ) -> BackendRef:
     """A VPC link of the service's own to its internal NLB, as a :class:`BackendRef`.
+
+    ``vpc_link_name`` defaults to one CloudFormation generates.
 
     For a service team whose NLB the platform does not publish. Each VPC link counts against
     the 20 per account and region (checked on the assembly by ``synth_cleanly``); prefer the

@@ -88,5 +88,8 @@ class GatewayNames:
         return f"{self.prefix}-plan-membership"
 
     def function_arn(self, name: str, account: str, region: str, partition: str = "aws") -> str:
-        """A function's ARN, known from names alone: no cross-stack reference needed."""
+        """A function's ARN, known from names alone: no cross-stack reference needed.
+
+        ``partition`` defaults to ``aws``.
+        """
         return f"arn:{partition}:lambda:{region}:{account}:function:{name}"

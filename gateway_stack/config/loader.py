@@ -141,8 +141,8 @@ def _unknown_key(loc: Location) -> str:
     message = f"unknown key {key!r}"
     if allowed:
         close = difflib.get_close_matches(key, allowed, n=1)
-        message += f"; did you mean {close[0]!r}?" if close else ""
-        message += f" Allowed here: {', '.join(allowed)}"
+        message += f" (did you mean {close[0]!r}?)" if close else ""
+        message += f"; allowed here: {', '.join(allowed)}"
     return message
 
 

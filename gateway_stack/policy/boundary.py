@@ -4,11 +4,15 @@ The Guard rules check what a template asks for; this boundary caps what a servic
 CloudFormation execution role can do at all, whatever the template says (bootstrap the service
 team's CDK environment with ``cdk bootstrap --custom-permissions-boundary <policy name>``).
 
-Within API Gateway, a service team may write only its own REST APIs (and their stages,
-deployments, gateway responses) and API mappings on the gateway's own domain names: not domain
+Within API Gateway, a service team may write only REST APIs (and their stages, deployments,
+gateway responses) and API mappings on the gateway's own domain names: not domain
 names, VPC links, usage plans, API keys or the account's CloudWatch role. It may not write the
 SSM parameters the platform publishes, DNS records or certificates; roles it creates must carry
 this same boundary, and it cannot remove a boundary.
+
+What it does not do: isolate service teams from each other. Every role under it may write any
+REST API of the account, any mapping on the gateway's names and any permission map; give each
+team its own account (the usual answer), or add tag conditions per team.
 """
 
 from __future__ import annotations

@@ -63,7 +63,7 @@ def test_model_is_immutable(gateway_data: dict[str, Any]) -> None:
     [
         pytest.param(
             lambda d: d["services"][2].update(nmae="x"),
-            "services[2].nmae: unknown key 'nmae'; did you mean 'name'? Allowed here: name, "
+            "services[2].nmae: unknown key 'nmae' (did you mean 'name'?); allowed here: name, "
             "base_path, backend, openapi",
             id="unknown-key",
         ),
