@@ -169,6 +169,10 @@ class ServiceApi(Construct):
             self.definition.body["x-amazon-apigateway-endpoint-configuration"] = {
                 "disableExecuteApiEndpoint": True
             }
+        # The body is final here: serialized once, for its size, its asset and its hash.
+        self._body_text = dumps(self.definition.body)
+        #: SHA-256 of the body (key order does not matter): part of the Deployment's logical id.
+        self.body_hash = hashlib.sha256(self._body_text.encode()).hexdigest()
         for warning in self.definition.warnings:
             Annotations.of(self).add_warning_v2(
                 "gateway-stack:openapi-ignored", f"{warning.pointer}: {warning.message}"
@@ -296,11 +300,6 @@ class ServiceApi(Construct):
         return self.definition.body
 
     @property
-    def body_hash(self) -> str:
-        """SHA-256 of the body (key order does not matter)."""
-        return hashlib.sha256(dumps(self.body).encode()).hexdigest()
-
-    @property
     def routes(self) -> tuple[Route, ...]:
         """Every route of the API, with its settings."""
         return self.definition.routes
@@ -316,7 +315,7 @@ class ServiceApi(Construct):
         return self.stage.stage_name
 
     def _api_definition(self, inline_body_limit: int) -> apigw.ApiDefinition:
-        text = dumps(self.body)
+        text = self._body_text
         if len(text.encode()) <= inline_body_limit:
             return apigw.ApiDefinition.from_inline(self.body)
         if Token.is_unresolved(text):
