@@ -203,3 +203,23 @@ def test_make_clients_lists_clients_tiers_limits_and_overrides() -> None:
     assert "| mobile-app | acme-dev-mobile-app | gold | 200 | 400 | none | yes |" in result.stdout
     assert "| orders | gold | 50 | 100 |" in result.stdout
     assert "| gold | orders POST /orders | 20 | 40 |" in result.stdout
+
+
+def test_route_table_as_json(assembly: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "gateway_stack", "routes", "--json", "--cdk-out", str(assembly)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    rows = json.loads(result.stdout)
+    assert len(rows) == 6
+    assert rows[0] == {
+        "url": "https://api.example.com/billing/v2",
+        "service_stack": "acme-dev-svc-billing",
+        "api": "acme-dev-billing",
+        "backend": "billing (NLB created by the platform) port 8443",
+        "routes": 2,
+        "mocks": 0,
+    }

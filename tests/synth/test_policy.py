@@ -218,3 +218,40 @@ def test_the_deploy_boundary(
     action: str, resource: str, context: dict[str, str], expected: bool
 ) -> None:
     assert allowed(BOUNDARY, action, resource, context) is expected
+
+
+def test_a_body_that_travels_as_an_s3_asset_is_checked_too(tmp_path: Path) -> None:
+    import aws_cdk as cdk
+
+    from gateway_stack.openapi import PrivateIntegration
+    from gateway_stack.platform_ref import PlatformRef
+    from gateway_stack.service_api import ServiceApi, StageConfig
+
+    context = json.loads((ROOT / "cdk.json").read_text())["context"]
+    app = cdk.App(context=context, outdir=str(tmp_path / "out"))
+    stack = cdk.Stack(
+        app, "acme-dev-svc-big", env=cdk.Environment(account="123456789012", region="eu-west-1")
+    )
+    platform = PlatformRef(stack, "Platform", gateway="acme", environment="dev")
+    api = ServiceApi(
+        stack,
+        "Big",
+        service_name="big",
+        backend=platform.backend("commerce"),
+        integration=PrivateIntegration(port=8080),
+        stage=StageConfig(name="dev"),
+        openapi=ROOT / "config" / "openapi" / "orders.yaml",
+        inline_body_limit=1024,
+    )
+    api.add_api_mapping("api.example.com", "orders")
+    template = Path(app.synth().get_stack_by_name("acme-dev-svc-big").template_full_path)
+    assert '"BodyS3Location"' in template.read_text()
+    assert check_templates(GATEWAY, [template]).passed
+
+    (asset,) = template.parent.glob("asset.*.json")  # a tampered asset fails like an inline one
+    body = json.loads(asset.read_text())
+    body["paths"]["/orders"]["get"]["x-amazon-apigateway-integration"]["uri"] = "http://evil/"
+    asset.write_text(json.dumps(body))
+    result = check_templates(GATEWAY, [template])
+    assert not result.passed
+    assert "integrations_reach_only_the_platforms_vpc_link" in result.output
