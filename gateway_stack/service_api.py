@@ -27,7 +27,6 @@ from .access_log import access_log_format
 from .base_paths import validate_base_path
 from .errors import GatewayStackError
 from .guards import MAX_API_RESOURCES, add_check
-from .nag import acknowledge
 from .openapi import (
     BACKEND_HOST_VARIABLE,
     DEFAULT_FORWARDED_CONTEXT,
@@ -230,18 +229,6 @@ class ServiceApi(Construct):
         #: ``(domain name, base path)`` of each API mapping.
         self.mappings: list[tuple[str, str]] = []
         add_check(self, self._quota_problems)
-        acknowledge(
-            self.api,
-            "AwsSolutions-APIG2",
-            "Operations are forwarded as HTTP_PROXY: requests reach the service unchanged and "
-            "the service validates them. Validation from OpenAPI request models is not built yet.",
-        )
-        acknowledge(
-            self.stage,
-            "AwsSolutions-APIG3",
-            "No AWS WAF web ACL is associated yet: web ACLs are not part of the gateway file so "
-            "far. Until they are, the stage throttle and the authorizer limit abuse.",
-        )
 
     def add_api_mapping(self, domain_name: str, base_path: str) -> apigwv2.CfnApiMapping:
         """Map ``base_path`` (one or more levels, e.g. ``billing/v2``) of a custom domain name to

@@ -12,6 +12,7 @@ from constructs import Construct
 from .authorizer_function import authorizer_arn
 from .config import Gateway, Service
 from .errors import GatewayStackError
+from .nag import acknowledge
 from .naming import GatewayNames
 from .openapi import (
     DEFAULT_FORWARDED_CONTEXT,
@@ -87,6 +88,19 @@ class ServiceStack(Stack):
                 access_log_retention=retention_days(gateway.stage.access_log_retention_days),
                 cache_size_gb=service.cache_size_gb,
             ),
+        )
+        # The gateway's decisions, not the construct's: a service team's app makes its own.
+        acknowledge(
+            self.service_api.api,
+            "AwsSolutions-APIG2",
+            "Operations are forwarded as HTTP_PROXY: requests reach the service unchanged and "
+            "the service validates them. Validation from OpenAPI request models is not built yet.",
+        )
+        acknowledge(
+            self.service_api.stage,
+            "AwsSolutions-APIG3",
+            "No AWS WAF web ACL is associated yet: web ACLs are not part of the gateway file so "
+            "far. Until they are, the stage throttle and the authorizer limit abuse.",
         )
         for name in gateway.domain.names:
             self.service_api.add_api_mapping(name.name, service.base_path)

@@ -34,3 +34,28 @@ def test_acknowledging_needs_a_real_reason() -> None:
     stack = cdk.Stack(cdk.App(), "S")
     with pytest.raises(ValueError, match="give a reason a reviewer can judge"):
         acknowledge(stack, "AwsSolutions-S1", "not needed")
+
+
+def test_service_api_waives_no_finding_for_a_service_team(
+    cdk_context: dict[str, Any], tmp_path: Any
+) -> None:
+    """The gateway app acknowledges APIG2/APIG3 with its reasons; the construct does not."""
+    from gateway_stack.nag import add_aws_solutions_checks
+    from gateway_stack.openapi import PrivateIntegration
+    from gateway_stack.service_api import BackendRef, ServiceApi, StageConfig
+
+    app = cdk.App(context=cdk_context, outdir=str(tmp_path))
+    stack = cdk.Stack(app, "Team", env=cdk.Environment(account="123456789012", region="eu-west-1"))
+    ServiceApi(
+        stack,
+        "Api",
+        service_name="svc",
+        backend=BackendRef(vpc_link_id="abc123", host="x.elb.eu-west-1.amazonaws.com"),
+        integration=PrivateIntegration(port=8080),
+        stage=StageConfig(name="dev"),
+    )
+    add_aws_solutions_checks(app)
+    with pytest.raises(SynthError) as caught:
+        synth_cleanly(app)
+    text = "\n".join(caught.value.messages)
+    assert "AwsSolutions-APIG2" in text
