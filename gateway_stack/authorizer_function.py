@@ -12,6 +12,7 @@ from pathlib import Path
 
 from aws_cdk import Duration, RemovalPolicy, Stack
 from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from constructs import Construct
@@ -48,6 +49,7 @@ class AuthorizerFunction(Construct):
         log_retention: how long the function's logs are kept. Default: three months.
         reserved_concurrency: reserved concurrent executions. Default: none (account pool).
         architecture: the function's architecture. Default: arm64.
+        log_key: the KMS key of the function's log group. Default: none.
     """
 
     def __init__(
@@ -61,13 +63,18 @@ class AuthorizerFunction(Construct):
         log_retention: logs.RetentionDays = logs.RetentionDays.THREE_MONTHS,
         reserved_concurrency: int | None = None,
         architecture: lambda_.Architecture = lambda_.Architecture.ARM_64,
+        log_key: kms.IKey | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
         stack = Stack.of(self)
         self.names = names
         self.auth = auth
         self.log_group = logs.LogGroup(
-            self, "Logs", retention=log_retention, removal_policy=RemovalPolicy.RETAIN
+            self,
+            "Logs",
+            retention=log_retention,
+            encryption_key=log_key,
+            removal_policy=RemovalPolicy.RETAIN,
         )
         self.function = lambda_.Function(
             self,

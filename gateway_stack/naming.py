@@ -69,6 +69,21 @@ class GatewayNames:
         return f"{self.parameter_path}/authorizer/function-arn"
 
     @property
+    def web_acl_parameter(self) -> str:
+        """The SSM parameter holding the ARN of the web ACL every stage is associated with."""
+        return f"{self.parameter_path}/waf/web-acl-arn"
+
+    @property
+    def log_key_parameter(self) -> str:
+        """The SSM parameter holding the ARN of the KMS key that encrypts the gateway's logs."""
+        return f"{self.parameter_path}/logs/kms-key-arn"
+
+    @property
+    def web_acl(self) -> str:
+        """The web ACL's name: ``<gateway>-<environment>``."""
+        return self.prefix
+
+    @property
     def permissions_path(self) -> str:
         """The SSM path under which each service API publishes its permission map."""
         return f"{self.parameter_path}/permissions"

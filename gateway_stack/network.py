@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from aws_cdk import aws_ec2 as ec2
+from aws_cdk import aws_kms as kms
 from aws_cdk import aws_logs as logs
 from constructs import Construct
 
@@ -24,6 +25,7 @@ class GatewayNetwork(Construct):
         network: the gateway file's ``network`` section.
         availability_zones: the zones to use (from the gateway file).
         flow_log_retention: retention of a created VPC's flow logs. Default: one month.
+        log_key: the KMS key of the flow logs' log group. Default: none.
     """
 
     def __init__(
@@ -34,6 +36,7 @@ class GatewayNetwork(Construct):
         network: Network,
         availability_zones: Sequence[str],
         flow_log_retention: logs.RetentionDays = logs.RetentionDays.ONE_MONTH,
+        log_key: kms.IKey | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
         #: The VPC's IPv4 CIDR, as a literal (security-group rules use it).
@@ -55,7 +58,12 @@ class GatewayNetwork(Construct):
             vpc.add_flow_log(
                 "FlowLogs",
                 destination=ec2.FlowLogDestination.to_cloud_watch_logs(
-                    logs.LogGroup(self, "FlowLogGroup", retention=flow_log_retention)
+                    logs.LogGroup(
+                        self,
+                        "FlowLogGroup",
+                        retention=flow_log_retention,
+                        encryption_key=log_key,
+                    )
                 ),
                 traffic_type=ec2.FlowLogTrafficType.REJECT,
             )

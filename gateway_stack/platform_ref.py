@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 
 from aws_cdk import Annotations, Stack, Token
+from aws_cdk import aws_kms as kms
 from aws_cdk import aws_ssm as ssm
 from constructs import Construct
 
@@ -69,6 +70,14 @@ class PlatformRef(Construct):
     def plan_id(self, tier: str) -> str:
         """The usage plan id of a tier the platform publishes."""
         return self._parameter(self.names.plan_parameter(tier))
+
+    def web_acl_arn(self) -> str:
+        """The ARN of the platform's web ACL (for ``ServiceApi.associate_web_acl``)."""
+        return self._parameter(self.names.web_acl_parameter)
+
+    def log_key(self) -> kms.IKey:
+        """The KMS key the platform publishes for the gateway's log groups."""
+        return kms.Key.from_key_arn(self, "LogKey", self._parameter(self.names.log_key_parameter))
 
     def domain_name(self) -> str:
         """The platform's main custom domain name (for ``ServiceApi.add_api_mapping``)."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from aws_cdk import Stack
+from aws_cdk import aws_kms as kms
 from aws_cdk import aws_ssm as ssm
 from constructs import Construct
 
@@ -13,15 +14,18 @@ from .authorizer_function import AuthorizerFunction
 from .config import Gateway, LoadBalancer
 from .domain import ApiDomain
 from .load_balancer import PrivateBackend
+from .log_encryption import LogEncryptionKey
 from .naming import GatewayNames
 from .network import GatewayNetwork
 from .retention import retention_days
 from .usage_plans import UsagePlans
+from .web_acl import GatewayWebAcl
 
 
 class PlatformStack(Stack):
-    """The shared layer: the custom domain, network, backends and their VPC links, and the
-    account-level API settings.
+    """The shared layer: the custom domain, network, backends and their VPC links, the
+    authorizer, the usage plans and keys, the web ACL, the log key, and the account-level API
+    settings.
 
     It publishes what service stacks need as SSM parameters (see
     :class:`~gateway_stack.platform_ref.PlatformRef`) and exports nothing.
@@ -44,6 +48,14 @@ class PlatformStack(Stack):
         self.gateway = gateway
         self.names = GatewayNames(gateway.name, gateway.environment)
 
+        #: The KMS key of the gateway's log groups, when the gateway file asks for one.
+        self.log_key: kms.IKey | None = None
+        if gateway.stage.access_log_kms_key == "create":
+            self.log_key = LogEncryptionKey(self, "LogKey", alias=f"{self.names.prefix}-logs").key
+            self._publish("LogKeyParameter", self.names.log_key_parameter, self.log_key.key_arn)
+        elif gateway.stage.access_log_kms_key is not None:
+            self.log_key = kms.Key.from_key_arn(self, "LogKey", gateway.stage.access_log_kms_key)
+
         self.network: GatewayNetwork | None = None
         if gateway.network is not None:
             self.network = GatewayNetwork(
@@ -51,10 +63,19 @@ class PlatformStack(Stack):
                 "Network",
                 network=gateway.network,
                 availability_zones=gateway.availability_zones,
+                log_key=self.log_key,
             )
 
         if gateway.cloudwatch_role:
             self.api_gateway_account = ApiGatewayAccount(self, "ApiGatewayAccount")
+
+        #: The web ACL every stage is associated with, unless the gateway file turns WAF off.
+        self.web_acl: GatewayWebAcl | None = None
+        if gateway.waf.enabled:
+            self.web_acl = GatewayWebAcl(
+                self, "WebAcl", name=self.names.web_acl, settings=gateway.waf
+            )
+            self._publish("WebAclParameter", self.names.web_acl_parameter, self.web_acl.web_acl_arn)
 
         self.domain = ApiDomain(self, "Domain", domain=gateway.domain)
         self._publish("DomainNameParameter", self.names.domain_name_parameter, gateway.domain.name)
@@ -79,6 +100,7 @@ class PlatformStack(Stack):
             auth=gateway.auth,
             api_key_name_prefix=gateway.api_key_name_prefix,
             log_retention=retention_days(gateway.stage.access_log_retention_days),
+            log_key=self.log_key,
         )
         self._publish(
             "AuthorizerParameter",
@@ -94,6 +116,7 @@ class PlatformStack(Stack):
             clients=gateway.clients,
             key_name_prefix=gateway.api_key_name_prefix,
             log_retention=retention_days(gateway.stage.access_log_retention_days),
+            log_key=self.log_key,
         )
         for tier, plan in self.usage_plans.plans.items():
             self._publish(

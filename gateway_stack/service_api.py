@@ -12,15 +12,16 @@ import hashlib
 import json
 import tempfile
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from aws_cdk import Annotations, Duration, RemovalPolicy, Stack, Token
+from aws_cdk import Annotations, RemovalPolicy, Stack, Token
 from aws_cdk import aws_apigateway as apigw
 from aws_cdk import aws_apigatewayv2 as apigwv2
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_ssm as ssm
+from aws_cdk import aws_wafv2 as wafv2
 from constructs import Construct
 
 from .access_log import access_log_format
@@ -43,11 +44,10 @@ from .openapi import (
     resource_paths,
 )
 from .openapi.document import dumps
+from .stage import StageConfig, method_options
 
 #: Bodies larger than this travel as an S3 asset instead of inline in the template.
 DEFAULT_INLINE_BODY_LIMIT = 32 * 1024
-#: Stage cache cluster sizes API Gateway offers, in GB.
-CACHE_SIZES = ("0.5", "1.6", "6.1", "13.5", "28.4", "58.2", "118", "237")
 
 
 @dataclass(frozen=True)
@@ -63,38 +63,6 @@ class BackendRef:
 
     vpc_link_id: str
     host: str
-
-
-@dataclass(frozen=True)
-class StageConfig:
-    """The settings of a service API's one stage.
-
-    Attributes:
-        name: the stage name.
-        rate_limit: default steady-state throttle for the stage, requests per second.
-            Default: 500.
-        burst_limit: default burst throttle for the stage, requests. Default: 1000.
-        access_log_retention: how long access logs are kept. Default: three months.
-        tracing: X-Ray tracing of requests. Default: on.
-        cache_size_gb: size of the stage's cache cluster, one of :data:`CACHE_SIZES`; needed
-            by routes that cache. Default: no cache cluster.
-        variables: extra stage variables. Default: none.
-    """
-
-    name: str
-    rate_limit: float = 500
-    burst_limit: int = 1000
-    access_log_retention: logs.RetentionDays = logs.RetentionDays.THREE_MONTHS
-    tracing: bool = True
-    cache_size_gb: str | None = None
-    variables: Mapping[str, str] = field(default_factory=dict)
-
-    def __post_init__(self) -> None:
-        if self.cache_size_gb is not None and self.cache_size_gb not in CACHE_SIZES:
-            raise ValueError(
-                f"StageConfig.cache_size_gb: {self.cache_size_gb!r}; use one of "
-                + ", ".join(CACHE_SIZES)
-            )
 
 
 class ServiceApi(Construct):
@@ -130,6 +98,14 @@ class ServiceApi(Construct):
             inlined in the template. Default: 32 KiB.
         disable_execute_api_endpoint: refuse calls to the default ``execute-api`` URL, so that
             clients use the custom domain (and its TLS policy). Default: no.
+        validate_requests: refuse, before the service sees them, requests whose body does not
+            match the document's schema or that lack a required query string or header
+            (:mod:`~gateway_stack.openapi.validation`). Default: yes.
+        gateway_responses: answer API Gateway's own errors (401, 403, 404, 429, 5XX, ...) with
+            the gateway's JSON body, request id included
+            (:mod:`~gateway_stack.openapi.gateway_responses`). Default: yes.
+        cors_allow_origin: ``Access-Control-Allow-Origin`` on those error responses, so that a
+            browser page can read them: an origin, or ``*``. Default: none.
     """
 
     def __init__(
@@ -150,6 +126,9 @@ class ServiceApi(Construct):
         api_name_prefix: str = "",
         inline_body_limit: int = DEFAULT_INLINE_BODY_LIMIT,
         disable_execute_api_endpoint: bool = False,
+        validate_requests: bool = True,
+        gateway_responses: bool = True,
+        cors_allow_origin: str | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
         stack = Stack.of(self)
@@ -162,6 +141,9 @@ class ServiceApi(Construct):
             binary_media_types=tuple(binary_media_types),
             region=stack.region,
             partition=stack.partition,
+            validate_requests=validate_requests,
+            gateway_responses=gateway_responses,
+            cors_allow_origin=cors_allow_origin,
         )
         self.definition: ServiceDefinition = _definition(openapi, routes, settings, self.api_name)
         if disable_execute_api_endpoint:
@@ -189,6 +171,7 @@ class ServiceApi(Construct):
             self,
             "AccessLogs",
             retention=stage.access_log_retention,
+            encryption_key=stage.access_log_key,
             removal_policy=RemovalPolicy.RETAIN,
         )
         self.api = apigw.SpecRestApi(
@@ -213,7 +196,7 @@ class ServiceApi(Construct):
                 throttling_burst_limit=stage.burst_limit,
                 cache_cluster_enabled=stage.cache_size_gb is not None,
                 cache_cluster_size=stage.cache_size_gb,
-                method_options=_method_options(self.definition.routes, stage),
+                method_options=method_options(self.definition.routes, stage),
                 variables={
                     **stage.variables,
                     VPC_LINK_VARIABLE: backend.vpc_link_id,
@@ -228,6 +211,8 @@ class ServiceApi(Construct):
         self.stage: apigw.Stage = self.api.deployment_stage
         #: ``(domain name, base path)`` of each API mapping.
         self.mappings: list[tuple[str, str]] = []
+        #: The stage's web ACL association, once :meth:`associate_web_acl` made it.
+        self.web_acl_association: wafv2.CfnWebACLAssociation | None = None
         add_check(self, self._quota_problems)
 
     def add_api_mapping(self, domain_name: str, base_path: str) -> apigwv2.CfnApiMapping:
@@ -256,6 +241,17 @@ class ServiceApi(Construct):
         mapping.node.add_dependency(self.stage)
         self.mappings.append((domain_name, base_path))
         return mapping
+
+    def associate_web_acl(self, web_acl_arn: str) -> wafv2.CfnWebACLAssociation:
+        """Put the stage behind an AWS WAF web ACL (REGIONAL scope, same region as the API).
+
+        ``web_acl_arn`` may be a deploy-time value, such as the platform's published web ACL.
+        """
+        association = wafv2.CfnWebACLAssociation(
+            self, "WebAcl", resource_arn=self.stage.stage_arn, web_acl_arn=web_acl_arn
+        )
+        self.web_acl_association = association
+        return association
 
     def publish_permissions(self, path: str) -> ssm.StringParameter | None:
         """Publish the scopes each route requires, for the shared authorizer, at
@@ -357,30 +353,3 @@ def _definition(
     if openapi is not None:
         return from_document(openapi, settings, source=f"OpenAPI document of {title}")
     return from_routes(routes or proxy_routes(), settings, title)
-
-
-def _method_options(
-    routes: Sequence[Route], stage: StageConfig
-) -> dict[str, apigw.MethodDeploymentOptions]:
-    """Per-route stage settings: throttle overrides and caching.
-
-    A method's entry replaces the stage-wide one for that method, so it repeats the logging,
-    metrics and throttle the stage-wide entry sets, with the route's own values on top.
-    """
-    options = {}
-    for route in routes:
-        throttle, ttl = route.options.throttle, route.options.cache_ttl_seconds
-        if throttle is None and not ttl:
-            continue
-        method = "*" if route.method == "ANY" else route.method
-        options[f"{route.path}/{method}"] = apigw.MethodDeploymentOptions(
-            logging_level=apigw.MethodLoggingLevel.INFO,
-            metrics_enabled=True,
-            data_trace_enabled=False,
-            throttling_rate_limit=throttle.rate_limit if throttle else stage.rate_limit,
-            throttling_burst_limit=throttle.burst_limit if throttle else stage.burst_limit,
-            caching_enabled=bool(ttl),
-            cache_ttl=Duration.seconds(ttl) if ttl else None,
-            cache_data_encrypted=True if ttl else None,
-        )
-    return options

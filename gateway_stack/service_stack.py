@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from aws_cdk import Stack
+from aws_cdk import aws_kms as kms
 from constructs import Construct
 
 from .authorizer_function import authorizer_arn
@@ -20,7 +21,9 @@ from .openapi import (
     MethodThrottle,
     PrivateIntegration,
 )
+from .openapi.document import operations
 from .openapi.routes import Route, parse_route
+from .openapi.validation import VALIDATOR
 from .plan_membership import PlanThrottle, UsagePlanMembership, method_key
 from .platform_ref import PlatformRef
 from .retention import retention_days
@@ -87,21 +90,23 @@ class ServiceStack(Stack):
                 burst_limit=throttle.burst_limit,
                 access_log_retention=retention_days(gateway.stage.access_log_retention_days),
                 cache_size_gb=service.cache_size_gb,
+                access_log_key=self._log_key(gateway),
             ),
+            cors_allow_origin=gateway.cors.allow_origin if gateway.cors else None,
         )
         # The gateway's decisions, not the construct's: a service team's app makes its own.
         acknowledge(
-            self.service_api.api,
-            "AwsSolutions-APIG2",
-            "Operations are forwarded as HTTP_PROXY: requests reach the service unchanged and "
-            "the service validates them. Validation from OpenAPI request models is not built yet.",
+            self.service_api.api, "AwsSolutions-APIG2", _validation_reason(self.service_api)
         )
-        acknowledge(
-            self.service_api.stage,
-            "AwsSolutions-APIG3",
-            "No AWS WAF web ACL is associated yet: web ACLs are not part of the gateway file so "
-            "far. Until they are, the stage throttle and the authorizer limit abuse.",
-        )
+        if gateway.waf.enabled:
+            self.service_api.associate_web_acl(self.platform.web_acl_arn())
+        else:
+            acknowledge(
+                self.service_api.stage,
+                "AwsSolutions-APIG3",
+                "The gateway file turns AWS WAF off (waf.enabled: false): the stage throttle, "
+                "the usage plans and the authorizer are what limit abuse of this stage.",
+            )
         for name in gateway.domain.names:
             self.service_api.add_api_mapping(name.name, service.base_path)
         self.service_api.publish_permissions(names.permissions_path)
@@ -120,6 +125,34 @@ class ServiceStack(Stack):
             plan_ids=list(plan_ids.values()),
             overrides={plan_ids[tier]: groups for tier, groups in overrides.items()},
         )
+
+    def _log_key(self, gateway: Gateway) -> kms.IKey | None:
+        setting = gateway.stage.access_log_kms_key
+        if setting is None:
+            return None
+        if setting == "create":
+            return self.platform.log_key()
+        return kms.Key.from_key_arn(self, "LogKey", setting)
+
+
+def _validation_reason(api: ServiceApi) -> str:
+    """Why cdk-nag's APIG2 finding does not apply: it looks for AWS::ApiGateway::RequestValidator
+    resources, and the validators live in the OpenAPI body."""
+    validated = sum(1 for _, _, op in operations(api.body) if VALIDATOR in op)
+    reason = (
+        "cdk-nag looks for AWS::ApiGateway::RequestValidator resources, but this API's "
+        "validators are in its OpenAPI body (x-amazon-apigateway-request-validators), where "
+        "the body's import keeps them; a separate resource would be reset by the next import. "
+    )
+    if validated:
+        return reason + (
+            f"{validated} operation(s) validate their body or required parameters; the others "
+            "define nothing to validate against and are forwarded unchanged to the service."
+        )
+    return reason + (
+        "No operation of this API defines a request schema or a required query string or "
+        "header, so there is nothing to validate: requests are forwarded to the service."
+    )
 
 
 def _plan_overrides(

@@ -20,6 +20,7 @@ from pathlib import Path
 from aws_cdk import Duration, RemovalPolicy, Stack
 from aws_cdk import aws_apigateway as apigw
 from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from constructs import Construct
@@ -43,6 +44,7 @@ class UsagePlans(Construct):
         clients: the gateway file's clients.
         key_name_prefix: the prefix of every key's name (the authorizer's API_KEY_NAME_PREFIX).
         log_retention: retention of the membership function's logs. Default: three months.
+        log_key: the KMS key of the membership function's log group. Default: none.
     """
 
     def __init__(
@@ -55,9 +57,11 @@ class UsagePlans(Construct):
         clients: Sequence[Client],
         key_name_prefix: str,
         log_retention: logs.RetentionDays = logs.RetentionDays.THREE_MONTHS,
+        log_key: kms.IKey | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
         self.names = names
+        self.log_key = log_key
         plans_scope = Construct(self, "Tiers")
         #: Usage plans by tier name.
         self.plans: dict[str, apigw.UsagePlan] = {
@@ -115,7 +119,11 @@ class UsagePlans(Construct):
     def _membership_function(self, log_retention: logs.RetentionDays) -> lambda_.Function:
         stack = Stack.of(self)
         log_group = logs.LogGroup(
-            self, "MembershipLogs", retention=log_retention, removal_policy=RemovalPolicy.RETAIN
+            self,
+            "MembershipLogs",
+            retention=log_retention,
+            encryption_key=self.log_key,
+            removal_policy=RemovalPolicy.RETAIN,
         )
         function = lambda_.Function(
             self,

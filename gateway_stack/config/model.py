@@ -30,6 +30,7 @@ from .fields import (
     Slug,
     rule,
 )
+from .protection import Cors, LogKey, Waf
 from .references import REFERENCE_ERROR, check_references
 from .services import LoadBalancer, RouteThrottle, Service
 
@@ -208,6 +209,13 @@ class StageSettings(Section):
         90,
         description="Access log retention in days (a CloudWatch Logs value). Default: 90.",
     )
+    access_log_kms_key: LogKey | None = Field(
+        None,
+        description="Encrypt every log group the gateway creates (access logs, its functions' "
+        "logs, a created VPC's flow logs) with a KMS key: 'create' for a key of the platform "
+        "stack, or an existing key's ARN (its policy must let CloudWatch Logs use it). "
+        "Default: none (CloudWatch Logs' own encryption).",
+    )
 
     @field_validator("access_log_retention_days")
     @classmethod
@@ -244,6 +252,13 @@ class Gateway(Section):
     )
     auth: Auth
     stage: StageSettings = Field(default_factory=StageSettings)
+    waf: Waf = Field(
+        default_factory=Waf, description="The AWS WAF web ACL in front of every stage."
+    )
+    cors: Cors | None = Field(
+        None,
+        description="CORS headers on the gateway's own responses. Default: none.",
+    )
     cloudwatch_role: bool = Field(
         True,
         description="Set API Gateway's CloudWatch Logs role for the account and region (a "

@@ -26,9 +26,11 @@ from .document import (
     operation_pointer,
     operations,
 )
+from .gateway_responses import GATEWAY_RESPONSES, gateway_responses
 from .integration import PrivateIntegration, check_timeout, mock_integration
 from .routes import MethodThrottle, Route, RouteOptions
 from .security import AuthorizerRef, security_requirement, security_schemes
+from .validation import VALIDATOR, VALIDATORS, request_validator, validator_declarations
 
 #: Default headers forwarded to the service: header -> authorizer context key.
 DEFAULT_FORWARDED_CONTEXT: Mapping[str, str] = {"X-Client-Id": "clientId"}
@@ -51,6 +53,12 @@ class GatewaySettings:
         region: the API's region, for the authorizer's URI (a literal or a token); required
             with an authorizer. Default: none.
         partition: partition of the API. Default: ``aws``.
+        validate_requests: validate request bodies and required parameters where the document
+            defines them (:mod:`~gateway_stack.openapi.validation`). Default: yes.
+        gateway_responses: write the gateway's JSON error responses
+            (:mod:`~gateway_stack.openapi.gateway_responses`). Default: yes.
+        cors_allow_origin: ``Access-Control-Allow-Origin`` of the gateway's error responses.
+            Default: none (no CORS header).
     """
 
     integration: PrivateIntegration
@@ -62,6 +70,9 @@ class GatewaySettings:
     binary_media_types: tuple[str, ...] = ()
     region: str = ""
     partition: str = "aws"
+    validate_requests: bool = True
+    gateway_responses: bool = True
+    cors_allow_origin: str | None = None
 
     def __post_init__(self) -> None:
         if self.authorizer is not None and not self.region:
@@ -205,6 +216,13 @@ def _write_operation(
             timeout_ms=route.options.timeout_ms,
             cache_key_parameters=cache_keys,
         )
+    if settings.validate_requests:
+        request_body = (
+            _resolve(operation["requestBody"], body) if "requestBody" in operation else None
+        )
+        validator = request_validator(request_body, _parameters(operation, body, route.path))
+        if validator is not None:
+            operation[VALIDATOR] = validator
     requirement = security_requirement(_schemes(settings))
     if requirement:
         operation["security"] = requirement
@@ -227,6 +245,11 @@ def _write_document(body: dict[str, Any], settings: GatewaySettings) -> None:
         # The key a request is metered under is the one the authorizer returns
         # (usageIdentifierKey), not one the caller sends.
         body["x-amazon-apigateway-api-key-source"] = "AUTHORIZER"
+    validators = {op[VALIDATOR] for _, _, op in operations(body) if VALIDATOR in op}
+    if validators:
+        body[VALIDATORS] = validator_declarations(validators)
+    if settings.gateway_responses:
+        body[GATEWAY_RESPONSES] = gateway_responses(settings.cors_allow_origin)
     media = sorted(
         set(body.get("x-amazon-apigateway-binary-media-types", []))
         | set(settings.binary_media_types)

@@ -23,7 +23,9 @@ from typing import Any
 import yaml
 
 from ..errors import GatewayStackError
+from .gateway_responses import GATEWAY_RESPONSES
 from .routes import path_problem
+from .validation import VALIDATOR, VALIDATORS
 
 OPERATIONS = ("get", "put", "post", "delete", "patch", "head", "options")
 ANY_METHOD = "x-amazon-apigateway-any-method"
@@ -36,7 +38,9 @@ GATEWAY_OWNED = (
     "x-amazon-apigateway-api-key-source",
     "x-amazon-apigateway-policy",
     "x-amazon-apigateway-endpoint-configuration",
-    "x-amazon-apigateway-gateway-responses",
+    GATEWAY_RESPONSES,
+    VALIDATORS,
+    VALIDATOR,
 )
 #: Schema keywords API Gateway's JSON Schema draft 4 models drop on import.
 DROPPED_KEYWORDS = ("discriminator", "readOnly", "writeOnly", "xml", "deprecated")
@@ -156,6 +160,14 @@ def _gateway_problems(document: dict[str, Any]) -> list[Problem]:
                     "the gateway writes each operation's integration to the service's load "
                     "balancer; remove it (only a 'mock' integration may be kept), or mark the "
                     f"operation '{GATEWAY_EXTENSION}: {{mock: true}}'",
+                )
+            )
+        if VALIDATOR in operation:
+            problems.append(
+                Problem(
+                    operation_pointer(path, method) + "/" + VALIDATOR,
+                    "the gateway validates requests wherever the operation defines a request "
+                    "body schema or required query or header parameters; remove it",
                 )
             )
         if len(operation.get("security", document.get("security", [])) or []) > 1:

@@ -7,8 +7,9 @@ team's CDK environment with ``cdk bootstrap --custom-permissions-boundary <polic
 Within API Gateway, a service team may write only REST APIs (and their stages, deployments,
 gateway responses) and API mappings on the gateway's own domain names: not domain
 names, VPC links, usage plans, API keys or the account's CloudWatch role. It may not write the
-SSM parameters the platform publishes, DNS records or certificates; roles it creates must carry
-this same boundary, and it cannot remove a boundary.
+SSM parameters the platform publishes, DNS records or certificates, nor change the platform's web
+ACL (it may associate its stages with it); roles it creates must carry this same boundary, and
+it cannot remove a boundary.
 
 What it does not do: isolate service teams from each other. Every role under it may write any
 REST API of the account, any mapping on the gateway's names and any permission map; give each
@@ -25,7 +26,15 @@ from ..naming import GatewayNames
 #: API Gateway's write actions (IAM authorizes API Gateway management by HTTP verb).
 APIGATEWAY_WRITES = ("apigateway:POST", "apigateway:PUT", "apigateway:PATCH", "apigateway:DELETE")
 #: Prefixes under the gateway's SSM path that only the platform writes.
-PLATFORM_PARAMETERS = ("domain/*", "load-balancers/*", "allowlist", "authorizer/*", "plans/*")
+PLATFORM_PARAMETERS = (
+    "domain/*",
+    "load-balancers/*",
+    "allowlist",
+    "authorizer/*",
+    "plans/*",
+    "waf/*",
+    "logs/*",
+)
 
 
 def service_deploy_boundary(
@@ -90,6 +99,17 @@ def service_deploy_boundary(
                     "ssm:RemoveTagsFromResource",
                 ],
                 "Resource": [f"{parameters}/{prefix}" for prefix in PLATFORM_PARAMETERS],
+            },
+            {
+                "Sid": "NoChangesToThePlatformsWebAcl",
+                "Effect": "Deny",
+                "Action": [
+                    "wafv2:UpdateWebACL",
+                    "wafv2:DeleteWebACL",
+                    "wafv2:PutLoggingConfiguration",
+                ],
+                "Resource": f"arn:{partition}:wafv2:{region}:{account}:regional/webacl/"
+                f"{names.web_acl}/*",
             },
             {
                 "Sid": "NoDnsOrCertificates",

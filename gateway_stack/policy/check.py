@@ -25,7 +25,11 @@ def write_policy(gateway: Gateway, folder: Path) -> list[Path]:
     membership = names.function_arn(
         names.plan_membership_function, gateway.account, gateway.region, gateway.partition
     )
-    rules.write_text(service_stack_rules(names, domain_names, gateway.allowlist, membership))
+    rules.write_text(
+        service_stack_rules(
+            names, domain_names, gateway.allowlist, membership, web_acl=gateway.waf.enabled
+        )
+    )
     boundary = folder / BOUNDARY_FILE
     document = service_deploy_boundary(
         names,

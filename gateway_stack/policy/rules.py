@@ -14,8 +14,10 @@ allows:
 * deploy-time SSM parameters are only the platform's published values (and CDK's bootstrap
   version);
 * a stack's own VPC links target only allowlisted load balancers;
+* with WAF on, the stage is associated with a web ACL, and only with the platform's (the ARN a
+  deploy-time SSM parameter holds);
 * none of the platform's resources (domain names, the account's CloudWatch role, usage plans,
-  API keys, DNS records) appear in a service stack, nor per-method API resources.
+  API keys, DNS records, web ACLs) appear in a service stack, nor per-method API resources.
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ PLATFORM_ONLY = (
     "AWS::Route53::RecordSet",
     "AWS::Route53::HostedZone",
     "AWS::CertificateManager::Certificate",
+    "AWS::WAFv2::WebACL",
 )
 
 
@@ -49,13 +52,20 @@ def service_stack_rules(
     domain_names: Sequence[str],
     allowlist: Allowlist | None,
     membership_arn: str,
+    *,
+    web_acl: bool = True,
 ) -> str:
-    """The Guard rules (text) for the service stacks of one gateway environment."""
+    """The Guard rules (text) for the service stacks of one gateway environment.
+
+    ``web_acl``: the gateway puts every stage behind its web ACL (the gateway file's
+    ``waf.enabled``). Default: yes.
+    """
     allowlist = allowlist or Allowlist()
     base_paths = allowlist.base_paths
     arns = allowlist.backends.arns if allowlist.backends else ()
     published = [
-        f"{names.parameter_path}/{kind}/" for kind in ("load-balancers", "domain", "plans")
+        f"{names.parameter_path}/{kind}/"
+        for kind in ("load-balancers", "domain", "plans", "waf", "logs")
     ]
     parameters = _regex_alternatives([*published, "/cdk-bootstrap/"], prefix=True)
     sections = [
@@ -73,6 +83,7 @@ def service_stack_rules(
         "let vpc_links = Resources.*[ Type == 'AWS::ApiGateway::VpcLink' ]",
         "let ssm_parameters = Parameters.*[ Type == 'AWS::SSM::Parameter::Value<String>' ]",
         "let memberships = Resources.*[ Type == 'Custom::UsagePlanMembership' ]",
+        "let web_acl_associations = Resources.*[ Type == 'AWS::WAFv2::WebACLAssociation' ]",
         "",
         "rule mapped_only_on_the_gateways_domain when %literal_domains !empty {",
         f"    %literal_domains.Properties.DomainName IN {_list(domain_names)}",
@@ -133,6 +144,21 @@ def service_stack_rules(
         "        <<a service stack's own VPC link may only target allowlisted load balancers>>",
         "}",
         "",
+        "rule web_acl_is_the_platforms when %web_acl_associations !empty {",
+        "    %web_acl_associations.Properties.WebACLArn.Ref exists",
+        "        <<a stage is associated only with the platform's web ACL (its SSM parameter)>>",
+        "}",
+        "",
+    ]
+    if web_acl:
+        sections += [
+            "rule stages_behind_the_web_acl when %stages !empty {",
+            "    %web_acl_associations !empty",
+            "        <<the gateway puts every stage behind its web ACL: associate the stage>>",
+            "}",
+            "",
+        ]
+    sections += [
         "rule plans_joined_only_through_the_platforms_function when %memberships !empty {",
         f"    %memberships.Properties.ServiceToken == '{membership_arn}'",
         "        <<a stage joins the usage plans only through the platform's membership function>>",
@@ -140,8 +166,8 @@ def service_stack_rules(
         "",
         "rule no_platform_resources {",
         f"    Resources.*[ Type IN {_list(PLATFORM_ONLY)} ] empty",
-        "        <<domain names, DNS, certificates, usage plans, API keys and the account's",
-        "          CloudWatch role belong to the platform stack; routes belong in the body>>",
+        "        <<domain names, DNS, certificates, usage plans, API keys, web ACLs and the",
+        "          account's CloudWatch role belong to the platform stack; routes to the body>>",
         "}",
         "",
     ]

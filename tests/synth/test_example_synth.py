@@ -99,13 +99,11 @@ ACKNOWLEDGED = {
         "eu-west-1:123456789012:parameter/gateway-stack/acme/dev/permissions/*]",
     ),
     ("acme-dev-platform/Backends/billing/LoadBalancer", "AwsSolutions-ELB2"),
+    # Request validators live in the OpenAPI body, where cdk-nag does not look (see
+    # service_stack._validation_reason). WAF is on, so no stage acknowledges APIG3.
     *(
-        (f"acme-dev-svc-{service}/Service/Api{where}", rule)
+        (f"acme-dev-svc-{service}/Service/Api", "AwsSolutions-APIG2")
         for service in ("orders", "inventory", "billing")
-        for where, rule in (
-            ("", "AwsSolutions-APIG2"),
-            ("/DeploymentStage.dev", "AwsSolutions-APIG3"),
-        )
     ),
 }
 

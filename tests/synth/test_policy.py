@@ -100,6 +100,25 @@ def _usage_plan(body: dict[str, Any]) -> None:
     body["Resources"]["Plan"] = {"Type": "AWS::ApiGateway::UsagePlan", "Properties": {}}
 
 
+def _foreign_web_acl(body: dict[str, Any]) -> None:
+    (association,) = resources(body, "AWS::WAFv2::WebACLAssociation")
+    association["Properties"]["WebACLArn"] = (
+        "arn:aws:wafv2:eu-west-1:123456789012:regional/webacl/allow-all/0123"
+    )
+
+
+def _no_web_acl(body: dict[str, Any]) -> None:
+    body["Resources"] = {
+        key: r
+        for key, r in body["Resources"].items()
+        if r["Type"] != "AWS::WAFv2::WebACLAssociation"
+    }
+
+
+def _own_web_acl(body: dict[str, Any]) -> None:
+    body["Resources"]["Acl"] = {"Type": "AWS::WAFv2::WebACL", "Properties": {}}
+
+
 @pytest.mark.parametrize(
     ("tamper", "rule"),
     [
@@ -114,6 +133,9 @@ def _usage_plan(body: dict[str, Any]) -> None:
         (_literal_backend_host, "backend_comes_from_the_platform"),
         (_method_resource, "no_platform_resources"),
         (_foreign_membership_function, "plans_joined_only_through_the_platforms_function"),
+        (_foreign_web_acl, "web_acl_is_the_platforms"),
+        (_no_web_acl, "stages_behind_the_web_acl"),
+        (_own_web_acl, "no_platform_resources"),
     ],
 )
 def test_a_crafted_violation_is_refused_naming_the_rule(
@@ -183,6 +205,7 @@ BOUNDARY = service_deploy_boundary(
 APIGW = "arn:aws:apigateway:eu-west-1::"
 SSM = "arn:aws:ssm:eu-west-1:123456789012:parameter/gateway-stack/acme/dev"
 BOUNDARY_ARN = "arn:aws:iam::123456789012:policy/acme-dev-service-deploy-boundary"
+WAF = "arn:aws:wafv2:eu-west-1:123456789012:regional/webacl"
 
 
 @pytest.mark.parametrize(
@@ -212,6 +235,14 @@ BOUNDARY_ARN = "arn:aws:iam::123456789012:policy/acme-dev-service-deploy-boundar
         ),
         ("iam:DeleteRolePermissionsBoundary", "arn:aws:iam::123456789012:role/x", {}, False),
         ("iam:CreatePolicyVersion", BOUNDARY_ARN, {}, False),
+        ("ssm:PutParameter", f"{SSM}/waf/web-acl-arn", {}, False),
+        ("ssm:PutParameter", f"{SSM}/logs/kms-key-arn", {}, False),
+        ("wafv2:UpdateWebACL", f"{WAF}/acme-dev/0f1e2d3c", {}, False),
+        ("wafv2:DeleteWebACL", f"{WAF}/acme-dev/0f1e2d3c", {}, False),
+        # A stage joins the platform's web ACL, and leaves it when its stack is deleted.
+        ("wafv2:AssociateWebACL", f"{WAF}/acme-dev/0f1e2d3c", {}, True),
+        ("wafv2:DisassociateWebACL", f"{WAF}/acme-dev/0f1e2d3c", {}, True),
+        ("apigateway:SetWebACL", f"{APIGW}/restapis/a1b2c3/stages/dev", {}, True),
     ],
 )
 def test_the_deploy_boundary(
@@ -244,6 +275,7 @@ def test_a_body_that_travels_as_an_s3_asset_is_checked_too(tmp_path: Path) -> No
         inline_body_limit=1024,
     )
     api.add_api_mapping("api.example.com", "orders")
+    api.associate_web_acl(platform.web_acl_arn())
     template = Path(app.synth().get_stack_by_name("acme-dev-svc-big").template_full_path)
     assert '"BodyS3Location"' in template.read_text()
     assert check_templates(GATEWAY, [template]).passed

@@ -78,8 +78,10 @@ def test_publishes_vpc_link_and_dns_name_of_every_load_balancer(platform: Templa
         "/gateway-stack/acme/dev/load-balancers/billing/vpc-link-id",
         "/gateway-stack/acme/dev/load-balancers/commerce/dns-name",
         "/gateway-stack/acme/dev/load-balancers/commerce/vpc-link-id",
+        "/gateway-stack/acme/dev/logs/kms-key-arn",
         "/gateway-stack/acme/dev/plans/bronze/id",
         "/gateway-stack/acme/dev/plans/gold/id",
+        "/gateway-stack/acme/dev/waf/web-acl-arn",
     ]
     platform.has_resource_properties(
         "AWS::SSM::Parameter",

@@ -1,0 +1,206 @@
+"""Request validation and the gateway's own responses, written into every service's body."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from gateway_stack.openapi import (
+    GatewaySettings,
+    OpenApiDocumentError,
+    PrivateIntegration,
+    from_document,
+    from_routes,
+    parse_route,
+    proxy_routes,
+)
+from gateway_stack.openapi.gateway_responses import (
+    ERROR_BODY,
+    GATEWAY_RESPONSES,
+    gateway_responses,
+)
+from gateway_stack.openapi.validation import VALIDATOR, VALIDATORS
+
+ROOT = Path(__file__).resolve().parents[2]
+SETTINGS = GatewaySettings(integration=PrivateIntegration(port=8080), region="eu-west-1")
+
+
+@pytest.fixture
+def orders() -> dict[str, Any]:
+    return yaml.safe_load((ROOT / "config" / "openapi" / "orders.yaml").read_text())
+
+
+def validator_of(body: dict[str, Any], path: str, method: str) -> str | None:
+    return body["paths"][path][method].get(VALIDATOR)
+
+
+# -- request validation ---------------------------------------------------------------------
+
+
+def test_operations_with_a_body_schema_validate_their_body(orders: dict[str, Any]) -> None:
+    body = from_document(orders, SETTINGS).body
+    assert validator_of(body, "/orders", "post") == "body"
+    # A mock validates too: a bad request to a route not built yet is still a bad request.
+    assert validator_of(body, "/orders/{orderId}/refunds", "post") == "body"
+    assert body[VALIDATORS] == {
+        "body": {"validateRequestBody": True, "validateRequestParameters": False}
+    }
+
+
+def test_operations_with_nothing_to_check_are_not_validated(orders: dict[str, Any]) -> None:
+    body = from_document(orders, SETTINGS).body
+    # Optional query strings and path parameters give API Gateway nothing to check.
+    assert validator_of(body, "/orders", "get") is None
+    assert validator_of(body, "/orders/{orderId}", "get") is None
+    assert validator_of(body, "/orders/{orderId}", "delete") is None
+
+
+def test_required_query_strings_and_headers_validate_the_parameters(
+    orders: dict[str, Any],
+) -> None:
+    orders["paths"]["/orders"]["get"]["parameters"].append(
+        {"name": "X-Tenant", "in": "header", "required": True, "schema": {"type": "string"}}
+    )
+    orders["components"]["parameters"] = {
+        "Since": {"name": "since", "in": "query", "required": True, "schema": {"type": "string"}}
+    }
+    orders["paths"]["/orders/{orderId}"]["parameters"].append(
+        {"$ref": "#/components/parameters/Since"}
+    )
+    orders["paths"]["/orders"]["post"]["parameters"] = [
+        {"name": "Idempotency-Key", "in": "header", "required": True, "schema": {"type": "string"}}
+    ]
+    body = from_document(orders, SETTINGS).body
+    assert validator_of(body, "/orders", "get") == "params"
+    # A path item's shared parameter, behind a $ref, counts for each of its operations.
+    assert validator_of(body, "/orders/{orderId}", "get") == "params"
+    assert validator_of(body, "/orders/{orderId}", "delete") == "params"
+    assert validator_of(body, "/orders", "post") == "body-and-params"
+    assert body[VALIDATORS] == {
+        "body-and-params": {"validateRequestBody": True, "validateRequestParameters": True},
+        "body": {"validateRequestBody": True, "validateRequestParameters": False},
+        "params": {"validateRequestBody": False, "validateRequestParameters": True},
+    }
+
+
+def test_a_request_body_behind_a_ref_is_followed(orders: dict[str, Any]) -> None:
+    post = orders["paths"]["/orders"]["post"]
+    orders["components"]["requestBodies"] = {"NewOrder": post["requestBody"]}
+    post["requestBody"] = {"$ref": "#/components/requestBodies/NewOrder"}
+    assert validator_of(from_document(orders, SETTINGS).body, "/orders", "post") == "body"
+
+
+def test_a_request_body_without_a_schema_is_not_validated(orders: dict[str, Any]) -> None:
+    orders["paths"]["/orders"]["post"]["requestBody"] = {
+        "content": {"application/octet-stream": {}}
+    }
+    body = from_document(orders, SETTINGS).body
+    assert validator_of(body, "/orders", "post") is None
+
+
+def test_validation_can_be_turned_off() -> None:
+    document = yaml.safe_load((ROOT / "config" / "openapi" / "orders.yaml").read_text())
+    settings = GatewaySettings(
+        integration=PrivateIntegration(port=8080), region="eu-west-1", validate_requests=False
+    )
+    body = from_document(document, settings).body
+    assert VALIDATORS not in body
+    assert not any(VALIDATOR in op for item in body["paths"].values() for op in item.values())
+
+
+def test_route_lists_and_proxies_declare_no_validators() -> None:
+    for routes in (proxy_routes(), (parse_route("POST /items/{sku}"),)):
+        body = from_routes(routes, SETTINGS, "t").body
+        assert VALIDATORS not in body
+
+
+@pytest.mark.parametrize(
+    ("where", "key"),
+    [
+        ("document", VALIDATORS),
+        ("document", VALIDATOR),
+        ("document", GATEWAY_RESPONSES),
+        ("operation", VALIDATOR),
+    ],
+)
+def test_a_documents_own_validators_and_responses_are_refused(
+    orders: dict[str, Any], where: str, key: str
+) -> None:
+    target = orders if where == "document" else orders["paths"]["/orders"]["get"]
+    target[key] = copy.deepcopy({"all": {"validateRequestBody": True}})
+    with pytest.raises(OpenApiDocumentError) as error:
+        from_document(orders, SETTINGS)
+    pointer = f"/{key}" if where == "document" else f"/paths/~1orders/get/{key}"
+    assert any(p.pointer == pointer for p in error.value.problems), error.value.problems
+
+
+# -- gateway responses ----------------------------------------------------------------------
+
+
+def test_every_api_answers_its_own_errors_as_json_with_the_request_id(
+    orders: dict[str, Any],
+) -> None:
+    for body in (
+        from_document(orders, SETTINGS).body,
+        from_routes(proxy_routes(), SETTINGS, "t").body,
+    ):
+        responses = body[GATEWAY_RESPONSES]
+        assert {k: r.get("statusCode") for k, r in responses.items()} == {
+            "DEFAULT_4XX": None,
+            "DEFAULT_5XX": None,
+            "UNAUTHORIZED": "401",
+            "ACCESS_DENIED": "403",
+            "THROTTLED": "429",
+            "QUOTA_EXCEEDED": "429",
+            "MISSING_AUTHENTICATION_TOKEN": "404",
+        }
+        for response in responses.values():
+            assert response["responseParameters"] == {
+                "gatewayresponse.header.Content-Type": "'application/json'"
+            }
+            assert "$context.requestId" in response["responseTemplates"]["application/json"]
+
+
+def test_error_body_is_json_once_api_gateway_fills_in_the_variables() -> None:
+    """Substitute values the way API Gateway does ($context.error.messageString is quoted)."""
+    message = json.dumps('Say "hi" \\ and go')
+    filled = (
+        ERROR_BODY.replace("$context.error.messageString", message)
+        .replace("$context.error.responseType", "THROTTLED")
+        .replace("$context.requestId", "8d2f-4a1c")
+    )
+    assert json.loads(filled) == {
+        "message": 'Say "hi" \\ and go',
+        "type": "THROTTLED",
+        "requestId": "8d2f-4a1c",
+    }
+    unknown_route = gateway_responses()["MISSING_AUTHENTICATION_TOKEN"]
+    template = unknown_route["responseTemplates"]["application/json"]
+    filled = template.replace("$context.error.responseType", "MISSING_AUTHENTICATION_TOKEN")
+    filled = filled.replace("$context.requestId", "r-1")
+    assert json.loads(filled)["message"] == "No route matches the request's method and path"
+
+
+def test_cors_origin_goes_on_every_gateway_response() -> None:
+    for origin, vary in (("https://app.example.com", True), ("*", False)):
+        for response in gateway_responses(origin).values():
+            headers = response["responseParameters"]
+            assert headers["gatewayresponse.header.Access-Control-Allow-Origin"] == f"'{origin}'"
+            assert ("gatewayresponse.header.Vary" in headers) is vary
+
+
+def test_a_cors_origin_that_would_break_the_static_header_is_refused() -> None:
+    with pytest.raises(ValueError, match="quotes and control characters"):
+        gateway_responses("https://x.example.com' , 'evil")
+
+
+def test_gateway_responses_can_be_turned_off(orders: dict[str, Any]) -> None:
+    settings = GatewaySettings(
+        integration=PrivateIntegration(port=8080), region="eu-west-1", gateway_responses=False
+    )
+    assert GATEWAY_RESPONSES not in from_document(orders, settings).body
