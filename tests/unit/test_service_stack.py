@@ -143,21 +143,30 @@ def test_access_log_is_one_json_object_per_request(orders: Template) -> None:
     stage = the(orders, "AWS::ApiGateway::Stage")["Properties"]
     line = json.loads(stage["AccessLogSetting"]["Format"])
     assert line == ACCESS_LOG_FIELDS
-    for field in (
-        "requestId",
-        "ip",
-        "httpMethod",
-        "resourcePath",
-        "status",
-        "responseLatency",
-        "integrationLatency",
-        "integrationStatus",
-        "principalId",
-        "clientId",
-        "apiKeyId",
-        "userAgent",
-    ):
-        assert field in line
+    # What operations needs from every line, and the $context variable each comes from.
+    expected = {
+        "requestId": "$context.requestId",
+        "extendedRequestId": "$context.extendedRequestId",
+        "ip": "$context.identity.sourceIp",
+        "httpMethod": "$context.httpMethod",
+        "resourcePath": "$context.resourcePath",
+        "status": "$context.status",
+        "responseLatency": "$context.responseLatency",
+        "integrationLatency": "$context.integration.latency",
+        "integrationStatus": "$context.integration.status",
+        "clientId": "$context.authorizer.clientId",
+        "principalId": "$context.authorizer.principalId",
+        "authorizerLatency": "$context.authorizer.latency",
+        "authorizerError": "$context.authorizer.error",
+        "apiKeyId": "$context.identity.apiKeyId",
+        "userAgent": "$context.identity.userAgent",
+    }
+    assert {field: line[field] for field in expected} == expected
+    # Every value is quoted, so "-" (no value) keeps the line valid JSON.
+    filled = stage["AccessLogSetting"]["Format"]
+    for variable in ACCESS_LOG_FIELDS.values():
+        filled = filled.replace(variable, "-")
+    assert set(json.loads(filled).values()) == {"-"}
 
 
 def test_access_logs_are_retained(orders: Template) -> None:
