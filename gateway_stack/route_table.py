@@ -14,6 +14,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from .openapi.cors import is_preflight
+
 _LOAD_BALANCER_PARAMETER = re.compile(r"/load-balancers/([^/]+)/(vpc-link-id|dns-name)$")
 _PORT = re.compile(r"^http://\$\{stageVariables\.backendHost\}:(\d+)")
 
@@ -55,7 +57,7 @@ def read_route_table(cdk_out: Path) -> list[PublicPrefix]:
                 op
                 for item in body.get("paths", {}).values()
                 for key, op in item.items()
-                if key != "parameters"
+                if key != "parameters" and not is_preflight(key, op)
             ]
             integrations = [op.get("x-amazon-apigateway-integration", {}) for op in operations]
             rows.append(

@@ -33,6 +33,7 @@ from .openapi import (
     DEFAULT_FORWARDED_CONTEXT,
     VPC_LINK_VARIABLE,
     AuthorizerRef,
+    Cors,
     GatewaySettings,
     PrivateIntegration,
     Route,
@@ -104,8 +105,9 @@ class ServiceApi(Construct):
         gateway_responses: answer API Gateway's own errors (401, 403, 404, 429, 5XX, ...) with
             the gateway's JSON body, request id included
             (:mod:`~gateway_stack.openapi.gateway_responses`). Default: yes.
-        cors_allow_origin: ``Access-Control-Allow-Origin`` on those error responses, so that a
-            browser page can read them: an origin, or ``*``. Default: none.
+        cors: answer browsers' CORS preflight requests on every path (a MOCK, no authorizer) and
+            put the allowed origin on the gateway's error responses (:class:`Cors`).
+            Default: none.
     """
 
     def __init__(
@@ -128,7 +130,7 @@ class ServiceApi(Construct):
         disable_execute_api_endpoint: bool = False,
         validate_requests: bool = True,
         gateway_responses: bool = True,
-        cors_allow_origin: str | None = None,
+        cors: Cors | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
         stack = Stack.of(self)
@@ -143,7 +145,7 @@ class ServiceApi(Construct):
             partition=stack.partition,
             validate_requests=validate_requests,
             gateway_responses=gateway_responses,
-            cors_allow_origin=cors_allow_origin,
+            cors=cors,
         )
         self.definition: ServiceDefinition = _definition(openapi, routes, settings, self.api_name)
         if disable_execute_api_endpoint:

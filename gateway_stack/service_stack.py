@@ -18,6 +18,7 @@ from .naming import GatewayNames
 from .openapi import (
     DEFAULT_FORWARDED_CONTEXT,
     AuthorizerRef,
+    Cors,
     MethodThrottle,
     PrivateIntegration,
 )
@@ -92,7 +93,7 @@ class ServiceStack(Stack):
                 cache_size_gb=service.cache_size_gb,
                 access_log_key=self._log_key(gateway),
             ),
-            cors_allow_origin=gateway.cors.allow_origin if gateway.cors else None,
+            cors=Cors(**gateway.cors.model_dump()) if gateway.cors else None,
         )
         # The gateway's decisions, not the construct's: a service team's app makes its own.
         acknowledge(

@@ -84,15 +84,33 @@ class Waf(Section):
 
 
 class Cors(Section):
-    """Cross-origin settings: the origin browsers may read the gateway's responses from."""
+    """Cross-origin calls from browsers: every path answers CORS preflight requests, and the
+    gateway's own responses carry the allowed origin."""
 
     allow_origin: str = Field(
         pattern=rule(
             r"^(\*|https?://[A-Za-z0-9.-]+(:\d{1,5})?)$",
             "'*' or an origin such as https://app.example.com (scheme, host, optional port)",
         ),
-        description="Access-Control-Allow-Origin of the gateway's own responses (401, 403, "
-        "429, 5XX, ...): one origin, or '*'.",
+        description="The origin browsers may call from (Access-Control-Allow-Origin): one "
+        "origin, or '*'.",
+    )
+    allow_headers: tuple[
+        Annotated[
+            str,
+            StringConstraints(pattern=rule(r"^[A-Za-z0-9-]+$", "letters, digits and '-'")),
+        ],
+        ...,
+    ] = Field(
+        ("Authorization", "Content-Type"),
+        min_length=1,
+        description="Request headers browsers may send. Default: Authorization, Content-Type.",
+    )
+    max_age_seconds: int = Field(
+        600,
+        ge=0,
+        le=86400,
+        description="How long browsers may cache a preflight answer, 0-86400 s. Default: 600.",
     )
 
 

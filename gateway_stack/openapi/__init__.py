@@ -4,6 +4,7 @@ Every route of a service API lives in its OpenAPI body rather than as one CloudF
 per method: a hundred routes cost one ``AWS::ApiGateway::RestApi`` resource, not three hundred.
 """
 
+from .cors import Cors
 from .definition import (
     DEFAULT_FORWARDED_CONTEXT,
     GatewaySettings,
@@ -27,6 +28,7 @@ __all__ = [
     "DEFAULT_FORWARDED_CONTEXT",
     "VPC_LINK_VARIABLE",
     "AuthorizerRef",
+    "Cors",
     "GatewaySettings",
     "MethodThrottle",
     "OpenApiDocumentError",

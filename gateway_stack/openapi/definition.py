@@ -15,10 +15,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from .cors import Cors, preflight_operation
 from .document import (
     ANY_METHOD,
     GATEWAY_EXTENSION,
     INTEGRATION,
+    OPERATIONS,
     OpenApiDocumentError,
     Problem,
     check_document,
@@ -57,8 +59,8 @@ class GatewaySettings:
             defines them (:mod:`~gateway_stack.openapi.validation`). Default: yes.
         gateway_responses: write the gateway's JSON error responses
             (:mod:`~gateway_stack.openapi.gateway_responses`). Default: yes.
-        cors_allow_origin: ``Access-Control-Allow-Origin`` of the gateway's error responses.
-            Default: none (no CORS header).
+        cors: answer CORS preflight requests on every path, and put the allowed origin on the
+            gateway's error responses (:mod:`~gateway_stack.openapi.cors`). Default: none.
     """
 
     integration: PrivateIntegration
@@ -72,7 +74,7 @@ class GatewaySettings:
     partition: str = "aws"
     validate_requests: bool = True
     gateway_responses: bool = True
-    cors_allow_origin: str | None = None
+    cors: Cors | None = None
 
     def __post_init__(self) -> None:
         if self.authorizer is not None and not self.region:
@@ -130,6 +132,11 @@ def _define(body: dict[str, Any], settings: GatewaySettings, source: str) -> Ser
     routes, problems = [], []
     for path, method, operation in operations(body):
         pointer = operation_pointer(path, method)
+        if method == "OPTIONS" and settings.cors is not None:
+            problems.append(
+                Problem(pointer, "with CORS on, the gateway answers OPTIONS; remove the operation")
+            )
+            continue
         try:
             options = _options(operation.pop(GATEWAY_EXTENSION, None))
         except (ValueError, TypeError) as error:
@@ -249,7 +256,15 @@ def _write_document(body: dict[str, Any], settings: GatewaySettings) -> None:
     if validators:
         body[VALIDATORS] = validator_declarations(validators)
     if settings.gateway_responses:
-        body[GATEWAY_RESPONSES] = gateway_responses(settings.cors_allow_origin)
+        body[GATEWAY_RESPONSES] = gateway_responses(settings.cors)
+    if settings.cors is not None:
+        for item in body.get("paths", {}).values():
+            methods = [
+                "ANY" if key == ANY_METHOD else key.upper()
+                for key in item
+                if key in OPERATIONS or key == ANY_METHOD
+            ]
+            item["options"] = preflight_operation(settings.cors, methods)
     media = sorted(
         set(body.get("x-amazon-apigateway-binary-media-types", []))
         | set(settings.binary_media_types)

@@ -21,6 +21,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from .cors import Cors
+
 #: Document-level extension holding the gateway responses.
 GATEWAY_RESPONSES = "x-amazon-apigateway-gateway-responses"
 
@@ -50,20 +52,18 @@ RESPONSE_STATUS: dict[str, str | None] = {
 _MESSAGES = {"MISSING_AUTHENTICATION_TOKEN": "No route matches the request's method and path"}
 
 
-def gateway_responses(cors_allow_origin: str | None = None) -> dict[str, Any]:
+def gateway_responses(cors: Cors | None = None) -> dict[str, Any]:
     """The ``x-amazon-apigateway-gateway-responses`` object.
 
     Args:
-        cors_allow_origin: the ``Access-Control-Allow-Origin`` of every response (an origin such
-            as ``https://app.example.com``, or ``*``). Default: no CORS header.
+        cors: the API's CORS settings: every response then carries the allowed origin.
+            Default: none (no CORS header).
     """
     headers = {"gatewayresponse.header.Content-Type": "'application/json'"}
-    if cors_allow_origin is not None:
-        headers["gatewayresponse.header.Access-Control-Allow-Origin"] = (
-            f"'{_header_value(cors_allow_origin)}'"
+    if cors is not None:
+        headers.update(
+            {f"gatewayresponse.header.{k}": f"'{v}'" for k, v in cors.origin_headers().items()}
         )
-        if cors_allow_origin != "*":
-            headers["gatewayresponse.header.Vary"] = "'Origin'"
     responses: dict[str, Any] = {}
     for response_type, status in RESPONSE_STATUS.items():
         template = ERROR_BODY
@@ -79,10 +79,3 @@ def gateway_responses(cors_allow_origin: str | None = None) -> dict[str, Any]:
             response["statusCode"] = status
         responses[response_type] = response
     return responses
-
-
-def _header_value(value: str) -> str:
-    """A static header value: single quotes delimit it, so it must not hold one."""
-    if "'" in value or any(ord(c) < 0x20 for c in value):
-        raise ValueError(f"CORS origin {value!r}: quotes and control characters are not allowed")
-    return value

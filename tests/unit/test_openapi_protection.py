@@ -11,6 +11,8 @@ import pytest
 import yaml
 
 from gateway_stack.openapi import (
+    AuthorizerRef,
+    Cors,
     GatewaySettings,
     OpenApiDocumentError,
     PrivateIntegration,
@@ -19,6 +21,7 @@ from gateway_stack.openapi import (
     parse_route,
     proxy_routes,
 )
+from gateway_stack.openapi.cors import is_preflight
 from gateway_stack.openapi.gateway_responses import (
     ERROR_BODY,
     GATEWAY_RESPONSES,
@@ -28,6 +31,9 @@ from gateway_stack.openapi.validation import VALIDATOR, VALIDATORS
 
 ROOT = Path(__file__).resolve().parents[2]
 SETTINGS = GatewaySettings(integration=PrivateIntegration(port=8080), region="eu-west-1")
+AUTHORIZER = AuthorizerRef(
+    function_arn="arn:aws:lambda:eu-west-1:123456789012:function:acme-dev-authorizer"
+)
 
 
 @pytest.fixture
@@ -188,15 +194,95 @@ def test_error_body_is_json_once_api_gateway_fills_in_the_variables() -> None:
 
 def test_cors_origin_goes_on_every_gateway_response() -> None:
     for origin, vary in (("https://app.example.com", True), ("*", False)):
-        for response in gateway_responses(origin).values():
+        for response in gateway_responses(Cors(allow_origin=origin)).values():
             headers = response["responseParameters"]
             assert headers["gatewayresponse.header.Access-Control-Allow-Origin"] == f"'{origin}'"
             assert ("gatewayresponse.header.Vary" in headers) is vary
 
 
-def test_a_cors_origin_that_would_break_the_static_header_is_refused() -> None:
-    with pytest.raises(ValueError, match="quotes and control characters"):
-        gateway_responses("https://x.example.com' , 'evil")
+@pytest.mark.parametrize(
+    ("settings", "message"),
+    [
+        ({"allow_origin": "https://x.example.com' , 'evil"}, "Cors.allow_origin"),
+        ({"allow_origin": "https://app.example.com/login"}, "no path"),
+        ({"allow_origin": "*", "allow_headers": ("X-Ok", "Bad Header")}, "Cors.allow_headers"),
+        ({"allow_origin": "*", "allow_headers": ()}, "at least one"),
+        ({"allow_origin": "*", "max_age_seconds": 86401}, "Cors.max_age_seconds"),
+    ],
+)
+def test_cors_settings_that_would_break_a_static_header_are_refused(
+    settings: dict[str, Any], message: str
+) -> None:
+    with pytest.raises(ValueError, match=message):
+        Cors(**settings)
+
+
+# -- CORS preflight ---------------------------------------------------------------------------
+
+CORS = Cors(allow_origin="https://app.example.com", max_age_seconds=300)
+WITH_CORS = GatewaySettings(
+    integration=PrivateIntegration(port=8080), region="eu-west-1", cors=CORS
+)
+
+
+def preflight_headers(operation: dict[str, Any]) -> dict[str, str]:
+    """The headers the preflight's MOCK answers with, as a browser would read them."""
+    response = operation["x-amazon-apigateway-integration"]["responses"]["default"]
+    assert response["statusCode"] == "204"
+    return {
+        key.removeprefix("method.response.header."): value.strip("'")
+        for key, value in response["responseParameters"].items()
+    }
+
+
+def test_with_cors_every_path_answers_preflight_without_the_authorizer(
+    orders: dict[str, Any],
+) -> None:
+    secured = GatewaySettings(
+        integration=PrivateIntegration(port=8080),
+        authorizer=AUTHORIZER,
+        api_key_required=True,
+        region="eu-west-1",
+        cors=CORS,
+    )
+    definition = from_document(orders, secured)
+    for path, item in definition.body["paths"].items():
+        preflight = item["options"]
+        assert "security" not in preflight, path  # browsers send no token on a preflight
+        assert preflight["x-amazon-apigateway-integration"]["type"] == "mock"
+        # Every header the MOCK sets is declared on the method response (API Gateway needs it).
+        assert set(preflight["responses"]["204"]["headers"]) == set(preflight_headers(preflight))
+    paths = definition.body["paths"]
+    assert preflight_headers(paths["/orders"]["options"]) == {
+        "Access-Control-Allow-Origin": "https://app.example.com",
+        "Vary": "Origin",
+        "Access-Control-Allow-Methods": "GET,POST,OPTIONS",
+        "Access-Control-Allow-Headers": "Authorization,Content-Type",
+        "Access-Control-Max-Age": "300",
+    }
+    methods = preflight_headers(paths["/orders/{orderId}"]["options"])
+    assert methods["Access-Control-Allow-Methods"] == "DELETE,GET,OPTIONS"
+    # Preflight is the gateway's, not a route: no permission-map entry, no throttle, no scopes.
+    assert all(route.method != "OPTIONS" for route in definition.routes)
+
+
+def test_an_any_route_allows_every_method_in_its_preflight() -> None:
+    body = from_routes(proxy_routes(), WITH_CORS, "t").body
+    headers = preflight_headers(body["paths"]["/{proxy+}"]["options"])
+    assert headers["Access-Control-Allow-Methods"] == "DELETE,GET,HEAD,PATCH,POST,PUT,OPTIONS"
+
+
+def test_without_cors_no_preflight_is_written(orders: dict[str, Any]) -> None:
+    body = from_document(orders, SETTINGS).body
+    assert not any("options" in item for item in body["paths"].values())
+
+
+def test_with_cors_a_documents_own_options_operation_is_refused(orders: dict[str, Any]) -> None:
+    orders["paths"]["/orders"]["options"] = {"responses": {"204": {"description": "ok"}}}
+    with pytest.raises(OpenApiDocumentError) as error:
+        from_document(orders, WITH_CORS)
+    assert [p.pointer for p in error.value.problems] == ["/paths/~1orders/options"]
+    assert "the gateway answers OPTIONS" in error.value.problems[0].message
 
 
 def test_gateway_responses_can_be_turned_off(orders: dict[str, Any]) -> None:
@@ -204,3 +290,18 @@ def test_gateway_responses_can_be_turned_off(orders: dict[str, Any]) -> None:
         integration=PrivateIntegration(port=8080), region="eu-west-1", gateway_responses=False
     )
     assert GATEWAY_RESPONSES not in from_document(orders, settings).body
+
+
+def test_the_gateways_preflight_is_told_apart_from_a_teams_routes(orders: dict[str, Any]) -> None:
+    body = from_document(orders, WITH_CORS).body
+    assert is_preflight("options", body["paths"]["/orders"]["options"])
+    assert not is_preflight("get", body["paths"]["/orders"]["get"])
+    # A team's own OPTIONS mock (CORS off) is one of its routes.
+    orders["paths"]["/orders"]["options"] = {
+        "responses": {
+            "200": {"description": "ok", "content": {"application/json": {"example": {}}}}
+        },
+        "x-gateway-stack": {"mock": True},
+    }
+    team = from_document(orders, SETTINGS).body["paths"]["/orders"]["options"]
+    assert not is_preflight("options", team)

@@ -269,6 +269,8 @@ def test_cors_from_the_gateway_file_reaches_every_apis_error_responses(
             assert headers["gatewayresponse.header.Access-Control-Allow-Origin"] == (
                 "'https://app.example.com'"
             )
+        for item in api["Properties"]["Body"]["paths"].values():
+            assert "security" not in item["options"]
 
 
 def test_a_cors_origin_with_a_path_is_refused(tmp_path: Path, gateway_data: dict[str, Any]) -> None:
