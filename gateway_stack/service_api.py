@@ -248,7 +248,15 @@ class ServiceApi(Construct):
         """Put the stage behind an AWS WAF web ACL (REGIONAL scope, same region as the API).
 
         ``web_acl_arn`` may be a deploy-time value, such as the platform's published web ACL.
+
+        Raises:
+            ValueError: the stage is already associated (a stage has at most one web ACL).
         """
+        if self.web_acl_association is not None:
+            raise ValueError(
+                f"{self.api_name}: the stage already has a web ACL; a stage takes one, so put "
+                "every rule it needs into that web ACL"
+            )
         association = wafv2.CfnWebACLAssociation(
             self, "WebAcl", resource_arn=self.stage.stage_arn, web_acl_arn=web_acl_arn
         )

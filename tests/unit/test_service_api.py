@@ -9,6 +9,7 @@ from typing import Any
 import aws_cdk as cdk
 import pytest
 import yaml
+from aws_cdk import aws_kms as kms
 from aws_cdk import aws_ssm as ssm
 from aws_cdk.assertions import Match, Template
 
@@ -218,3 +219,26 @@ def test_mappings_on_deploy_time_domain_names_get_distinct_ids(
     for name in ("/x/domain/name", "/x/domain/alias"):
         api.add_api_mapping(ssm.StringParameter.value_for_string_parameter(stack, name), "svc")
     Template.from_stack(stack).resource_count_is("AWS::ApiGatewayV2::ApiMapping", 2)
+
+
+def test_a_service_teams_api_joins_a_web_acl_once(cdk_context: dict[str, Any]) -> None:
+    stack = new_stack(cdk_context)
+    api = service_api(stack, routes=[parse_route("GET /items")])
+    acl = "arn:aws:wafv2:eu-west-1:123456789012:regional/webacl/acme-dev/0f1e2d3c"
+    api.associate_web_acl(acl)
+    Template.from_stack(stack).has_resource_properties(
+        "AWS::WAFv2::WebACLAssociation", {"WebACLArn": acl}
+    )
+    with pytest.raises(ValueError, match="already has a web ACL"):
+        api.associate_web_acl(acl)
+
+
+def test_a_service_teams_access_logs_take_its_kms_key(cdk_context: dict[str, Any]) -> None:
+    stack = new_stack(cdk_context)
+    key = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+    service_api(
+        stack,
+        routes=[parse_route("GET /items")],
+        stage=StageConfig(name="live", access_log_key=kms.Key.from_key_arn(stack, "K", key)),
+    )
+    Template.from_stack(stack).has_resource_properties("AWS::Logs::LogGroup", {"KmsKeyId": key})
