@@ -37,7 +37,10 @@ class AlarmTopic(Construct):
             "StringEquals": {"aws:SourceAccount": stack.account},
             "ArnLike": {
                 "aws:SourceArn": stack.format_arn(
-                    service="cloudwatch", resource="alarm", resource_name="*"
+                    service="cloudwatch",
+                    resource="alarm",
+                    resource_name="*",
+                    arn_format=ArnFormat.COLON_RESOURCE_NAME,  # arn:...:alarm:<name>
                 )
             },
         }
