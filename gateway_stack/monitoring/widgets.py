@@ -16,26 +16,23 @@ def graph(
     title: str,
     left: Sequence[cw.IMetric],
     *,
-    right: Sequence[cw.IMetric] = (),
     unit: str | None = None,
     thresholds: Sequence[cw.HorizontalAnnotation] = (),
-    stacked: bool = False,
 ) -> cw.GraphWidget:
-    """A time-series graph of 8 x 6 units; ``unit`` labels the left axis, which starts at 0."""
+    """A time-series graph of 8 x 6 units: ``left`` on the left axis, which starts at 0 and is
+    labelled ``unit``, with ``thresholds`` as horizontal lines."""
     return cw.GraphWidget(
         title=title,
         left=list(left),
-        right=list(right),
         left_y_axis=cw.YAxisProps(min=0, label=unit, show_units=False),
         left_annotations=list(thresholds),
         width=GRAPH_WIDTH,
         height=GRAPH_HEIGHT,
-        stacked=stacked,
     )
 
 
 def threshold(value: float, label: str) -> cw.HorizontalAnnotation:
-    """A red line at an alarm's threshold."""
+    """A red horizontal line at a limit: an alarm's threshold, a timeout."""
     return cw.HorizontalAnnotation(value=value, label=label, color=cw.Color.RED)
 
 
