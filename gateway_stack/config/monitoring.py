@@ -28,10 +28,7 @@ Periods = Annotated[int, Field(ge=1, le=288)]
 
 
 def _check_latency(section: AlarmDefaults | ServiceAlarms) -> None:
-    if section.latency_p99_ms is not None and (
-        "latency_p99_timeout_percent" in section.model_fields_set
-        and section.latency_p99_timeout_percent is not None
-    ):
+    if section.latency_p99_ms is not None and section.latency_p99_timeout_percent is not None:
         raise ValueError(
             "give latency_p99_ms (a fixed threshold) or latency_p99_timeout_percent (a share of "
             "the integration timeout), not both"
@@ -64,15 +61,15 @@ class AlarmDefaults(Section):
     client_error_rate_percent: Percent = Field(
         25, description="4XX responses, % of requests, that alarm (a spike). Default: 25."
     )
-    latency_p99_timeout_percent: Percent = Field(
-        80,
+    latency_p99_timeout_percent: Percent | None = Field(
+        None,
         description="p99 latency that alarms, as a % of the API's integration timeout (its "
-        "longest). Default: 80.",
+        "longest). Default: 80, unless latency_p99_ms is set.",
     )
     latency_p99_ms: Milliseconds | None = Field(
         None,
-        description="p99 latency that alarms, in ms; replaces latency_p99_timeout_percent. "
-        "At most the API's integration timeout. Default: none.",
+        description="p99 latency that alarms, in ms, instead of latency_p99_timeout_percent "
+        "(not both). At most the API's integration timeout. Default: none.",
     )
     min_requests: Requests = Field(
         50, description="Requests a 5-minute period needs before any alarm judges it. Default: 50."
@@ -126,18 +123,19 @@ class ServiceAlarms(Section):
         return self
 
     def over(self, defaults: AlarmDefaults) -> AlarmDefaults:
-        """The thresholds in force: ``defaults`` with this service's values on top.
+        """The thresholds in force: ``defaults`` with this service's values on top. A service
+        that sets either latency field replaces the gateway's latency threshold, whichever way
+        the gateway's is given.
 
         Raises:
             ValueError: the merged ``datapoints_to_alarm`` exceeds ``evaluation_periods``.
         """
-        merged = defaults.model_dump(exclude_unset=True)
-        merged.update(self.model_dump(exclude={"enabled"}, exclude_none=True))
-        if self.latency_p99_timeout_percent is not None:
-            merged.pop("latency_p99_ms", None)  # this service's share replaces a gateway-wide ms
-        elif self.latency_p99_ms is not None:
+        merged = defaults.model_dump(exclude_none=True)
+        given = self.model_dump(exclude={"enabled"}, exclude_none=True)
+        if given.keys() & {"latency_p99_timeout_percent", "latency_p99_ms"}:
             merged.pop("latency_p99_timeout_percent", None)
-        return AlarmDefaults.model_validate(merged)
+            merged.pop("latency_p99_ms", None)
+        return AlarmDefaults.model_validate({**merged, **given})
 
 
 class AuthorizerThresholds(Section):

@@ -26,7 +26,7 @@ def service_alarm_thresholds(gateway: Gateway, service: Service) -> AlarmThresho
         raise GatewayStackError(
             [f"{where}: with monitoring.alarms, {reason.removeprefix('Value error, ')}"]
         ) from None
-    return AlarmThresholds(**merged.model_dump())
+    return AlarmThresholds(**merged.model_dump(exclude_none=True))
 
 
 def alarm_topic_arn(gateway: Gateway) -> str:

@@ -72,7 +72,11 @@ def test_a_service_override_keeps_the_gateways_other_values() -> None:
     assert ServiceAlarms(latency_p99_timeout_percent=50).over(defaults).latency_p99_ms is None
     # ... and a fixed value given by the service replaces the gateway's share.
     shared = AlarmDefaults(latency_p99_timeout_percent=60)
-    assert ServiceAlarms(latency_p99_ms=900).over(shared).latency_p99_ms == 900
+    fixed = ServiceAlarms(latency_p99_ms=900).over(shared)
+    assert (fixed.latency_p99_ms, fixed.latency_p99_timeout_percent) == (900, None)
+    # The sections survive a round trip (the file as the model dumps it loads the same).
+    assert AlarmDefaults.model_validate(defaults.model_dump()) == defaults
+    assert ServiceAlarms.model_validate(ServiceAlarms().model_dump()) == ServiceAlarms()
 
 
 def test_an_existing_topic_is_used_by_arn(gateway_data: dict[str, Any]) -> None:
