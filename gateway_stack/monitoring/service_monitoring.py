@@ -45,6 +45,14 @@ class ServiceMonitoring(Construct):
     Raises:
         GatewayStackError: no base path is known, or a threshold does not fit the API's
             integration timeout.
+
+    Attributes:
+        metrics: the API stage's metrics (for more widgets or alarms of your own).
+        authorizer: the shared authorizer's metrics.
+        integration_timeout_ms: the API's longest integration timeout.
+        throttles: the 429 metric filter.
+        alarms: the alarms, or ``None``.
+        dashboard: the dashboard, or ``None``.
     """
 
     def __init__(
@@ -72,7 +80,6 @@ class ServiceMonitoring(Construct):
         self.authorizer = AuthorizerMetrics(
             names.authorizer_function, names.authorizer_metrics_namespace
         )
-        #: The longest integration timeout of the API's operations, ms.
         self.integration_timeout_ms = integration_timeout_ms(api.body)
         self.throttles = ThrottledRequestsFilter(
             self, "Throttled", log_group=api.access_logs, namespace=names.metrics_namespace
