@@ -97,8 +97,9 @@ class AuthorizerFunction(Construct):
                 "CLIENT_ID_CLAIM": auth.client_id_claim,
                 "API_KEY_NAME_PREFIX": api_key_name_prefix,
                 "PERMISSIONS_PARAMETER_PREFIX": names.permissions_path,
-                "POWERTOOLS_SERVICE_NAME": f"{names.prefix}-authorizer",
-                "POWERTOOLS_METRICS_NAMESPACE": "GatewayStack/Authorizer",
+                # Its metrics are on the dashboards and in the alarms (gateway_stack.monitoring).
+                "POWERTOOLS_SERVICE_NAME": names.authorizer_function,
+                "POWERTOOLS_METRICS_NAMESPACE": names.authorizer_metrics_namespace,
                 "POWERTOOLS_TRACER_CAPTURE_RESPONSE": "false",
             },
         )

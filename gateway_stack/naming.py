@@ -108,3 +108,35 @@ class GatewayNames:
         ``partition`` defaults to ``aws``.
         """
         return f"arn:{partition}:lambda:{region}:{account}:function:{name}"
+
+    # -- monitoring ------------------------------------------------------------------------
+
+    @property
+    def alarm_topic(self) -> str:
+        """The name of the SNS topic the platform creates for every alarm:
+        ``<gateway>-<environment>-alarms``."""
+        return f"{self.prefix}-alarms"
+
+    def topic_arn(self, name: str, account: str, region: str, partition: str = "aws") -> str:
+        """An SNS topic's ARN, known from names alone: no cross-stack reference needed.
+
+        ``partition`` defaults to ``aws``.
+        """
+        return f"arn:{partition}:sns:{region}:{account}:{name}"
+
+    @property
+    def dashboard(self) -> str:
+        """The gateway-wide CloudWatch dashboard's name: ``<gateway>-<environment>``."""
+        return self.prefix
+
+    @property
+    def metrics_namespace(self) -> str:
+        """The CloudWatch namespace of the metrics the gateway derives from its access logs:
+        ``GatewayStack/<gateway>-<environment>``."""
+        return f"GatewayStack/{self.prefix}"
+
+    @property
+    def authorizer_metrics_namespace(self) -> str:
+        """The namespace of the authorizer's own metrics (Powertools; dimension ``service``
+        is :attr:`authorizer_function`)."""
+        return "GatewayStack/Authorizer"

@@ -15,6 +15,7 @@ from .config import Gateway, LoadBalancer
 from .domain import ApiDomain
 from .load_balancer import PrivateBackend
 from .log_encryption import LogEncryptionKey
+from .monitoring import GatewayMonitoring
 from .naming import GatewayNames
 from .network import GatewayNetwork
 from .retention import retention_days
@@ -122,6 +123,19 @@ class PlatformStack(Stack):
             self._publish(
                 f"PlanParameter-{tier}", self.names.plan_parameter(tier), plan.usage_plan_id
             )
+
+        # Dashboards and alarms (docs/monitoring.md): nothing here names a service.
+        monitoring = gateway.monitoring
+        self.monitoring = GatewayMonitoring(
+            self,
+            "Monitoring",
+            names=self.names,
+            stage_name=gateway.stage_name,
+            alarm_topic_arn=monitoring.alarm_topic_arn,
+            authorizer_errors=monitoring.authorizer_alarms.errors,
+            authorizer_throttles=monitoring.authorizer_alarms.throttles,
+            dashboard=monitoring.dashboards,
+        )
 
         self._backends_scope = Construct(self, "Backends")
         self.backends: dict[str, PrivateBackend] = {}

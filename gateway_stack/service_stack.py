@@ -13,6 +13,8 @@ from constructs import Construct
 from .authorizer_function import authorizer_arn
 from .config import Gateway, Service
 from .errors import GatewayStackError
+from .monitoring import ServiceMonitoring
+from .monitoring.gateway_file import alarm_topic_arn, service_alarm_thresholds
 from .nag import acknowledge
 from .naming import GatewayNames
 from .openapi import (
@@ -125,6 +127,17 @@ class ServiceStack(Stack):
             ),
             plan_ids=list(plan_ids.values()),
             overrides={plan_ids[tier]: groups for tier, groups in overrides.items()},
+        )
+        # Dashboard and alarms (docs/monitoring.md), after the mappings that name the base path.
+        self.monitoring = ServiceMonitoring(
+            self,
+            "Monitoring",
+            api=self.service_api,
+            names=names,
+            alarms=service_alarm_thresholds(gateway, service),
+            alarm_topic_arn=alarm_topic_arn(gateway),
+            dashboard=gateway.monitoring.dashboards,
+            base_paths=[service.base_path],
         )
 
     def _log_key(self, gateway: Gateway) -> kms.IKey | None:

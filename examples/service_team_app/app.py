@@ -17,6 +17,7 @@ from pathlib import Path
 from aws_cdk import App, Environment, Stack
 
 from gateway_stack.errors import GatewayStackError
+from gateway_stack.monitoring import AlarmThresholds, ServiceMonitoring
 from gateway_stack.nag import acknowledge, add_aws_solutions_checks
 from gateway_stack.openapi import PrivateIntegration
 from gateway_stack.plan_membership import UsagePlanMembership
@@ -66,6 +67,15 @@ def build(app: App) -> Stack:
         api=catalog,
         service_token=platform.plan_membership_token(),
         plan_ids=[platform.plan_id(tier) for tier in ("bronze", "gold")],
+    )
+    # A dashboard named like the API, and alarms that notify the platform's alarm topic (found
+    # by its name); after the mapping, whose base path names the 429 metric.
+    ServiceMonitoring(
+        stack,
+        "Monitoring",
+        api=catalog,
+        names=platform.names,
+        alarms=AlarmThresholds(latency_p99_ms=2000),  # the team's p99 target; defaults otherwise
     )
     return stack
 

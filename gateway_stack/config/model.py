@@ -30,6 +30,7 @@ from .fields import (
     Slug,
     rule,
 )
+from .monitoring import Monitoring
 from .protection import Cors, LogKey, Waf
 from .references import REFERENCE_ERROR, check_references
 from .services import LoadBalancer, RouteThrottle, Service
@@ -270,6 +271,9 @@ class Gateway(Section):
         min_length=1, description="Service backends by name."
     )
     services: tuple[Service, ...] = Field(min_length=1, description="The services behind the API.")
+    monitoring: Monitoring = Field(
+        default_factory=Monitoring, description="Dashboards and alarms. Default: both on."
+    )
 
     @field_validator("account", mode="before")
     @classmethod

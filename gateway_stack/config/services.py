@@ -16,6 +16,7 @@ from .fields import (
     Slug,
     rule,
 )
+from .monitoring import ServiceAlarms
 
 # -- backends and services -------------------------------------------------------------------
 
@@ -154,6 +155,11 @@ class Service(Section):
         None,
         description="Headers the service receives from the authorizer's context: header -> "
         "context key. Default: X-Client-Id: clientId.",
+    )
+    alarms: ServiceAlarms = Field(
+        default_factory=ServiceAlarms,
+        description="This service's alarms: thresholds that replace monitoring.alarms, or "
+        "enabled: false. Default: the gateway's.",
     )
 
     @field_validator("base_path")

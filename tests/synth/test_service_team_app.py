@@ -42,6 +42,25 @@ def test_service_team_app_synthesizes_against_the_platform_by_name(tmp_path: Pat
     assert api["Properties"]["Body"]["x-amazon-apigateway-api-key-source"] == "AUTHORIZER"
     assert "/gateway-stack/acme/dev/plans/gold/id" in parameters
 
+    # Its dashboard, and alarms that notify the platform's topic, known by name.
+    dashboards = [
+        r for r in template["Resources"].values() if r["Type"] == "AWS::CloudWatch::Dashboard"
+    ]
+    assert [d["Properties"]["DashboardName"] for d in dashboards] == ["acme-dev-catalog"]
+    alarms = {
+        r["Properties"]["AlarmName"]: r["Properties"]
+        for r in template["Resources"].values()
+        if r["Type"] == "AWS::CloudWatch::Alarm"
+    }
+    assert sorted(alarms) == [
+        "acme-dev-catalog-4xx-rate",
+        "acme-dev-catalog-5xx-rate",
+        "acme-dev-catalog-latency-p99",
+    ]
+    assert alarms["acme-dev-catalog-latency-p99"]["Threshold"] == 2000
+    for alarm in alarms.values():
+        assert alarm["AlarmActions"] == ["arn:aws:sns:eu-west-1:123456789012:acme-dev-alarms"]
+
     lint = subprocess.run(
         [
             str(Path(sys.executable).parent / "cfn-lint"),

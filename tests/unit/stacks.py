@@ -29,3 +29,19 @@ def templates(stacks: GatewayStacks) -> dict[str, Template]:
         stack.stack_name: Template.from_stack(stack)
         for stack in (stacks.platform, *stacks.services.values())
     }
+
+
+def keys_with_statement(template: Template, sid: str) -> list[tuple[str, dict[str, Any]]]:
+    """The KMS keys whose policy has the statement ``sid``, as ``(logical id, resource)``: a
+    stack may hold several keys, each for one purpose."""
+    return [
+        (logical_id, key)
+        for logical_id, key in template.find_resources("AWS::KMS::Key").items()
+        if any(s.get("Sid") == sid for s in key["Properties"]["KeyPolicy"]["Statement"])
+    ]
+
+
+def key_with_statement(template: Template, sid: str) -> tuple[str, dict[str, Any]]:
+    """The one KMS key whose policy has the statement ``sid``."""
+    (found,) = keys_with_statement(template, sid)
+    return found

@@ -11,10 +11,11 @@ from aws_cdk.assertions import Template
 
 from gateway_stack.config import parse_gateway
 
-from .stacks import build, templates
+from .stacks import build, key_with_statement, keys_with_statement, templates
 from .test_config import errors_of, write
 
 SERVICES = ("orders", "inventory", "billing")
+LOGS_STATEMENT = "CloudWatchLogsOfThisAccountAndRegion"
 KEY_ARN = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
 
 
@@ -177,7 +178,7 @@ def test_without_a_log_key_logs_use_cloudwatch_logs_own_encryption(
         assert "KmsKeyId" not in group["Properties"]
         assert group["Properties"]["RetentionInDays"] == 90
         assert group["DeletionPolicy"] == "Retain"
-    stacks["acme-dev-platform"].resource_count_is("AWS::KMS::Key", 0)
+    assert keys_with_statement(stacks["acme-dev-platform"], LOGS_STATEMENT) == []
 
 
 def test_a_created_log_key_encrypts_every_log_group_of_the_gateway(
@@ -186,13 +187,11 @@ def test_a_created_log_key_encrypts_every_log_group_of_the_gateway(
     gateway_data["stage"]["access_log_kms_key"] = "create"
     stacks = variant(gateway_data, cdk_context)
     platform = stacks["acme-dev-platform"]
-    key_id, key = the(platform, "AWS::KMS::Key")
+    key_id, key = key_with_statement(platform, LOGS_STATEMENT)
     assert key["Properties"]["EnableKeyRotation"] is True
     assert key["DeletionPolicy"] == "Retain"
     logs_statement = next(
-        s
-        for s in key["Properties"]["KeyPolicy"]["Statement"]
-        if s.get("Sid") == "CloudWatchLogsOfThisAccountAndRegion"
+        s for s in key["Properties"]["KeyPolicy"]["Statement"] if s.get("Sid") == LOGS_STATEMENT
     )
     assert logs_statement["Principal"] == {"Service": "logs.eu-west-1.amazonaws.com"}
     (condition,) = logs_statement["Condition"]["ArnLike"].values()
@@ -223,7 +222,7 @@ def test_an_existing_log_key_is_used_by_arn_everywhere(
 ) -> None:
     gateway_data["stage"]["access_log_kms_key"] = KEY_ARN
     stacks = variant(gateway_data, cdk_context)
-    stacks["acme-dev-platform"].resource_count_is("AWS::KMS::Key", 0)
+    assert keys_with_statement(stacks["acme-dev-platform"], LOGS_STATEMENT) == []
     for template in stacks.values():
         for group in template.find_resources("AWS::Logs::LogGroup").values():
             assert group["Properties"]["KmsKeyId"] == KEY_ARN

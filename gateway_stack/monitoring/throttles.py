@@ -1,0 +1,52 @@
+"""``ThrottledRequestsFilter``: 429s counted from a REST API's JSON access log.
+
+REST APIs publish no metric for throttled requests: a throttled request is a ``4XXError`` like
+any other. The access log has the status of every request (:mod:`gateway_stack.access_log`;
+every value a quoted string), so a metric filter counts the 429s: stage and route throttles,
+usage-plan throttles and quotas alike.
+"""
+
+from __future__ import annotations
+
+from aws_cdk import aws_cloudwatch as cw
+from aws_cdk import aws_logs as logs
+from constructs import Construct
+
+from .metrics import THROTTLED_REQUESTS, ThrottledRequests
+
+#: Matches an access-log line of a throttled request. The log quotes every value.
+THROTTLED_PATTERN = '{ $.status = "429" }'
+
+
+class ThrottledRequestsFilter(Construct):
+    """A metric filter on an access log: one ``ThrottledRequests`` per 429 response, with the
+    request's base path (the access log's ``basePath``) as the ``BasePath`` dimension.
+
+    A filter with a dimension publishes nothing for a quiet period (CloudWatch forbids a default
+    value there): dashboards show a gap, and alarms on it must treat missing data as not
+    breaching.
+
+    Args:
+        scope: parent construct (the service's stack).
+        construct_id: construct id.
+        log_group: the API stage's access log group, in the JSON format of
+            :func:`gateway_stack.access_log.access_log_format`.
+        namespace: the metrics namespace (``GatewayNames.metrics_namespace``).
+    """
+
+    def __init__(
+        self, scope: Construct, construct_id: str, *, log_group: logs.ILogGroup, namespace: str
+    ) -> None:
+        super().__init__(scope, construct_id)
+        self.metrics = ThrottledRequests(namespace)
+        self.filter = logs.MetricFilter(
+            self,
+            "Filter",
+            log_group=log_group,
+            filter_pattern=logs.FilterPattern.literal(THROTTLED_PATTERN),
+            metric_namespace=namespace,
+            metric_name=THROTTLED_REQUESTS,
+            metric_value="1",
+            dimensions={"BasePath": "$.basePath"},
+            unit=cw.Unit.COUNT,
+        )
