@@ -28,7 +28,7 @@ PY := $(VENV)/bin/python
 .DEFAULT_GOAL := help
 
 help: ## List the targets.
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
 setup: $(STAMPS)/node ## Install the pinned Python and Node dependencies (idempotent).
 
@@ -44,7 +44,7 @@ test: setup ## Run the whole test suite (lint, schema, unit, synth, cfn-lint, cd
 	@$(PY) -m gateway_stack schema --check
 	@$(PY) -m pytest -n 2 -q
 
-routes: setup ## The public URL prefixes of cdk.out (synthesizes first if needed); JSON=1 for JSON.
+routes: setup ## The route table of cdk.out (synthesizes first if needed); JSON=1 for JSON.
 	@test -f cdk.out/manifest.json || $(MAKE) --no-print-directory synth >/dev/null
 	@$(PY) -m gateway_stack routes $(if $(JSON),--json)
 

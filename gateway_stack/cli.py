@@ -3,6 +3,7 @@
 python -m gateway_stack validate config/example.yaml
 python -m gateway_stack schema [--check]
 python -m gateway_stack summary --gateway config/example.yaml --cdk-out cdk.out
+python -m gateway_stack routes [--json] [--cdk-out cdk.out]
 """
 
 from __future__ import annotations
@@ -47,27 +48,7 @@ def run_app() -> int:
 
 def main(argv: list[str] | None = None) -> int:
     """``python -m gateway_stack``: validate a gateway file, print the schema or a summary."""
-    parser = argparse.ArgumentParser(prog="gateway-stack", description=__doc__.splitlines()[0])
-    commands = parser.add_subparsers(dest="command", required=True)
-    validate = commands.add_parser("validate", help="check a gateway file; print every error")
-    validate.add_argument("gateway", nargs="?", default=DEFAULT_GATEWAY)
-    schema = commands.add_parser("schema", help="write (or --check) config/gateway.schema.json")
-    schema.add_argument("--check", action="store_true", help="fail if the file is out of date")
-    policy = commands.add_parser(
-        "policy", help="write the Guard rules and IAM boundary; check service-stack templates"
-    )
-    policy.add_argument("--gateway", default=DEFAULT_GATEWAY)
-    policy.add_argument("--out", default="cdk.out/policy", help="where to write the files")
-    policy.add_argument("templates", nargs="*", type=Path, help="service-stack templates")
-    clients = commands.add_parser("clients", help="clients, tiers and their limits")
-    clients.add_argument("gateway", nargs="?", default=DEFAULT_GATEWAY)
-    routes = commands.add_parser("routes", help="the public URL prefixes of cdk.out")
-    routes.add_argument("--cdk-out", default="cdk.out")
-    routes.add_argument("--json", action="store_true", help="JSON instead of Markdown")
-    summary = commands.add_parser("summary", help="summarize a synthesized gateway")
-    summary.add_argument("--gateway", default=DEFAULT_GATEWAY)
-    summary.add_argument("--cdk-out", default="cdk.out")
-    args = parser.parse_args(argv)
+    args = _parser().parse_args(argv)
 
     if args.command == "validate":
         try:
@@ -92,11 +73,7 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         return 0
     if args.command == "routes":
-        from .route_table import read_route_table, render_json, render_markdown
-
-        rows = read_route_table(Path(args.cdk_out))
-        print(render_json(rows) if args.json else render_markdown(rows))
-        return 0 if rows else 1
+        return _routes(Path(args.cdk_out), as_json=args.json)
     if args.command == "policy":
         return _policy(args.gateway, Path(args.out), args.templates)
     from .summary import print_summary
@@ -107,6 +84,31 @@ def main(argv: list[str] | None = None) -> int:
         _print_errors(error.messages)
         return 1
     return print_summary(gateway, Path(args.cdk_out))
+
+
+def _parser() -> argparse.ArgumentParser:
+    """The command line's subcommands and their options."""
+    parser = argparse.ArgumentParser(prog="gateway-stack", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    validate = commands.add_parser("validate", help="check a gateway file; print every error")
+    validate.add_argument("gateway", nargs="?", default=DEFAULT_GATEWAY)
+    schema = commands.add_parser("schema", help="write (or --check) config/gateway.schema.json")
+    schema.add_argument("--check", action="store_true", help="fail if the file is out of date")
+    policy = commands.add_parser(
+        "policy", help="write the Guard rules and IAM boundary; check service-stack templates"
+    )
+    policy.add_argument("--gateway", default=DEFAULT_GATEWAY)
+    policy.add_argument("--out", default="cdk.out/policy", help="where to write the files")
+    policy.add_argument("templates", nargs="*", type=Path, help="service-stack templates")
+    clients = commands.add_parser("clients", help="clients, tiers and their limits")
+    clients.add_argument("gateway", nargs="?", default=DEFAULT_GATEWAY)
+    routes = commands.add_parser("routes", help="the route table of cdk.out")
+    routes.add_argument("--cdk-out", default="cdk.out")
+    routes.add_argument("--json", action="store_true", help="JSON instead of Markdown")
+    summary = commands.add_parser("summary", help="summarize a synthesized gateway")
+    summary.add_argument("--gateway", default=DEFAULT_GATEWAY)
+    summary.add_argument("--cdk-out", default="cdk.out")
+    return parser
 
 
 def check_documents(gateway: Gateway, folder: Path) -> None:
@@ -144,6 +146,18 @@ def _policy(path: str, out: Path, templates: list[Path]) -> int:
         return 1
     print(result.output if not result.passed else f"{len(templates)} templates pass the policy")
     return 0 if result.passed else 1
+
+
+def _routes(cdk_out: Path, *, as_json: bool) -> int:
+    from .route_table import read_route_table, render_json, render_markdown
+
+    try:
+        rows = read_route_table(cdk_out)
+    except GatewayStackError as error:
+        _print_errors(error.messages)
+        return 1
+    print(render_json(rows) if as_json else render_markdown(rows))
+    return 0 if rows else 1
 
 
 def _schema(*, check: bool) -> int:
