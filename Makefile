@@ -24,7 +24,7 @@ QUIET := 2>&1 | { grep -v "is ignored: it is neither a file nor a directory" || 
 CDK := cdk --no-notices
 PY := $(VENV)/bin/python
 
-.PHONY: synth test lint format schema routes clients policy bench lock clean setup help
+.PHONY: synth test lint format schema routes review clients policy bench lock clean setup help
 .DEFAULT_GOAL := help
 
 help: ## List the targets.
@@ -47,6 +47,10 @@ test: setup ## Run the whole test suite (lint, schema, unit, synth, cfn-lint, cd
 routes: setup ## The route table of cdk.out (synthesizes first if needed); JSON=1 for JSON.
 	@test -f cdk.out/manifest.json || $(MAKE) --no-print-directory synth >/dev/null
 	@$(PY) -m gateway_stack routes $(if $(JSON),--json)
+
+review: setup ## Route and CloudFormation changes against BASE=<rev> (default: merge base with main).
+	@$(PY) -m gateway_stack review --gateway $(GATEWAY) $(if $(BASE),--base $(BASE)) \
+		$(if $(FAIL_ON_REPLACE),--fail-on-replace) $(if $(OUT),--output $(OUT))
 
 clients: setup ## Clients, tiers and their limits, from the gateway file (GATEWAY=...).
 	@$(PY) -m gateway_stack clients $(GATEWAY)

@@ -4,6 +4,7 @@ python -m gateway_stack validate config/example.yaml
 python -m gateway_stack schema [--check]
 python -m gateway_stack summary --gateway config/example.yaml --cdk-out cdk.out
 python -m gateway_stack routes [--json] [--cdk-out cdk.out]
+python -m gateway_stack review [--base REV] [--gateway FILE] [--fail-on-replace]
 """
 
 from __future__ import annotations
@@ -74,6 +75,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "routes":
         return _routes(Path(args.cdk_out), as_json=args.json)
+    if args.command == "review":
+        return _review(args)
     if args.command == "policy":
         return _policy(args.gateway, Path(args.out), args.templates)
     from .summary import print_summary
@@ -105,6 +108,24 @@ def _parser() -> argparse.ArgumentParser:
     routes = commands.add_parser("routes", help="the route table of cdk.out")
     routes.add_argument("--cdk-out", default="cdk.out")
     routes.add_argument("--json", action="store_true", help="JSON instead of Markdown")
+    review = commands.add_parser(
+        "review", help="route and CloudFormation changes against a base revision (Markdown)"
+    )
+    review.add_argument("--base", help="git revision; default: the merge base with main")
+    review.add_argument("--gateway", default=DEFAULT_GATEWAY)
+    review.add_argument(
+        "--fail-on-replace",
+        action="store_true",
+        help="exit 1 when a protected resource would be replaced",
+    )
+    review.add_argument(
+        "--assemblies",
+        nargs=2,
+        type=Path,
+        metavar=("BASE_OUT", "HEAD_OUT"),
+        help="compare two synthesized assemblies instead of synthesizing",
+    )
+    review.add_argument("--output", type=Path, help="also write the report to this file")
     summary = commands.add_parser("summary", help="summarize a synthesized gateway")
     summary.add_argument("--gateway", default=DEFAULT_GATEWAY)
     summary.add_argument("--cdk-out", default="cdk.out")
@@ -158,6 +179,43 @@ def _routes(cdk_out: Path, *, as_json: bool) -> int:
         return 1
     print(render_json(rows) if as_json else render_markdown(rows))
     return 0 if rows else 1
+
+
+def _review(args: argparse.Namespace) -> int:
+    """``review``: 0, or 1 with ``--fail-on-replace`` when a protected resource would be
+    replaced; 2 when the review could not be made."""
+    from .assembly import CloudAssembly
+    from .review import review_assemblies, review_revision
+    from .review.report import render_markdown
+    from .review.synth import Toolchain, repository_root
+
+    try:
+        if args.assemblies:
+            base, head = args.assemblies
+            review = review_assemblies(
+                CloudAssembly.read(base),
+                CloudAssembly.read(head),
+                Toolchain(repository_root(Path.cwd())).node_modules,
+                base_label=f"`{base}`",
+                head_label=f"`{head}`",
+            )
+        else:
+            review = review_revision(Path.cwd(), args.base, args.gateway)
+    except GatewayStackError as error:
+        _print_errors(error.messages, "; no review was made")
+        return 2
+    report = render_markdown(review)
+    print(report, end="")
+    if args.output:
+        args.output.write_text(report)
+    if args.fail_on_replace and review.replacements:
+        count = len(review.replacements)
+        print(
+            f"{count} protected resource{'s' * (count != 1)} would be replaced (--fail-on-replace)",
+            file=sys.stderr,
+        )
+        return 1
+    return 0
 
 
 def _schema(*, check: bool) -> int:
