@@ -38,6 +38,9 @@ _STATUS = {
     "changed": "changes",
 }
 DEPLOYMENT = "AWS::ApiGateway::Deployment"
+STAGE = "AWS::ApiGateway::Stage"
+#: At most this many nested values of one property are listed; more read as "changes".
+_MAX_LEAVES = 4
 
 
 def render_markdown(review: Review) -> str:
@@ -185,11 +188,25 @@ def _redeployments(stack: str, resources: list[ResourceChange]) -> list[str]:
     for old, new in zip(removed, added, strict=False):
         resources.remove(old)
         resources.remove(new)
-        lines.append(
+        line = (
             f"- **redeploy** {_label(stack, new.path, new.logical_id)}: deployment "
             f"`{new.logical_id}` replaces `{old.logical_id}` (the API's definition changed)"
         )
+        for stage in [r for r in resources if _moves_to(r, new.logical_id)]:
+            resources.remove(stage)
+            line += f"; stage {_label(stack, stage.path, stage.logical_id)} moves to it"
+        lines.append(line)
     return lines
+
+
+def _moves_to(change: ResourceChange, deployment: str) -> bool:
+    """A stage whose only change is to point at ``deployment``."""
+    return (
+        change.type == STAGE
+        and change.impact == "WILL_UPDATE"
+        and [p.name for p in change.properties] == ["DeploymentId"]
+        and change.properties[0].after == {"Ref": deployment}
+    )
 
 
 def _resource(stack: str, change: ResourceChange) -> str:
@@ -213,14 +230,52 @@ def _property(kind: str, name: str, before: Any, after: Any, impact: str) -> str
     elif after is None:
         text = f"{name} removed (was {_value(before)})"
     else:
-        text = f"{name} {_value(before)} → {_value(after)}"
+        leaves = _leaves(name, before, after)
+        text = (
+            "; ".join(f"{path} {_value(old)} → {_value(new)}" for path, old, new in leaves)
+            if leaves
+            else f"{name} changes"
+        )
     return text + forced.get(impact, "")
 
 
+def _leaves(path: str, before: Any, after: Any) -> list[tuple[str, Any, Any]] | None:
+    """The nested values that differ, as ``(path, before, after)``: ``Environment.Variables.X``
+    for a changed variable. None when one is too long to show, or there are too many."""
+    if before == after:
+        return []
+    pairs: list[tuple[str, Any, Any]] = []
+    if isinstance(before, dict) and isinstance(after, dict) and not _is_ref(before):
+        keys = [*before, *(k for k in after if k not in before)]
+        pairs = [(f"{path}.{k}", before.get(k), after.get(k)) for k in keys]
+    elif isinstance(before, list) and isinstance(after, list) and len(before) == len(after):
+        pairs = [(f"{path}[{i}]", b, a) for i, (b, a) in enumerate(zip(before, after, strict=True))]
+    else:
+        short = all(len(_text(v)) <= _SHORT for v in (before, after) if v is not None)
+        return [(path, before, after)] if short else None
+    found: list[tuple[str, Any, Any]] = []
+    for nested in pairs:
+        leaves = _leaves(*nested)
+        if leaves is None:
+            return None
+        found += leaves
+    return found if len(found) <= _MAX_LEAVES else None
+
+
+def _is_ref(value: Any) -> bool:
+    return isinstance(value, dict) and isinstance(value.get("Ref"), str) and len(value) == 1
+
+
+def _text(value: Any) -> str:
+    if _is_ref(value):
+        return f"Ref {value['Ref']}"
+    return value if isinstance(value, str) else json.dumps(value, separators=(",", ":"))
+
+
 def _value(value: Any) -> str:
-    if isinstance(value, dict) and isinstance(value.get("Ref"), str) and len(value) == 1:
-        value = f"Ref {value['Ref']}"
-    text = value if isinstance(value, str) else json.dumps(value, separators=(",", ":"))
+    if value is None:
+        return "(none)"
+    text = _text(value)
     if len(text) > _SHORT:
         return f"(a {len(text)}-character value)"
     quoted = text.replace("`", "'")

@@ -85,6 +85,8 @@ def test_a_route_added(review: Callable[[Edit], Review]) -> None:
     assert "| added | inventory DELETE /items/{sku} | https://api.example.com/inventory/" in text
     assert "scopes inventory:admin" in text
     assert "- **redeploy** `Service/Api/Deployment`: deployment `ServiceApiDeployment" in text
+    assert "; stage `Service/Api/DeploymentStage.dev` moves to it" in text
+    assert "`AWS::ApiGateway::Stage`" not in text  # its one change is the redeployment
     assert "Body changes (the routes above)" in text
 
 
@@ -174,6 +176,8 @@ def test_client_keys_that_would_be_replaced_are_warnings(
         "key value" in text
     )
     assert "Name `acme-dev-mobile-app` → `acme-mobile-app` (forces replacement)" in text
+    # A nested change is named by its path, not shown as the whole property.
+    assert "Environment.Variables.API_KEY_NAME_PREFIX `acme-dev-` → `acme-`" in text
 
     def cli(*flags: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
