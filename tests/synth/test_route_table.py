@@ -101,6 +101,9 @@ def test_throttles_of_the_stage_the_route_and_each_tier(routes: dict[str, RouteR
     reserve = routes["inventory POST /items/{sku}/reservations"]
     assert (reserve.stage_throttle, reserve.route_throttle) == (STAGE, Throttle(20, 40))
     assert reserve.tiers == (BRONZE, GOLD)
+    # The team's own document gives GET /orders a stage limit of its own (x-gateway-stack).
+    assert routes["orders GET /orders"].route_throttle == Throttle(100, 200)
+    assert "route 100/200" in routes["orders GET /orders"].throttles
     # orders: gold clients get 50/100 of the whole stage, and 20/40 of POST /orders.
     assert routes["orders GET /orders"].tiers == (
         BRONZE,
