@@ -199,10 +199,14 @@ def _review(args: argparse.Namespace) -> int:
     try:
         if args.assemblies:
             base, head = args.assemblies
+            try:
+                root = repository_root(Path.cwd())
+            except GatewayStackError:  # not in a git working tree: node_modules is here
+                root = Path.cwd()
             review = review_assemblies(
                 CloudAssembly.read(base),
                 CloudAssembly.read(head),
-                Toolchain(repository_root(Path.cwd())).node_modules,
+                Toolchain(root).node_modules,
                 base_label=f"`{base}`",
                 head_label=f"`{head}`",
             )

@@ -150,15 +150,22 @@ def test_the_examples_protected_logical_ids_are_pinned(example: Identity) -> Non
     assert missing == {}, "these protected resources changed logical id (or type)"
 
 
-#: DeletionPolicy of each protected type in the example, where the default (Delete) is wrong.
-RETAINED = {"AWS::Logs::LogGroup", "AWS::ApiGateway::ApiKey"}
+#: Protected types whose loss on removal cannot be undone: they must outlive their stack. Logs
+#: and keys hold what cannot be recreated (a key's value, a KMS key's ciphertexts); a created
+#: hosted zone is what the parent zone delegates to.
+RETAINED = {
+    "AWS::Logs::LogGroup",
+    "AWS::ApiGateway::ApiKey",
+    "AWS::KMS::Key",
+    "AWS::Route53::HostedZone",
+}
 
 
 def test_resources_whose_loss_hurts_carry_the_right_removal_policy(
     example_data: dict[str, Any], cdk_context: dict[str, Any]
 ) -> None:
-    """Logs and API keys outlive their stack (a deleted key's value is gone for good); the rest
-    is deleted with its stack on purpose (a removed service takes its API along)."""
+    """Logs and keys outlive their stack (a deleted key's value is gone for good); the rest is
+    deleted with its stack on purpose (a removed service takes its API along)."""
     for stack, template in templates(build(example_data, cdk_context)).items():
         for logical_id, resource in template.to_json()["Resources"].items():
             if resource["Type"] not in PROTECTED:
