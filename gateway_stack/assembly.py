@@ -144,7 +144,7 @@ class CloudAssembly:
             return str(value)
         if not isinstance(value, dict) or len(value) != 1:
             return json.dumps(value, separators=(",", ":"), sort_keys=True)
-        (function, argument), = value.items()  # fmt: skip
+        function, argument = next(iter(value.items()))
         if function == "Ref":
             return self._describe_ref(stack, str(argument))
         if function == "Fn::Join" and isinstance(argument, list) and len(argument) == 2:
