@@ -2,6 +2,8 @@
 # Everything is installed into the repository (.venv/, node_modules/); nothing by hand.
 
 GATEWAY ?= config/example.yaml
+# The gateway the template snapshots (tests/snapshots/) are taken of.
+SNAPSHOT_GATEWAY := config/example.yaml
 PYTHON ?= python3
 VENV := .venv
 STAMPS := $(VENV)/.stamps
@@ -24,11 +26,11 @@ QUIET := 2>&1 | { grep -v "is ignored: it is neither a file nor a directory" || 
 CDK := cdk --no-notices
 PY := $(VENV)/bin/python
 
-.PHONY: synth test lint format schema routes clients policy bench lock clean setup help
+.PHONY: synth test lint format schema routes review snapshots clients policy bench lock clean setup help
 .DEFAULT_GOAL := help
 
 help: ## List the targets.
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
 setup: $(STAMPS)/node ## Install the pinned Python and Node dependencies (idempotent).
 
@@ -44,9 +46,19 @@ test: setup ## Run the whole test suite (lint, schema, unit, synth, cfn-lint, cd
 	@$(PY) -m gateway_stack schema --check
 	@$(PY) -m pytest -n 2 -q
 
-routes: setup ## The public URL prefixes of cdk.out (synthesizes first if needed); JSON=1 for JSON.
+routes: setup ## The route table of cdk.out (synthesizes first if needed); JSON=1 for JSON.
 	@test -f cdk.out/manifest.json || $(MAKE) --no-print-directory synth >/dev/null
 	@$(PY) -m gateway_stack routes $(if $(JSON),--json)
+
+review: setup ## Route and CloudFormation changes against BASE=<rev> (default: merge base with main).
+	@$(PY) -m gateway_stack review --gateway $(GATEWAY) $(if $(BASE),--base $(BASE)) \
+		$(if $(FAIL_ON_REPLACE),--fail-on-replace) $(if $(OUT),--output $(OUT))
+
+snapshots: setup ## Rewrite tests/snapshots/ from a fresh synth of the example; review, then commit.
+	@out=$$(mktemp -d) && trap 'rm -rf "$$out"' EXIT && \
+		{ log=$$($(CDK) synth --quiet --output "$$out" --context gateway=$(SNAPSHOT_GATEWAY) 2>&1) \
+		|| { echo "$$log" >&2; exit 1; }; } && \
+		$(PY) -m gateway_stack snapshots --cdk-out "$$out" --out tests/snapshots
 
 clients: setup ## Clients, tiers and their limits, from the gateway file (GATEWAY=...).
 	@$(PY) -m gateway_stack clients $(GATEWAY)

@@ -3,6 +3,9 @@
 python -m gateway_stack validate config/example.yaml
 python -m gateway_stack schema [--check]
 python -m gateway_stack summary --gateway config/example.yaml --cdk-out cdk.out
+python -m gateway_stack routes [--json] [--cdk-out cdk.out]
+python -m gateway_stack review [--base REV] [--gateway FILE] [--fail-on-replace]
+python -m gateway_stack snapshots --cdk-out DIR [--out tests/snapshots] [--check]
 """
 
 from __future__ import annotations
@@ -47,27 +50,7 @@ def run_app() -> int:
 
 def main(argv: list[str] | None = None) -> int:
     """``python -m gateway_stack``: validate a gateway file, print the schema or a summary."""
-    parser = argparse.ArgumentParser(prog="gateway-stack", description=__doc__.splitlines()[0])
-    commands = parser.add_subparsers(dest="command", required=True)
-    validate = commands.add_parser("validate", help="check a gateway file; print every error")
-    validate.add_argument("gateway", nargs="?", default=DEFAULT_GATEWAY)
-    schema = commands.add_parser("schema", help="write (or --check) config/gateway.schema.json")
-    schema.add_argument("--check", action="store_true", help="fail if the file is out of date")
-    policy = commands.add_parser(
-        "policy", help="write the Guard rules and IAM boundary; check service-stack templates"
-    )
-    policy.add_argument("--gateway", default=DEFAULT_GATEWAY)
-    policy.add_argument("--out", default="cdk.out/policy", help="where to write the files")
-    policy.add_argument("templates", nargs="*", type=Path, help="service-stack templates")
-    clients = commands.add_parser("clients", help="clients, tiers and their limits")
-    clients.add_argument("gateway", nargs="?", default=DEFAULT_GATEWAY)
-    routes = commands.add_parser("routes", help="the public URL prefixes of cdk.out")
-    routes.add_argument("--cdk-out", default="cdk.out")
-    routes.add_argument("--json", action="store_true", help="JSON instead of Markdown")
-    summary = commands.add_parser("summary", help="summarize a synthesized gateway")
-    summary.add_argument("--gateway", default=DEFAULT_GATEWAY)
-    summary.add_argument("--cdk-out", default="cdk.out")
-    args = parser.parse_args(argv)
+    args = _parser().parse_args(argv)
 
     if args.command == "validate":
         try:
@@ -92,11 +75,11 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         return 0
     if args.command == "routes":
-        from .route_table import read_route_table, render_json, render_markdown
-
-        rows = read_route_table(Path(args.cdk_out))
-        print(render_json(rows) if args.json else render_markdown(rows))
-        return 0 if rows else 1
+        return _routes(Path(args.cdk_out), as_json=args.json)
+    if args.command == "review":
+        return _review(args)
+    if args.command == "snapshots":
+        return _snapshots(args.cdk_out, args.out, check=args.check)
     if args.command == "policy":
         return _policy(args.gateway, Path(args.out), args.templates)
     from .summary import print_summary
@@ -107,6 +90,53 @@ def main(argv: list[str] | None = None) -> int:
         _print_errors(error.messages)
         return 1
     return print_summary(gateway, Path(args.cdk_out))
+
+
+def _parser() -> argparse.ArgumentParser:
+    """The command line's subcommands and their options."""
+    parser = argparse.ArgumentParser(prog="gateway-stack", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    validate = commands.add_parser("validate", help="check a gateway file; print every error")
+    validate.add_argument("gateway", nargs="?", default=DEFAULT_GATEWAY)
+    schema = commands.add_parser("schema", help="write (or --check) config/gateway.schema.json")
+    schema.add_argument("--check", action="store_true", help="fail if the file is out of date")
+    policy = commands.add_parser(
+        "policy", help="write the Guard rules and IAM boundary; check service-stack templates"
+    )
+    policy.add_argument("--gateway", default=DEFAULT_GATEWAY)
+    policy.add_argument("--out", default="cdk.out/policy", help="where to write the files")
+    policy.add_argument("templates", nargs="*", type=Path, help="service-stack templates")
+    clients = commands.add_parser("clients", help="clients, tiers and their limits")
+    clients.add_argument("gateway", nargs="?", default=DEFAULT_GATEWAY)
+    routes = commands.add_parser("routes", help="the route table of cdk.out")
+    routes.add_argument("--cdk-out", default="cdk.out")
+    routes.add_argument("--json", action="store_true", help="JSON instead of Markdown")
+    review = commands.add_parser(
+        "review", help="route and CloudFormation changes against a base revision (Markdown)"
+    )
+    review.add_argument("--base", help="git revision; default: the merge base with main")
+    review.add_argument("--gateway", default=DEFAULT_GATEWAY)
+    review.add_argument(
+        "--fail-on-replace",
+        action="store_true",
+        help="exit 1 when a protected resource would be replaced",
+    )
+    review.add_argument(
+        "--assemblies",
+        nargs=2,
+        type=Path,
+        metavar=("BASE_OUT", "HEAD_OUT"),
+        help="compare two synthesized assemblies instead of synthesizing",
+    )
+    review.add_argument("--output", type=Path, help="also write the report to this file")
+    snapshots = commands.add_parser("snapshots", help="write (or --check) template snapshots")
+    snapshots.add_argument("--cdk-out", type=Path, required=True)
+    snapshots.add_argument("--out", type=Path, default=Path("tests/snapshots"))
+    snapshots.add_argument("--check", action="store_true", help="fail if they differ")
+    summary = commands.add_parser("summary", help="summarize a synthesized gateway")
+    summary.add_argument("--gateway", default=DEFAULT_GATEWAY)
+    summary.add_argument("--cdk-out", default="cdk.out")
+    return parser
 
 
 def check_documents(gateway: Gateway, folder: Path) -> None:
@@ -144,6 +174,78 @@ def _policy(path: str, out: Path, templates: list[Path]) -> int:
         return 1
     print(result.output if not result.passed else f"{len(templates)} templates pass the policy")
     return 0 if result.passed else 1
+
+
+def _routes(cdk_out: Path, *, as_json: bool) -> int:
+    from .route_table import read_route_table, render_json, render_markdown
+
+    try:
+        rows = read_route_table(cdk_out)
+    except GatewayStackError as error:
+        _print_errors(error.messages)
+        return 1
+    print(render_json(rows) if as_json else render_markdown(rows))
+    return 0 if rows else 1
+
+
+def _review(args: argparse.Namespace) -> int:
+    """``review``: 0, or 1 with ``--fail-on-replace`` when a protected resource would be
+    replaced; 2 when the review could not be made."""
+    from .assembly import CloudAssembly
+    from .review import review_assemblies, review_revision
+    from .review.report import render_markdown
+    from .review.synth import Toolchain, repository_root
+
+    try:
+        if args.assemblies:
+            base, head = args.assemblies
+            try:
+                root = repository_root(Path.cwd())
+            except GatewayStackError:  # not in a git working tree: node_modules is here
+                root = Path.cwd()
+            review = review_assemblies(
+                CloudAssembly.read(base),
+                CloudAssembly.read(head),
+                Toolchain(root).node_modules,
+                base_label=f"`{base}`",
+                head_label=f"`{head}`",
+            )
+        else:
+            review = review_revision(Path.cwd(), args.base, args.gateway)
+    except GatewayStackError as error:
+        _print_errors(error.messages, "; no review was made")
+        return 2
+    report = render_markdown(review)
+    print(report, end="")
+    if args.output:
+        args.output.write_text(report)
+    if args.fail_on_replace and review.replacements:
+        count = len(review.replacements)
+        print(
+            f"{count} protected resource{'s' * (count != 1)} would be replaced (--fail-on-replace)",
+            file=sys.stderr,
+        )
+        return 1
+    return 0
+
+
+def _snapshots(cdk_out: Path, folder: Path, *, check: bool) -> int:
+    from .assembly import CloudAssembly
+    from .snapshots import snapshot_problems, write_snapshots
+
+    try:
+        assembly = CloudAssembly.read(cdk_out)
+    except GatewayStackError as error:
+        _print_errors(error.messages)
+        return 1
+    if check:
+        problems = snapshot_problems(assembly, folder)
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        return 1 if problems else 0
+    written = write_snapshots(assembly, folder)
+    print(f"wrote {len(written)} snapshots to {folder}")
+    return 0
 
 
 def _schema(*, check: bool) -> int:

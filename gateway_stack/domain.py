@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from aws_cdk import RemovalPolicy
 from aws_cdk import aws_apigateway as apigw
 from aws_cdk import aws_certificatemanager as acm
 from aws_cdk import aws_route53 as route53
@@ -15,7 +16,8 @@ from .config.domain import Domain, DomainName, MutualTls
 class ApiDomain(Construct):
     """A REGIONAL custom domain per name (the main one and each alias), ready for API mappings.
 
-    Each name gets: its hosted zone (imported by id and name, or created), an ACM certificate
+    Each name gets: its hosted zone (imported by id and name, or created and retained: the
+    parent zone delegates to its name servers), an ACM certificate
     validated by DNS in that zone (or an imported one, by ARN: ACM renews either without anyone
     touching a console), an API Gateway domain name with the chosen TLS 1.2-or-newer policy,
     dual-stack (IPv4 and IPv6), optional mutual TLS, and Route 53 A and AAAA alias records.
@@ -78,7 +80,11 @@ class ApiDomain(Construct):
 
 def _zone(scope: Construct, name: DomainName) -> route53.IHostedZone:
     if name.hosted_zone_id is None:
-        return route53.PublicHostedZone(scope, "Zone", zone_name=name.hosted_zone_name)
+        zone = route53.PublicHostedZone(scope, "Zone", zone_name=name.hosted_zone_name)
+        # Its name servers are delegated to from the parent zone, by hand: a new zone would
+        # get new ones and break the delegation, so the zone outlives the stack.
+        zone.apply_removal_policy(RemovalPolicy.RETAIN)
+        return zone
     return route53.HostedZone.from_hosted_zone_attributes(
         scope, "Zone", hosted_zone_id=name.hosted_zone_id, zone_name=name.hosted_zone_name
     )

@@ -165,27 +165,6 @@ def test_summary_lists_stacks_with_sizes_and_services_with_backends(assembly: Pa
     assert "acme-dev-svc-billing" in billing
 
 
-def test_route_table_lists_every_public_prefix_with_its_backend(assembly: Path) -> None:
-    from gateway_stack.route_table import read_route_table, render_markdown
-
-    rows = {row.url: row for row in read_route_table(assembly)}
-    assert sorted(rows) == [
-        f"https://{domain}/{path}"
-        for domain in ("api.example.com", "api.example.net")
-        for path in ("billing/v2", "inventory", "orders")
-    ]
-    orders = rows["https://api.example.com/orders"]
-    assert orders.service_stack == "acme-dev-svc-orders"
-    assert orders.api == "acme-dev-orders"
-    assert orders.backend == "commerce (NLB created by the platform) port 8080"
-    assert (orders.routes, orders.mocks) == (5, 1)
-    billing = rows["https://api.example.net/billing/v2"]
-    assert billing.backend == "billing (NLB created by the platform) port 8443"
-    assert "| https://api.example.com/inventory | acme-dev-svc-inventory |" in render_markdown(
-        list(rows.values())
-    )
-
-
 def test_make_clients_lists_clients_tiers_limits_and_overrides() -> None:
     result = subprocess.run(
         [sys.executable, "-m", "gateway_stack", "clients"],
@@ -201,23 +180,3 @@ def test_make_clients_lists_clients_tiers_limits_and_overrides() -> None:
     assert "| mobile-app | acme-dev-mobile-app | gold | 200 | 400 | none | yes |" in result.stdout
     assert "| orders | gold | 50 | 100 |" in result.stdout
     assert "| gold | orders POST /orders | 20 | 40 |" in result.stdout
-
-
-def test_route_table_as_json(assembly: Path) -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "gateway_stack", "routes", "--json", "--cdk-out", str(assembly)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    rows = json.loads(result.stdout)
-    assert len(rows) == 6
-    assert rows[0] == {
-        "url": "https://api.example.com/billing/v2",
-        "service_stack": "acme-dev-svc-billing",
-        "api": "acme-dev-billing",
-        "backend": "billing (NLB created by the platform) port 8443",
-        "routes": 2,
-        "mocks": 0,
-    }

@@ -74,3 +74,19 @@ def test_service_team_app_synthesizes_against_the_platform_by_name(tmp_path: Pat
         check=False,
     )
     assert lint.returncode == 0, lint.stdout
+
+    # The route table reads a team's own stack alone: the domain and the plans are the
+    # platform's, known by their SSM parameters only.
+    from gateway_stack.route_table import read_route_table
+
+    rows = {row.name: row for row in read_route_table(tmp_path)}
+    update = rows["acme-dev-catalog PUT /products/{productId}"]
+    assert update.urls == (
+        "https://<ssm:/gateway-stack/acme/dev/domain/name>/catalog/products/{productId}",
+    )
+    assert str(update.backend) == "NLB commerce, port 8090, timeout 8 s"
+    assert update.scopes == ("catalog:write",)
+    assert [str(tier) for tier in update.tiers] == [
+        "bronze (plan not in this assembly)",
+        "gold (plan not in this assembly)",
+    ]

@@ -137,6 +137,11 @@ def test_imported_certificate_created_zone_and_mtls(
     platform = templates(build(gateway_data, cdk_context))["acme-dev-platform"]
     platform.resource_count_is("AWS::CertificateManager::Certificate", 0)
     platform.resource_count_is("AWS::Route53::HostedZone", 1)
+    # The parent zone delegates to the created zone's name servers: it outlives the stack.
+    platform.has_resource(
+        "AWS::Route53::HostedZone",
+        {"DeletionPolicy": "Retain", "UpdateReplacePolicy": "Retain"},
+    )
     platform.has_resource_properties(
         "AWS::ApiGateway::DomainName",
         {
