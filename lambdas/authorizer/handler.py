@@ -96,7 +96,11 @@ def _record(decision: Decision | None, context: Any, cold_start: bool, seconds: 
     reason = decision.reason if decision is not None else "internal_error"
     details = decision.details if decision is not None else {}
     allowed = outcome == ALLOW and details.get("coversRequest") is not False
-    if outcome == ALLOW and not allowed:
+    if decision is None:
+        # A bug, answered 401: counted apart from the 401s of bad tokens, so that the platform's
+        # failures alarm (Lambda Errors minus Unauthorized) sees it.
+        metric = "InternalError"
+    elif outcome == ALLOW and not allowed:
         metric = "Denied"  # an Allow for the token's other routes; this route is not one of them
     else:
         metric = {ALLOW: "Allowed", UNAUTHORIZED: "Unauthorized"}.get(outcome, "Denied")

@@ -194,12 +194,21 @@ def test_context_argument_may_be_anything(authorizer: AuthorizerHarness) -> None
         assert effect_of(authorizer.module.handler(event, context)) == {"Allow"}
 
 
-def test_internal_error_becomes_401(authorizer: AuthorizerHarness, monkeypatch: Any) -> None:
+def test_internal_error_becomes_401_counted_as_an_internal_error(
+    capsys: pytest.CaptureFixture[str], authorizer: AuthorizerHarness, monkeypatch: Any
+) -> None:
     def explode(event: Any) -> Any:
         raise RuntimeError("bug")
 
     monkeypatch.setattr(authorizer.module.AUTHORIZER, "decide", explode)
     assert_unauthorized(lambda: authorizer.call(authorizer.tokens.rsa()))
+    # Lambda counts the raised 401 as an error; the platform's failures alarm subtracts the
+    # Unauthorized metric (bad tokens) from it, so a bug must not be counted as one.
+    (blob,) = [
+        json.loads(line) for line in capsys.readouterr().out.splitlines() if '"_aws"' in line
+    ]
+    assert blob["InternalError"] == [1.0]
+    assert "Unauthorized" not in blob
 
 
 def test_telemetry_failure_does_not_change_the_answer(
