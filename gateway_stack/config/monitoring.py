@@ -7,11 +7,13 @@ switch that service's alarms off. What each alarm measures is in ``docs/monitori
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Mapping
+from typing import Annotated, Any
 
 from pydantic import Field, model_validator
 
 from .fields import Section, rule
+from .references import Issue
 
 #: An SNS topic ARN (standard topics only: CloudWatch alarms do not publish to FIFO topics).
 SNS_TOPIC_ARN = rule(
@@ -173,3 +175,34 @@ class Monitoring(Section):
         default_factory=AuthorizerThresholds,
         description="Alarms on the shared authorizer function.",
     )
+
+
+def alarm_issues(data: Mapping[str, Any]) -> list[Issue]:
+    """Services whose alarm periods contradict each other once merged with the gateway's
+    ``monitoring.alarms`` (each section is consistent on its own): checked on the raw file, so
+    the error carries the service's line."""
+    monitoring = data.get("monitoring")
+    defaults = monitoring.get("alarms") if isinstance(monitoring, Mapping) else None
+    defaults = defaults if isinstance(defaults, Mapping) else {}
+    fields = AlarmDefaults.model_fields
+    issues = []
+    services = data.get("services")
+    for index, service in enumerate(services if isinstance(services, list) else []):
+        alarms = service.get("alarms") if isinstance(service, Mapping) else None
+        if not isinstance(alarms, Mapping) or alarms.get("enabled") is False:
+            continue
+        merged = {
+            key: alarms.get(key, defaults.get(key, fields[key].default))
+            for key in ("evaluation_periods", "datapoints_to_alarm")
+        }
+        periods, breaching = merged["evaluation_periods"], merged["datapoints_to_alarm"]
+        if isinstance(periods, int) and isinstance(breaching, int) and breaching > periods:
+            issues.append(
+                Issue(
+                    ("services", index, "alarms"),
+                    f"with monitoring.alarms, datapoints_to_alarm ({breaching}) must be at most "
+                    f"evaluation_periods ({periods}): an alarm fires when datapoints_to_alarm "
+                    "of evaluation_periods periods breach",
+                )
+            )
+    return issues

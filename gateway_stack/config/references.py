@@ -117,9 +117,10 @@ def check_references(data: Any) -> list[Issue]:
                         "'network' section (an existing VPC or 'create')",
                     )
                 )
-    from .allowlist import allowlist_issues  # it uses Issue from here
+    from .allowlist import allowlist_issues  # they use Issue from here
+    from .monitoring import alarm_issues
 
-    return issues + allowlist_issues(data)
+    return issues + allowlist_issues(data) + alarm_issues(data)
 
 
 def _plan_issues(

@@ -161,17 +161,21 @@ def test_mistakes_name_the_field_and_the_rule(
 
 
 def test_a_service_override_that_contradicts_the_gateways_defaults_is_refused(
-    gateway_data: dict[str, Any], cdk_context: dict[str, Any]
+    tmp_path: Path, gateway_data: dict[str, Any]
 ) -> None:
     gateway_data["monitoring"]["alarms"].update(evaluation_periods=5, datapoints_to_alarm=4)
     gateway_data["services"][1]["alarms"] = {"evaluation_periods": 3}
-    with pytest.raises(GatewayStackError) as caught:
-        build(gateway_data, cdk_context)
-    assert caught.value.messages == (
+    messages = errors_of(tmp_path, gateway_data)
+    (message,) = [m for m in messages if m.startswith("services[1].alarms")]
+    text, _, line = message.rpartition(" (line ")
+    assert text == (
         "services[1].alarms: with monitoring.alarms, datapoints_to_alarm (4) must be at most "
-        "evaluation_periods (3): an alarm looks at evaluation_periods periods and fires when "
-        "datapoints_to_alarm of them breach",
+        "evaluation_periods (3): an alarm fires when datapoints_to_alarm of evaluation_periods "
+        "periods breach"
     )
+    # The line is the service's alarms mapping, where the override is.
+    lines = (tmp_path / "gateway.yaml").read_text().splitlines()
+    assert lines[int(line.rstrip(")")) - 1].strip() == "evaluation_periods: 3"
 
 
 def test_a_latency_threshold_over_the_timeout_is_refused(
