@@ -194,9 +194,10 @@ class ApiAlarms(Construct):
 class AuthorizerAlarms(Construct):
     """The shared authorizer function's alarms, in the platform stack.
 
-    * **failures**: :meth:`AuthorizerMetrics.failures` (errors that are not its 401 answers:
-      crashes, timeouts, failed starts; API Gateway answers those requests 500) at or above
-      ``errors`` in a period.
+    * **failures**: :meth:`AuthorizerMetrics.failures` (requests API Gateway answered 500
+      because the authorizer failed - crashed, timed out, was throttled, answered something
+      invalid - counted from every API's access log, and the bugs the authorizer caught and
+      answered 401) at or above ``errors`` in a period.
     * **throttles**: Lambda throttles at or above ``throttles`` in a period (API Gateway answers
       those requests 500 too).
 
@@ -231,8 +232,8 @@ class AuthorizerAlarms(Construct):
             self,
             "Failures",
             alarm_name=f"{function}-failures",
-            alarm_description=f"{function}: {errors} or more invocations failed in 5 minutes "
-            "(errors other than its 401 answers); API Gateway answered them 500",
+            alarm_description=f"{function}: {errors} or more requests failed in 5 minutes "
+            "because of the authorizer (answered 500 for it, or 401 for one of its bugs)",
             metric=metrics.failures(),
             threshold=errors,
             comparison_operator=cw.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,

@@ -54,7 +54,9 @@ class GatewayMonitoring(Construct):
         else:
             self.topic = sns.Topic.from_topic_arn(self, "AlarmTopic", alarm_topic_arn)
         self.authorizer_metrics = AuthorizerMetrics(
-            names.authorizer_function, names.authorizer_metrics_namespace
+            names.authorizer_function,
+            names.authorizer_metrics_namespace,
+            names.metrics_namespace,
         )
         self.authorizer_alarms = AuthorizerAlarms(
             self,

@@ -6,8 +6,9 @@
   the gateway-wide dashboard never lists the services (:class:`GatewaySearch`);
 * throttled requests (429), which REST APIs do not publish: a metric filter on each API's JSON
   access log counts them into the gateway's own namespace (:class:`ThrottledRequests`);
-* the shared authorizer function: ``AWS/Lambda`` by function name, and the 401 answers it counts
-  itself (:class:`AuthorizerMetrics`).
+* the shared authorizer function: ``AWS/Lambda`` by function name, the 401 answers and internal
+  errors it counts itself, and the requests that failed because of it, counted from every API's
+  access log (:class:`AuthorizerMetrics`).
 
 Every metric uses 5-minute periods (:data:`PERIOD`).
 """
@@ -27,6 +28,9 @@ API_GATEWAY = "AWS/ApiGateway"
 LAMBDA = "AWS/Lambda"
 #: The metric the access-log filter publishes (dimension ``BasePath``).
 THROTTLED_REQUESTS = "ThrottledRequests"
+#: Requests answered 500 because the authorizer failed, from every API's access log (no
+#: dimension: the filters of all services add up into one metric).
+AUTHORIZER_FAILURES = "AuthorizerFailures"
 
 
 @dataclass(frozen=True)
@@ -178,18 +182,25 @@ class AuthorizerMetrics:
     """The shared token authorizer's metrics.
 
     Lambda counts every ``Exception("Unauthorized")`` the authorizer raises (its 401 answer to a
-    bad token) as an error; the authorizer counts those answers itself (``Unauthorized``, in its
-    own namespace), so :meth:`failures` is what is left: crashes, timeouts, failed starts.
+    bad token) as an error, so ``Errors`` is mostly ordinary 401s. :meth:`failures` counts the
+    failures directly instead: the requests API Gateway answered 500 because the authorizer
+    failed (``AUTHORIZER_FAILURE`` or ``AUTHORIZER_CONFIGURATION_ERROR`` in the access logs,
+    counted by each service's :class:`~gateway_stack.monitoring.throttles.AuthorizerFailuresFilter`:
+    crashes, timeouts, throttles, invalid answers), plus the bugs the authorizer caught and
+    answered 401 (its own ``InternalError`` count).
 
     Attributes:
         function_name: the function's name (``GatewayNames.authorizer_function``).
         namespace: the namespace of the function's own metrics
             (``GatewayNames.authorizer_metrics_namespace``; dimension ``service`` is the
             function's name).
+        gateway_namespace: the gateway's metrics namespace, where the access-log filters
+            publish (``GatewayNames.metrics_namespace``).
     """
 
     function_name: str
     namespace: str
+    gateway_namespace: str
 
     def lambda_metric(self, metric_name: str, statistic: str, label: str) -> cw.Metric:
         """An ``AWS/Lambda`` metric of the function."""
@@ -215,23 +226,40 @@ class AuthorizerMetrics:
         return self.lambda_metric("Duration", statistic, f"Duration {statistic}")
 
     def unauthorized(self) -> cw.Metric:
-        """The authorizer's 401 answers (sum)."""
+        """The authorizer's 401 answers to bad tokens (sum)."""
+        return self.own("Unauthorized", "401 answers")
+
+    def own(self, metric_name: str, label: str) -> cw.Metric:
+        """A count the authorizer publishes itself (sum)."""
         return cw.Metric(
             namespace=self.namespace,
-            metric_name="Unauthorized",
+            metric_name=metric_name,
             dimensions_map={"service": self.function_name},
             statistic="Sum",
             period=PERIOD,
-            label="401 answers",
+            label=label,
+        )
+
+    def internal_errors(self) -> cw.Metric:
+        """Bugs the authorizer caught and answered 401 (sum)."""
+        return self.own("InternalError", "Internal errors (answered 401)")
+
+    def failed_requests(self) -> cw.Metric:
+        """Requests of every API answered 500 because the authorizer failed (sum)."""
+        return cw.Metric(
+            namespace=self.gateway_namespace,
+            metric_name=AUTHORIZER_FAILURES,
+            statistic="Sum",
+            period=PERIOD,
+            label="Requests failed by the authorizer (500)",
         )
 
     def failures(self) -> cw.MathExpression:
-        """Errors that are not 401 answers: the function failed (never below 0)."""
+        """Requests the authorizer failed: answered 500 for it, or 401 for one of its bugs."""
         return cw.MathExpression(
-            expression="IF(FILL(errors, 0) > FILL(unauthorized, 0), "
-            "FILL(errors, 0) - FILL(unauthorized, 0), 0)",
-            using_metrics={"errors": self.errors(), "unauthorized": self.unauthorized()},
-            label="Failures (errors other than 401)",
+            expression="FILL(failed, 0) + FILL(internal, 0)",
+            using_metrics={"failed": self.failed_requests(), "internal": self.internal_errors()},
+            label="Failures (500s for the authorizer, its bugs)",
             period=PERIOD,
         )
 

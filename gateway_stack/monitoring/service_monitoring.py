@@ -15,7 +15,7 @@ from ..service_api import ServiceApi
 from .alarms import AlarmThresholds, ApiAlarms
 from .metrics import ApiMetrics, AuthorizerMetrics
 from .service_dashboard import ServiceDashboard
-from .throttles import ThrottledRequestsFilter
+from .throttles import AuthorizerFailuresFilter, ThrottledRequestsFilter
 from .topic import alarm_topic_arn as platform_topic_arn
 
 
@@ -78,11 +78,20 @@ class ServiceMonitoring(Construct):
             )
         self.metrics = ApiMetrics(api.api_name, stage_name(api))
         self.authorizer = AuthorizerMetrics(
-            names.authorizer_function, names.authorizer_metrics_namespace
+            names.authorizer_function,
+            names.authorizer_metrics_namespace,
+            names.metrics_namespace,
         )
         self.integration_timeout_ms = integration_timeout_ms(api.body)
         self.throttles = ThrottledRequestsFilter(
             self, "Throttled", log_group=api.access_logs, namespace=names.metrics_namespace
+        )
+        #: Feeds the platform's authorizer-failures alarm (every service's filter adds up).
+        self.authorizer_failures = AuthorizerFailuresFilter(
+            self,
+            "AuthorizerFailures",
+            log_group=api.access_logs,
+            namespace=names.metrics_namespace,
         )
         self.alarms: ApiAlarms | None = None
         if alarms is not None:

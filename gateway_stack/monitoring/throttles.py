@@ -1,9 +1,11 @@
-"""``ThrottledRequestsFilter``: 429s counted from a REST API's JSON access log.
+"""Metrics counted from a REST API's JSON access log (:mod:`gateway_stack.access_log`; every
+value a quoted string), which API Gateway does not publish itself.
 
-REST APIs publish no metric for throttled requests: a throttled request is a ``4XXError`` like
-any other. The access log has the status of every request (:mod:`gateway_stack.access_log`;
-every value a quoted string), so a metric filter counts the 429s: stage and route throttles,
-usage-plan throttles and quotas alike.
+* ``ThrottledRequestsFilter``: REST APIs publish no metric for throttled requests: a throttled
+  request is a ``4XXError`` like any other. The filter counts the 429s: stage and route
+  throttles, usage-plan throttles and quotas alike.
+* ``AuthorizerFailuresFilter``: the requests API Gateway answered 500 because the authorizer
+  failed (it crashed, timed out, was throttled, or answered something invalid).
 """
 
 from __future__ import annotations
@@ -12,10 +14,14 @@ from aws_cdk import aws_cloudwatch as cw
 from aws_cdk import aws_logs as logs
 from constructs import Construct
 
-from .metrics import THROTTLED_REQUESTS, ThrottledRequests
+from .metrics import AUTHORIZER_FAILURES, THROTTLED_REQUESTS, ThrottledRequests
 
 #: Matches an access-log line of a throttled request. The log quotes every value.
 THROTTLED_PATTERN = '{ $.status = "429" }'
+#: Matches an access-log line of a request that failed because the authorizer did.
+AUTHORIZER_FAILURE_PATTERN = (
+    '{ ($.errorType = "AUTHORIZER_FAILURE") || ($.errorType = "AUTHORIZER_CONFIGURATION_ERROR") }'
+)
 
 
 class ThrottledRequestsFilter(Construct):
@@ -48,5 +54,38 @@ class ThrottledRequestsFilter(Construct):
             metric_name=THROTTLED_REQUESTS,
             metric_value="1",
             dimensions={"BasePath": "$.basePath"},
+            unit=cw.Unit.COUNT,
+        )
+
+
+class AuthorizerFailuresFilter(Construct):
+    """A metric filter on an access log: one ``AuthorizerFailures`` per request API Gateway
+    answered 500 because the authorizer failed (``AUTHORIZER_FAILURE``,
+    ``AUTHORIZER_CONFIGURATION_ERROR``).
+
+    The metric has no dimension, so the filters of every service add up into one metric, which
+    the platform's authorizer alarm watches without listing the services; quiet periods publish
+    0.
+
+    Args:
+        scope: parent construct (the service's stack).
+        construct_id: construct id.
+        log_group: the API stage's access log group.
+        namespace: the metrics namespace (``GatewayNames.metrics_namespace``).
+    """
+
+    def __init__(
+        self, scope: Construct, construct_id: str, *, log_group: logs.ILogGroup, namespace: str
+    ) -> None:
+        super().__init__(scope, construct_id)
+        self.filter = logs.MetricFilter(
+            self,
+            "Filter",
+            log_group=log_group,
+            filter_pattern=logs.FilterPattern.literal(AUTHORIZER_FAILURE_PATTERN),
+            metric_namespace=namespace,
+            metric_name=AUTHORIZER_FAILURES,
+            metric_value="1",
+            default_value=0,
             unit=cw.Unit.COUNT,
         )

@@ -76,7 +76,7 @@ def inputs(alarm: dict[str, Any]) -> dict[str, tuple[str, str, dict[str, str], s
         if "MetricStat" in entry:
             stat = entry["MetricStat"]
             metric = stat["Metric"]
-            dimensions = {d["Name"]: d["Value"] for d in metric["Dimensions"]}
+            dimensions = {d["Name"]: d["Value"] for d in metric.get("Dimensions", [])}
             found[entry["Id"]] = (
                 metric["Namespace"],
                 metric["MetricName"],

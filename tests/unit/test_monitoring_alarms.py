@@ -3,13 +3,15 @@ in the platform stack, their actions, and the 429 metric filter they read beside
 
 from __future__ import annotations
 
+import json
+import re
 from typing import Any
 
 import pytest
 from aws_cdk.assertions import Match, Template
 
-from gateway_stack.access_log import ACCESS_LOG_FIELDS
-from gateway_stack.monitoring.throttles import THROTTLED_PATTERN
+from gateway_stack.access_log import ACCESS_LOG_FIELDS, access_log_format
+from gateway_stack.monitoring.throttles import AUTHORIZER_FAILURE_PATTERN, THROTTLED_PATTERN
 
 from .dashboards import alarms, dashboards, expression, inputs, lines, widget
 from .stacks import build, key_with_statement, keys_with_statement, templates
@@ -156,14 +158,13 @@ def test_authorizer_alarms_count_failures_not_401_answers(
     found = alarms(platform)
     assert sorted(found) == ["acme-dev-authorizer-failures", "acme-dev-authorizer-throttles"]
     failures = found["acme-dev-authorizer-failures"]
-    assert expression(failures) == (
-        "IF(FILL(errors, 0) > FILL(unauthorized, 0), FILL(errors, 0) - FILL(unauthorized, 0), 0)"
-    )
+    # Direct counts only: Lambda's Errors (mostly ordinary 401s) is not subtracted from.
+    assert expression(failures) == "FILL(failed, 0) + FILL(internal, 0)"
     assert inputs(failures) == {
-        "errors": ("AWS/Lambda", "Errors", {"FunctionName": "acme-dev-authorizer"}, "Sum"),
-        "unauthorized": (
+        "failed": ("GatewayStack/acme-dev", "AuthorizerFailures", {}, "Sum"),
+        "internal": (
             "GatewayStack/Authorizer",
-            "Unauthorized",
+            "InternalError",
             {"service": "acme-dev-authorizer"},
             "Sum",
         ),
@@ -285,11 +286,66 @@ def test_throttled_requests_are_counted_from_the_access_log(
         ]
 
 
-def test_the_filter_reads_fields_the_access_log_writes_as_strings() -> None:
-    # The pattern and the dimension name fields of the access-log line, which quotes every value.
-    assert ACCESS_LOG_FIELDS["status"] == "$context.status"
-    assert ACCESS_LOG_FIELDS["basePath"] == "$context.customDomain.basePathMatched"
-    assert THROTTLED_PATTERN == '{ $.status = "429" }'
+def matches(pattern: str, line: dict[str, str]) -> bool:
+    """CloudWatch Logs' JSON filter pattern for what these filters use: ``$.field = "value"``
+    terms, joined by ``||``, inside braces."""
+    terms = re.findall(r'\$\.(\w+) = "([^"]*)"', pattern)
+    assert terms, pattern
+    return any(line.get(field) == value for field, value in terms)
+
+
+def access_log_line(**values: str) -> dict[str, str]:
+    """One access-log line as API Gateway writes it: the stage's real format, with each
+    variable replaced by a value (``-`` where API Gateway has none)."""
+    text = access_log_format().to_string()
+    for field, variable in ACCESS_LOG_FIELDS.items():
+        text = text.replace(f'"{variable}"', json.dumps(values.get(field, "-")))
+    return json.loads(text)
+
+
+def test_the_filters_match_the_access_log_lines_they_count() -> None:
+    throttled = access_log_line(status="429", errorType="THROTTLED", basePath="orders")
+    quota = access_log_line(status="429", errorType="QUOTA_EXCEEDED", basePath="orders")
+    ok = access_log_line(status="200", basePath="orders")
+    failed = access_log_line(status="500", errorType="AUTHORIZER_FAILURE")
+    misconfigured = access_log_line(status="500", errorType="AUTHORIZER_CONFIGURATION_ERROR")
+    bad_token = access_log_line(status="401", errorType="UNAUTHORIZED")
+    backend_down = access_log_line(status="504", errorType="INTEGRATION_TIMEOUT")
+    assert [matches(THROTTLED_PATTERN, line) for line in (throttled, quota, ok, failed)] == [
+        True,
+        True,
+        False,
+        False,
+    ]
+    assert [
+        matches(AUTHORIZER_FAILURE_PATTERN, line)
+        for line in (failed, misconfigured, bad_token, backend_down, throttled)
+    ] == [True, True, False, False, False]
+    assert throttled["basePath"] == "orders"  # the throttle filter's dimension
+
+
+def test_authorizer_failures_are_counted_from_every_access_log(
+    all_templates: dict[str, Template],
+) -> None:
+    for name in ("orders", "inventory", "billing"):
+        template = all_templates[f"acme-dev-svc-{name}"]
+        (log_group,) = template.find_resources("AWS::Logs::LogGroup")
+        template.has_resource_properties(
+            "AWS::Logs::MetricFilter",
+            {
+                "LogGroupName": {"Ref": log_group},
+                "FilterPattern": AUTHORIZER_FAILURE_PATTERN,
+                "MetricTransformations": [
+                    {
+                        "MetricNamespace": "GatewayStack/acme-dev",
+                        "MetricName": "AuthorizerFailures",
+                        "MetricValue": "1",
+                        "DefaultValue": 0,
+                        "Unit": "Count",
+                    }
+                ],
+            },
+        )
 
 
 # -- "adding a service touches no other stack" ---------------------------------------------------

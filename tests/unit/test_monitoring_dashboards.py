@@ -112,14 +112,10 @@ def test_gateway_authorizer_widgets(
 ) -> None:
     namespace, by_name = AUTHORIZER
     errors = lines(widget(gateway, "Authorizer: errors"))
-    assert errors[0]["label"] == "Failures (errors other than 401)"
-    assert "FILL(errors, 0) - FILL(unauthorized, 0)" in errors[0]["expression"]
+    assert errors[0]["label"] == "Failures (500s for the authorizer, its bugs)"
+    assert errors[0]["expression"] == "FILL(failed, 0) + FILL(internal, 0)"
     assert errors[1:] == [
-        {
-            "metric": (namespace, "Errors", by_name),
-            "stat": "Sum",
-            "label": "Errors (401s included)",
-        },
+        {"metric": (namespace, "Throttles", by_name), "stat": "Sum", "label": "Throttles"},
         {
             "metric": (
                 "GatewayStack/Authorizer",
@@ -129,7 +125,11 @@ def test_gateway_authorizer_widgets(
             "stat": "Sum",
             "label": "401 answers",
         },
-        {"metric": (namespace, "Throttles", by_name), "stat": "Sum", "label": "Throttles"},
+        {
+            "metric": (namespace, "Errors", by_name),
+            "stat": "Sum",
+            "label": "Errors (401s included)",
+        },
     ]
     assert lines(widget(gateway, "Authorizer: duration")) == [
         {"metric": (namespace, "Duration", by_name), "stat": p, "label": f"Duration {p}"}
