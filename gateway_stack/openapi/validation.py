@@ -5,8 +5,12 @@ match its model, or a required query string or header that is missing or blank. 
 turns this on, operation by operation, wherever the document gives API Gateway something to
 check against:
 
-- a request body whose media type has a ``schema`` (API Gateway imports it as the method's
-  request model and validates the body against it, JSON Schema draft 4);
+- a required JSON request body (``requestBody.required: true``, every media type JSON -
+  ``application/json`` or ``*/*+json`` - and one with a ``schema``): API Gateway imports the
+  schema as the method's request model and validates the body against it (JSON Schema draft 4).
+  An optional body is not validated (API Gateway validates a missing body as ``{}``, which a
+  schema with required properties refuses), nor is a body that may be anything but JSON (a PDF
+  or a form would be checked against a JSON model);
 - a query string or header parameter with ``required: true`` (API Gateway checks that it is
   present and not blank; it does not check its schema).
 
@@ -43,14 +47,23 @@ def request_validator(
         request_body: the operation's ``requestBody`` (``$ref`` already followed), if any.
         parameters: the operation's parameters, its path item's included (``$ref`` followed).
     """
-    body = any(
-        isinstance(media, Mapping) and "schema" in media
-        for media in (request_body or {}).get("content", {}).values()
+    content = (request_body or {}).get("content", {})
+    body = (
+        (request_body or {}).get("required") is True
+        and bool(content)
+        and all(_is_json(media_type) for media_type in content)
+        and any(isinstance(media, Mapping) and "schema" in media for media in content.values())
     )
     params = any(
         p.get("in") in ("query", "header") and p.get("required") is True for p in parameters
     )
     return _KINDS.get((body, params))
+
+
+def _is_json(media_type: str) -> bool:
+    """``application/json`` or a structured-syntax ``+json`` type (parameters ignored)."""
+    essence = media_type.split(";", 1)[0].strip().lower()
+    return essence == "application/json" or essence.endswith("+json")
 
 
 def validator_declarations(names: set[str]) -> dict[str, dict[str, bool]]:

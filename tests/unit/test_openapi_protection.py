@@ -101,12 +101,48 @@ def test_a_request_body_behind_a_ref_is_followed(orders: dict[str, Any]) -> None
     assert validator_of(from_document(orders, SETTINGS).body, "/orders", "post") == "body"
 
 
-def test_a_request_body_without_a_schema_is_not_validated(orders: dict[str, Any]) -> None:
-    orders["paths"]["/orders"]["post"]["requestBody"] = {
-        "content": {"application/octet-stream": {}}
-    }
+@pytest.mark.parametrize(
+    ("request_body", "validated"),
+    [
+        # Required JSON with a schema: validated, whatever the JSON media type.
+        ({"required": True, "content": {"application/json": {"schema": {}}}}, True),
+        ({"required": True, "content": {"application/merge-patch+json": {"schema": {}}}}, True),
+        (
+            {"required": True, "content": {"application/json; charset=utf-8": {"schema": {}}}},
+            True,
+        ),
+        # Optional: a missing body would be validated as {} and refused by required properties.
+        ({"content": {"application/json": {"schema": {"required": ["items"]}}}}, False),
+        ({"required": False, "content": {"application/json": {"schema": {}}}}, False),
+        # Not only JSON: a PDF or a form would be checked against a JSON model.
+        (
+            {
+                "required": True,
+                "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+            },
+            False,
+        ),
+        (
+            {
+                "required": True,
+                "content": {
+                    "application/json": {"schema": {}},
+                    "application/x-www-form-urlencoded": {"schema": {}},
+                },
+            },
+            False,
+        ),
+        # Nothing to validate against.
+        ({"required": True, "content": {"application/json": {}}}, False),
+        ({"required": True, "content": {}}, False),
+    ],
+)
+def test_only_required_json_bodies_with_a_schema_are_validated(
+    orders: dict[str, Any], request_body: dict[str, Any], validated: bool
+) -> None:
+    orders["paths"]["/orders"]["post"]["requestBody"] = request_body
     body = from_document(orders, SETTINGS).body
-    assert validator_of(body, "/orders", "post") is None
+    assert (validator_of(body, "/orders", "post") == "body") is validated
 
 
 def test_validation_can_be_turned_off() -> None:
