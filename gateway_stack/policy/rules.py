@@ -14,8 +14,9 @@ allows:
 * deploy-time SSM parameters are only the platform's published values (and CDK's bootstrap
   version);
 * a stack's own VPC links target only allowlisted load balancers;
-* with WAF on, the stage is associated with a web ACL, and only with the platform's (the ARN a
-  deploy-time SSM parameter holds);
+* with WAF on, every stage is associated with a web ACL (one association per stage), and only
+  with the platform's: the ARN comes from the deploy-time parameter of the platform's
+  ``waf/web-acl-arn`` SSM parameter;
 * none of the platform's resources (domain names, the account's CloudWatch role, usage plans,
   API keys, DNS records, web ACLs) appear in a service stack, nor per-method API resources.
 """
@@ -68,6 +69,8 @@ def service_stack_rules(
         for kind in ("load-balancers", "domain", "plans", "waf", "logs")
     ]
     parameters = _regex_alternatives([*published, "/cdk-bootstrap/"], prefix=True)
+    # The logical id CDK gives an SSM name's deploy-time parameter (value_for_string_parameter).
+    web_acl_id = "SsmParameterValue" + re.sub("[^A-Za-z0-9]", "", names.web_acl_parameter)
     sections = [
         f"# CloudFormation Guard rules for the service stacks of gateway {names.gateway} "
         f"({names.environment}).",
@@ -84,6 +87,9 @@ def service_stack_rules(
         "let ssm_parameters = Parameters.*[ Type == 'AWS::SSM::Parameter::Value<String>' ]",
         "let memberships = Resources.*[ Type == 'Custom::UsagePlanMembership' ]",
         "let web_acl_associations = Resources.*[ Type == 'AWS::WAFv2::WebACLAssociation' ]",
+        f"let web_acl_parameters = Parameters[ keys == /^{web_acl_id}/ ]",
+        "let stage_count = count(%stages)",
+        "let web_acl_association_count = count(%web_acl_associations)",
         "",
         "rule mapped_only_on_the_gateways_domain when %literal_domains !empty {",
         f"    %literal_domains.Properties.DomainName IN {_list(domain_names)}",
@@ -145,16 +151,19 @@ def service_stack_rules(
         "}",
         "",
         "rule web_acl_is_the_platforms when %web_acl_associations !empty {",
-        "    %web_acl_associations.Properties.WebACLArn.Ref exists",
-        "        <<a stage is associated only with the platform's web ACL (its SSM parameter)>>",
+        f"    %web_acl_associations.Properties.WebACLArn.Ref == /^{web_acl_id}/",
+        "        <<a stage is associated only with the platform's web ACL: its ARN must come",
+        f"          from the SSM parameter {names.web_acl_parameter}>>",
+        f"    %web_acl_parameters.Default == '{names.web_acl_parameter}'",
+        f"        <<the web ACL's parameter must read {names.web_acl_parameter}>>",
         "}",
         "",
     ]
     if web_acl:
         sections += [
             "rule stages_behind_the_web_acl when %stages !empty {",
-            "    %web_acl_associations !empty",
-            "        <<the gateway puts every stage behind its web ACL: associate the stage>>",
+            "    %web_acl_association_count == %stage_count",
+            "        <<the gateway puts every stage behind its web ACL: associate each stage>>",
             "}",
             "",
         ]
