@@ -79,6 +79,12 @@ class GatewayNames:
         return f"{self.parameter_path}/logs/kms-key-arn"
 
     @property
+    def log_key_alias(self) -> str:
+        """The alias of the KMS key the platform creates for the gateway's logs, without
+        ``alias/``: ``<gateway>-<environment>-logs``."""
+        return f"{self.prefix}-logs"
+
+    @property
     def web_acl(self) -> str:
         """The web ACL's name: ``<gateway>-<environment>``."""
         return self.prefix

@@ -52,7 +52,7 @@ class PlatformStack(Stack):
         #: The KMS key of the gateway's log groups, when the gateway file asks for one.
         self.log_key: kms.IKey | None = None
         if gateway.stage.access_log_kms_key == "create":
-            self.log_key = LogEncryptionKey(self, "LogKey", alias=f"{self.names.prefix}-logs").key
+            self.log_key = LogEncryptionKey(self, "LogKey", alias=self.names.log_key_alias).key
             self._publish("LogKeyParameter", self.names.log_key_parameter, self.log_key.key_arn)
         elif gateway.stage.access_log_kms_key is not None:
             self.log_key = kms.Key.from_key_arn(self, "LogKey", gateway.stage.access_log_kms_key)

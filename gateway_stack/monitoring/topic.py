@@ -48,6 +48,7 @@ class AlarmTopic(Construct):
         self.key = kms.Key(
             self,
             "Key",
+            alias=f"alias/{topic_name}",  # the platform's IAM boundary protects it by alias
             description=f"Encrypts the SNS topic {topic_name} (CloudWatch alarms)",
             enable_key_rotation=True,
             pending_window=Duration.days(30),

@@ -8,8 +8,9 @@ Within API Gateway, a service team may write only REST APIs (and their stages, d
 gateway responses) and API mappings on the gateway's own domain names: not domain
 names, VPC links, usage plans, API keys or the account's CloudWatch role. It may not write the
 SSM parameters the platform publishes, DNS records or certificates, nor change the platform's web
-ACL (it may associate its stages with it); roles it creates must carry this same boundary, and
-it cannot remove a boundary.
+ACL (it may associate its stages with it), its KMS keys (the log key and the alarm topic's, by
+alias) or its alarm topic; roles it creates must carry this same boundary, and it cannot remove a
+boundary.
 
 What it does not do: isolate service teams from each other. Every role under it may write any
 REST API of the account, any mapping on the gateway's names and any permission map; give each
@@ -110,6 +111,39 @@ def service_deploy_boundary(
                 ],
                 "Resource": f"arn:{partition}:wafv2:{region}:{account}:regional/webacl/"
                 f"{names.web_acl}/*",
+            },
+            {
+                "Sid": "NoChangesToThePlatformsKeys",
+                "Effect": "Deny",
+                "Action": [
+                    "kms:ScheduleKeyDeletion",
+                    "kms:DisableKey",
+                    "kms:DisableKeyRotation",
+                    "kms:PutKeyPolicy",
+                    "kms:UpdateAlias",
+                    "kms:DeleteAlias",
+                ],
+                "Resource": "*",
+                "Condition": {
+                    "ForAnyValue:StringEquals": {
+                        "kms:ResourceAliases": [
+                            f"alias/{names.log_key_alias}",
+                            f"alias/{names.alarm_topic}",
+                        ]
+                    }
+                },
+            },
+            {
+                "Sid": "NoChangesToThePlatformsAlarmTopic",
+                "Effect": "Deny",
+                "Action": [
+                    "sns:DeleteTopic",
+                    "sns:SetTopicAttributes",
+                    "sns:AddPermission",
+                    "sns:RemovePermission",
+                    "sns:PutDataProtectionPolicy",
+                ],
+                "Resource": f"arn:{partition}:sns:{region}:{account}:{names.alarm_topic}",
             },
             {
                 "Sid": "NoDnsOrCertificates",

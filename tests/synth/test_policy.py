@@ -172,7 +172,7 @@ def test_the_service_team_app_passes_with_its_deploy_time_domain(tmp_path: Path)
 # -- the IAM boundary, evaluated as IAM would (explicit Deny wins) -----------------------------
 
 
-def allowed(policy: dict[str, Any], action: str, resource: str, context: dict[str, str]) -> bool:
+def allowed(policy: dict[str, Any], action: str, resource: str, context: dict[str, Any]) -> bool:
     def matches(statement: dict[str, Any]) -> bool:
         actions = statement["Action"]
         actions = [actions] if isinstance(actions, str) else actions
@@ -186,8 +186,12 @@ def allowed(policy: dict[str, Any], action: str, resource: str, context: dict[st
             listed = [listed] if isinstance(listed, str) else listed
             if not any(fnmatchcase(resource, r) for r in listed):
                 return False
-        for key, want in statement.get("Condition", {}).get("StringNotEquals", {}).items():
+        conditions = statement.get("Condition", {})
+        for key, want in conditions.get("StringNotEquals", {}).items():
             if context.get(key) == want:
+                return False
+        for key, wanted in conditions.get("ForAnyValue:StringEquals", {}).items():
+            if not set(context.get(key, [])) & set(wanted):  # a multivalued context key
                 return False
         return True
 
@@ -206,6 +210,9 @@ APIGW = "arn:aws:apigateway:eu-west-1::"
 SSM = "arn:aws:ssm:eu-west-1:123456789012:parameter/gateway-stack/acme/dev"
 BOUNDARY_ARN = "arn:aws:iam::123456789012:policy/acme-dev-service-deploy-boundary"
 WAF = "arn:aws:wafv2:eu-west-1:123456789012:regional/webacl"
+KEY = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+ALIASES = "kms:ResourceAliases"
+SNS = "arn:aws:sns:eu-west-1:123456789012"
 
 
 @pytest.mark.parametrize(
@@ -243,10 +250,20 @@ WAF = "arn:aws:wafv2:eu-west-1:123456789012:regional/webacl"
         ("wafv2:AssociateWebACL", f"{WAF}/acme-dev/0f1e2d3c", {}, True),
         ("wafv2:DisassociateWebACL", f"{WAF}/acme-dev/0f1e2d3c", {}, True),
         ("apigateway:SetWebACL", f"{APIGW}/restapis/a1b2c3/stages/dev", {}, True),
+        # The platform's keys, found by alias (their ids are random), and its alarm topic.
+        ("kms:ScheduleKeyDeletion", KEY, {ALIASES: ["alias/acme-dev-logs"]}, False),
+        ("kms:PutKeyPolicy", KEY, {ALIASES: ["alias/acme-dev-alarms"]}, False),
+        ("kms:DisableKey", KEY, {ALIASES: ["alias/acme-dev-logs", "alias/mine"]}, False),
+        ("kms:ScheduleKeyDeletion", KEY, {ALIASES: ["alias/the-teams-own"]}, True),
+        ("kms:Encrypt", KEY, {ALIASES: ["alias/acme-dev-logs"]}, True),
+        ("sns:DeleteTopic", f"{SNS}:acme-dev-alarms", {}, False),
+        ("sns:SetTopicAttributes", f"{SNS}:acme-dev-alarms", {}, False),
+        ("sns:Subscribe", f"{SNS}:acme-dev-alarms", {}, True),
+        ("sns:DeleteTopic", f"{SNS}:orders-events", {}, True),
     ],
 )
 def test_the_deploy_boundary(
-    action: str, resource: str, context: dict[str, str], expected: bool
+    action: str, resource: str, context: dict[str, Any], expected: bool
 ) -> None:
     assert allowed(BOUNDARY, action, resource, context) is expected
 
