@@ -108,6 +108,7 @@ _FIELDS: tuple[tuple[str, str, Callable[[RouteRow], str]], ...] = (
     ("auth", "authorizer", lambda row: row.authorizer),
     ("auth", "scopes", lambda row: ", ".join(row.scopes) or "none"),
     ("auth", "API key", lambda row: row.api_key),
+    ("auth", "CORS origin", lambda row: row.cors_origin or "none"),
     ("throttle", "stage", lambda row: str(row.stage_throttle or "none")),
     ("throttle", "route", _route_limit),
     ("cache", "cache", lambda row: str(row.cache) if row.cache else "no"),

@@ -114,6 +114,26 @@ def test_a_throttle_changed(review: Callable[[Edit], Review]) -> None:
     )
 
 
+def open_cors_to_everyone(data: dict[str, Any]) -> None:
+    data["cors"]["allow_origin"] = "*"
+
+
+def test_a_cors_origin_opened_is_an_auth_change_on_every_route(
+    review: Callable[[Edit], Review],
+) -> None:
+    result = review(open_cors_to_everyone)
+    assert {change.kind for change in result.routes} == {"changed"}
+    assert len(result.routes) == 11  # every route of every API
+    for change in result.routes:
+        (field,) = change.changes
+        assert (field.aspect, field.field, field.before, field.after) == (
+            "auth",
+            "CORS origin",
+            "https://app.example.com",
+            "*",
+        )
+
+
 def test_a_backend_changed(review: Callable[[Edit], Review]) -> None:
     result = review(variants.change_backend)
     changed = {c.route.name: c for c in result.routes}
