@@ -118,7 +118,7 @@ LogKey = Annotated[
     str,
     StringConstraints(
         pattern=rule(
-            r"^(create|arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key/[0-9a-f-]{36})$",
+            r"^(create|arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key/(mrk-[0-9a-f]{32}|[0-9a-f-]{36}))$",
             "'create', or a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)",
         )
     ),

@@ -66,15 +66,24 @@ class Cors:
         return headers
 
 
-def preflight_operation(cors: Cors, methods: Iterable[str]) -> dict[str, Any]:
-    """The ``options`` operation of a path whose operations are ``methods``."""
+def preflight_operation(
+    cors: Cors, methods: Iterable[str], headers: Iterable[str] = ()
+) -> dict[str, Any]:
+    """The ``options`` operation of a path whose operations are ``methods``; ``headers`` are the
+    header parameters its operations declare, allowed on top of ``cors.allow_headers``."""
     allowed = sorted(
         {m for method in methods for m in (ALL_METHODS if method == "ANY" else [method])}
     )
+    request_headers = list(cors.allow_headers)
+    known = {h.lower() for h in request_headers}
+    for header in sorted(set(headers)):
+        if header.lower() not in known and _HEADER.match(header):
+            request_headers.append(header)
+            known.add(header.lower())
     headers = {
         **cors.origin_headers(),
         "Access-Control-Allow-Methods": ",".join([*allowed, "OPTIONS"]),
-        "Access-Control-Allow-Headers": ",".join(cors.allow_headers),
+        "Access-Control-Allow-Headers": ",".join(request_headers),
         "Access-Control-Max-Age": str(cors.max_age_seconds),
     }
     return {

@@ -258,13 +258,25 @@ def _write_document(body: dict[str, Any], settings: GatewaySettings) -> None:
     if settings.gateway_responses:
         body[GATEWAY_RESPONSES] = gateway_responses(settings.cors)
     if settings.cors is not None:
-        for item in body.get("paths", {}).values():
-            methods = [
-                "ANY" if key == ANY_METHOD else key.upper()
-                for key in item
-                if key in OPERATIONS or key == ANY_METHOD
+        for path, item in body.get("paths", {}).items():
+            keys = [key for key in item if key in OPERATIONS or key == ANY_METHOD]
+            methods = ["ANY" if key == ANY_METHOD else key.upper() for key in keys]
+            headers = [
+                str(parameter.get("name"))
+                for key in keys
+                for parameter in _parameters(item[key], body, path)
+                if parameter.get("in") == "header"
             ]
-            item["options"] = preflight_operation(settings.cors, methods)
+            preflight = preflight_operation(settings.cors, methods, headers)
+            shared = {p.get("name") for p in item.get("parameters", []) if isinstance(p, dict)}
+            declared = [
+                {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
+                for name in Route("OPTIONS", path).path_parameters
+                if name not in shared
+            ]
+            if declared:  # every path parameter is declared, as on the path's other operations
+                preflight["parameters"] = declared
+            item["options"] = preflight
     media = sorted(
         set(body.get("x-amazon-apigateway-binary-media-types", []))
         | set(settings.binary_media_types)

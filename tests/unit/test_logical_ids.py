@@ -125,6 +125,12 @@ PINNED: dict[str, dict[str, str]] = {
         "BackendscommerceVpcLinkC841BB5F": "AWS::ApiGateway::VpcLink",
         "BackendsbillingLoadBalancerEB97D3F5": "AWS::ElasticLoadBalancingV2::LoadBalancer",
         "BackendsbillingVpcLink48DB7AB0": "AWS::ApiGateway::VpcLink",
+        # Named resources: a new logical id would create a second one under the same name.
+        "WebAcl9BD21CA7": "AWS::WAFv2::WebACL",
+        "MonitoringAlarmTopic40534090": "AWS::SNS::Topic",
+        # Keys: a new logical id would schedule the old key's deletion.
+        "LogKey15608DC4": "AWS::KMS::Key",
+        "MonitoringAlarmTopicKey22E4A359": "AWS::KMS::Key",
     },
     **{
         f"acme-dev-svc-{service}": {

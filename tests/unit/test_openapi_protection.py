@@ -302,10 +302,40 @@ def test_with_cors_every_path_answers_preflight_without_the_authorizer(
     assert all(route.method != "OPTIONS" for route in definition.routes)
 
 
+def test_a_preflight_allows_the_header_parameters_the_paths_operations_declare(
+    orders: dict[str, Any],
+) -> None:
+    orders["paths"]["/orders"]["get"]["parameters"].append(
+        {"name": "X-Tenant", "in": "header", "required": True, "schema": {"type": "string"}}
+    )
+    orders["paths"]["/orders"]["post"]["parameters"] = [
+        {"name": "Idempotency-Key", "in": "header", "schema": {"type": "string"}},
+        {"name": "content-type", "in": "header", "schema": {"type": "string"}},  # already in
+    ]
+    paths = from_document(orders, WITH_CORS).body["paths"]
+    headers = preflight_headers(paths["/orders"]["options"])
+    assert headers["Access-Control-Allow-Headers"] == (
+        "Authorization,Content-Type,Idempotency-Key,X-Tenant"
+    )
+    other = preflight_headers(paths["/orders/{orderId}"]["options"])
+    assert other["Access-Control-Allow-Headers"] == "Authorization,Content-Type"
+
+
 def test_an_any_route_allows_every_method_in_its_preflight() -> None:
     body = from_routes(proxy_routes(), WITH_CORS, "t").body
-    headers = preflight_headers(body["paths"]["/{proxy+}"]["options"])
+    preflight = body["paths"]["/{proxy+}"]["options"]
+    headers = preflight_headers(preflight)
     assert headers["Access-Control-Allow-Methods"] == "DELETE,GET,HEAD,PATCH,POST,PUT,OPTIONS"
+    # A route list declares path parameters per operation: the preflight declares its own.
+    assert preflight["parameters"] == [
+        {"name": "proxy", "in": "path", "required": True, "schema": {"type": "string"}}
+    ]
+    assert "parameters" not in body["paths"]["/"]["options"]
+
+
+def test_a_preflight_relies_on_the_path_items_own_parameters(orders: dict[str, Any]) -> None:
+    preflight = from_document(orders, WITH_CORS).body["paths"]["/orders/{orderId}"]["options"]
+    assert "parameters" not in preflight  # /orders/{orderId} declares orderId for the path
 
 
 def test_without_cors_no_preflight_is_written(orders: dict[str, Any]) -> None:

@@ -228,6 +228,12 @@ def test_an_existing_log_key_is_used_by_arn_everywhere(
             assert group["Properties"]["KmsKeyId"] == KEY_ARN
 
 
+def test_a_multi_region_log_key_is_accepted(gateway_data: dict[str, Any]) -> None:
+    key = "arn:aws:kms:eu-west-1:123456789012:key/mrk-1234abcd12ab34cd56ef1234567890ab"
+    gateway_data["stage"]["access_log_kms_key"] = key
+    assert parse_gateway(gateway_data).stage.access_log_kms_key == key
+
+
 def test_a_log_key_that_is_neither_create_nor_a_key_arn_is_refused(
     tmp_path: Path, gateway_data: dict[str, Any]
 ) -> None:
