@@ -9,7 +9,7 @@ from aws_cdk import aws_cloudwatch as cw
 from constructs import Construct
 
 from .metrics import PERCENTILES, AuthorizerMetrics, GatewaySearch, ThrottledRequests
-from .widgets import FULL_WIDTH, graph, header
+from .widgets import FULL_WIDTH, authorizer_graphs, graph, header
 
 
 class GatewayDashboard(Construct):
@@ -113,21 +113,7 @@ class GatewayDashboard(Construct):
             ),
         )
         self.dashboard.add_widgets(
-            graph(
-                "Authorizer: errors",
-                [
-                    authorizer.failures(),
-                    authorizer.throttles(),
-                    authorizer.unauthorized(),
-                    authorizer.errors(),
-                ],
-                unit="invocations",
-            ),
-            graph(
-                "Authorizer: duration",
-                [authorizer.duration(p) for p in PERCENTILES],
-                unit="ms",
-            ),
+            *authorizer_graphs(authorizer, "Authorizer"),
             *(
                 [
                     cw.AlarmStatusWidget(

@@ -10,7 +10,7 @@ from constructs import Construct
 
 from .alarms import ApiAlarms
 from .metrics import PERCENTILES, ApiMetrics, AuthorizerMetrics
-from .widgets import FULL_WIDTH, graph, header, threshold
+from .widgets import FULL_WIDTH, authorizer_graphs, graph, header, threshold
 
 
 class ServiceDashboard(Construct):
@@ -92,21 +92,7 @@ class ServiceDashboard(Construct):
         )
         self.dashboard.add_widgets(
             graph("Throttled requests (429)", throttled, unit="requests"),
-            graph(
-                "Authorizer (shared): errors",
-                [
-                    authorizer.failures(),
-                    authorizer.throttles(),
-                    authorizer.unauthorized(),
-                    authorizer.errors(),
-                ],
-                unit="invocations",
-            ),
-            graph(
-                "Authorizer (shared): duration",
-                [authorizer.duration(p) for p in PERCENTILES],
-                unit="ms",
-            ),
+            *authorizer_graphs(authorizer, "Authorizer (shared)"),
         )
         if alarms is not None:
             self.dashboard.add_widgets(

@@ -45,16 +45,13 @@ class ThrottledRequestsFilter(Construct):
     ) -> None:
         super().__init__(scope, construct_id)
         self.metrics = ThrottledRequests(namespace)
-        self.filter = logs.MetricFilter(
+        self.filter = count_lines(
             self,
-            "Filter",
-            log_group=log_group,
-            filter_pattern=logs.FilterPattern.literal(THROTTLED_PATTERN),
-            metric_namespace=namespace,
+            log_group,
+            THROTTLED_PATTERN,
+            namespace=namespace,
             metric_name=THROTTLED_REQUESTS,
-            metric_value="1",
             dimensions={"BasePath": "$.basePath"},
-            unit=cw.Unit.COUNT,
         )
 
 
@@ -78,14 +75,36 @@ class AuthorizerFailuresFilter(Construct):
         self, scope: Construct, construct_id: str, *, log_group: logs.ILogGroup, namespace: str
     ) -> None:
         super().__init__(scope, construct_id)
-        self.filter = logs.MetricFilter(
+        self.filter = count_lines(
             self,
-            "Filter",
-            log_group=log_group,
-            filter_pattern=logs.FilterPattern.literal(AUTHORIZER_FAILURE_PATTERN),
-            metric_namespace=namespace,
+            log_group,
+            AUTHORIZER_FAILURE_PATTERN,
+            namespace=namespace,
             metric_name=AUTHORIZER_FAILURES,
-            metric_value="1",
             default_value=0,
-            unit=cw.Unit.COUNT,
         )
+
+
+def count_lines(
+    scope: Construct,
+    log_group: logs.ILogGroup,
+    pattern: str,
+    *,
+    namespace: str,
+    metric_name: str,
+    dimensions: dict[str, str] | None = None,
+    default_value: float | None = None,
+) -> logs.MetricFilter:
+    """A metric filter (id ``Filter``) that counts 1 per log line matching ``pattern``."""
+    return logs.MetricFilter(
+        scope,
+        "Filter",
+        log_group=log_group,
+        filter_pattern=logs.FilterPattern.literal(pattern),
+        metric_namespace=namespace,
+        metric_name=metric_name,
+        metric_value="1",
+        dimensions=dimensions,
+        default_value=default_value,
+        unit=cw.Unit.COUNT,
+    )

@@ -6,6 +6,8 @@ from collections.abc import Sequence
 
 from aws_cdk import aws_cloudwatch as cw
 
+from .metrics import PERCENTILES, AuthorizerMetrics
+
 #: A dashboard is 24 units wide: three graphs to a row.
 GRAPH_WIDTH = 8
 GRAPH_HEIGHT = 6
@@ -39,3 +41,25 @@ def threshold(value: float, label: str) -> cw.HorizontalAnnotation:
 def header(markdown: str, height: int = 2) -> cw.TextWidget:
     """A full-width text widget."""
     return cw.TextWidget(markdown=markdown, width=FULL_WIDTH, height=height)
+
+
+def authorizer_graphs(authorizer: AuthorizerMetrics, title: str) -> tuple[cw.GraphWidget, ...]:
+    """The shared authorizer's two graphs, ``<title>: errors`` (failures, throttles, 401
+    answers, Lambda's errors) and ``<title>: duration`` (p50, p90, p99)."""
+    return (
+        graph(
+            f"{title}: errors",
+            [
+                authorizer.failures(),
+                authorizer.throttles(),
+                authorizer.unauthorized(),
+                authorizer.errors(),
+            ],
+            unit="invocations",
+        ),
+        graph(
+            f"{title}: duration",
+            [authorizer.duration(p) for p in PERCENTILES],
+            unit="ms",
+        ),
+    )
