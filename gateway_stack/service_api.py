@@ -211,6 +211,8 @@ class ServiceApi(Construct):
         # Redeploy exactly when the routes change: the body's hash joins the Deployment's id.
         self.api.latest_deployment.add_to_logical_id({"document": self.body_hash})
         self.stage: apigw.Stage = self.api.deployment_stage
+        #: The stage's settings, as given (the stage name as a literal, for metrics and alarms).
+        self.stage_config = stage
         #: ``(domain name, base path)`` of each API mapping.
         self.mappings: list[tuple[str, str]] = []
         #: The stage's web ACL association, once :meth:`associate_web_acl` made it.

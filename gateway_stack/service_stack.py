@@ -14,7 +14,7 @@ from .authorizer_function import authorizer_arn
 from .config import Gateway, Service
 from .errors import GatewayStackError
 from .monitoring import ServiceMonitoring
-from .monitoring.gateway_file import alarm_topic_arn, service_alarm_thresholds
+from .monitoring.gateway_file import service_alarm_thresholds
 from .nag import acknowledge
 from .naming import GatewayNames
 from .openapi import (
@@ -135,7 +135,7 @@ class ServiceStack(Stack):
             api=self.service_api,
             names=names,
             alarms=service_alarm_thresholds(gateway, service),
-            alarm_topic_arn=alarm_topic_arn(gateway),
+            alarm_topic_arn=gateway.monitoring.alarm_topic_arn,
             dashboard=gateway.monitoring.dashboards,
             base_paths=[service.base_path],
         )

@@ -8,7 +8,7 @@ from .gateway_monitoring import GatewayMonitoring
 from .metrics import ApiMetrics, AuthorizerMetrics, GatewaySearch, ThrottledRequests
 from .service_dashboard import ServiceDashboard
 from .service_monitoring import ServiceMonitoring
-from .throttles import ThrottledRequestsFilter
+from .throttles import AuthorizerFailuresFilter, ThrottledRequestsFilter
 from .topic import AlarmTopic, alarm_topic_arn
 
 __all__ = [
@@ -17,6 +17,7 @@ __all__ = [
     "ApiAlarms",
     "ApiMetrics",
     "AuthorizerAlarms",
+    "AuthorizerFailuresFilter",
     "AuthorizerMetrics",
     "GatewayDashboard",
     "GatewayMonitoring",

@@ -1,11 +1,10 @@
 """What the gateway file's ``monitoring`` section and services' ``alarms`` mean to the
-constructs: the thresholds in force for a service, and the alarm topic's ARN."""
+constructs: the thresholds in force for a service."""
 
 from __future__ import annotations
 
 from ..config import Gateway, Service
 from ..errors import GatewayStackError
-from ..naming import GatewayNames
 from .alarms import AlarmThresholds
 
 
@@ -27,12 +26,3 @@ def service_alarm_thresholds(gateway: Gateway, service: Service) -> AlarmThresho
             [f"{where}: with monitoring.alarms, {reason.removeprefix('Value error, ')}"]
         ) from None
     return AlarmThresholds(**merged.model_dump(exclude_none=True))
-
-
-def alarm_topic_arn(gateway: Gateway) -> str:
-    """The topic every alarm notifies: ``monitoring.alarm_topic_arn``, or the ARN of the topic
-    the platform stack creates (known from its name)."""
-    if gateway.monitoring.alarm_topic_arn is not None:
-        return gateway.monitoring.alarm_topic_arn
-    names = GatewayNames(gateway.name, gateway.environment)
-    return names.topic_arn(names.alarm_topic, gateway.account, gateway.region, gateway.partition)

@@ -22,8 +22,9 @@ from .topic import alarm_topic_arn as platform_topic_arn
 class ServiceMonitoring(Construct):
     """Dashboards and alarms of one service API, in the service's own stack.
 
-    It counts the API's 429s from its access log (:class:`ThrottledRequestsFilter`), builds its
-    dashboard (:class:`ServiceDashboard`, named like the API) and its alarms
+    It counts the API's 429s (:class:`ThrottledRequestsFilter`) and the requests its authorizer
+    failed (:class:`AuthorizerFailuresFilter`, for the platform's alarm) from its access log,
+    builds its dashboard (:class:`ServiceDashboard`, named like the API) and its alarms
     (:class:`ApiAlarms`), which notify the gateway's alarm topic. Everything it needs from the
     platform is known by name: the authorizer function, the metrics namespace and the topic.
     Create it after the API's mappings (``ServiceApi.add_api_mapping``): their base paths name
@@ -51,6 +52,7 @@ class ServiceMonitoring(Construct):
         authorizer: the shared authorizer's metrics.
         integration_timeout_ms: the API's longest integration timeout.
         throttles: the 429 metric filter.
+        authorizer_failures: the metric filter of requests the authorizer failed.
         alarms: the alarms, or ``None``.
         dashboard: the dashboard, or ``None``.
     """
@@ -76,7 +78,7 @@ class ServiceMonitoring(Construct):
                     "after ServiceApi.add_api_mapping, or give base_paths"
                 ]
             )
-        self.metrics = ApiMetrics(api.api_name, stage_name(api))
+        self.metrics = ApiMetrics(api.api_name, api.stage_config.name)
         self.authorizer = AuthorizerMetrics(
             names.authorizer_function,
             names.authorizer_metrics_namespace,
@@ -86,7 +88,6 @@ class ServiceMonitoring(Construct):
         self.throttles = ThrottledRequestsFilter(
             self, "Throttled", log_group=api.access_logs, namespace=names.metrics_namespace
         )
-        #: Feeds the platform's authorizer-failures alarm (every service's filter adds up).
         self.authorizer_failures = AuthorizerFailuresFilter(
             self,
             "AuthorizerFailures",
@@ -121,12 +122,6 @@ class ServiceMonitoring(Construct):
                 integration_timeout_ms=self.integration_timeout_ms,
                 alarms=self.alarms,
             )
-
-
-def stage_name(api: ServiceApi) -> str:
-    """The API stage's name as written (``api.stage_name`` is a deploy-time reference)."""
-    written = getattr(api.stage.node.default_child, "stage_name", None)
-    return written if isinstance(written, str) and written else api.stage_name
 
 
 def integration_timeout_ms(body: Mapping[str, Any]) -> int:

@@ -89,8 +89,5 @@ class AlarmTopic(Construct):
 def alarm_topic_arn(names: GatewayNames, scope: Construct) -> str:
     """The ARN of the topic :class:`AlarmTopic` creates for ``names``, in ``scope``'s account
     and region: known from the name alone, so no stack imports it."""
-    return Stack.of(scope).format_arn(
-        service="sns",
-        resource=names.alarm_topic,
-        arn_format=ArnFormat.NO_RESOURCE_NAME,
-    )
+    stack = Stack.of(scope)
+    return names.topic_arn(names.alarm_topic, stack.account, stack.region, stack.partition)

@@ -143,7 +143,7 @@ def service_deploy_boundary(
                     "sns:RemovePermission",
                     "sns:PutDataProtectionPolicy",
                 ],
-                "Resource": f"arn:{partition}:sns:{region}:{account}:{names.alarm_topic}",
+                "Resource": names.topic_arn(names.alarm_topic, account, region, partition),
             },
             {
                 "Sid": "NoDnsOrCertificates",

@@ -15,7 +15,7 @@ from gateway_stack.config import GatewayFileError, load_gateway, parse_gateway
 from gateway_stack.config.monitoring import AlarmDefaults, ServiceAlarms
 from gateway_stack.errors import GatewayStackError
 from gateway_stack.monitoring import AlarmThresholds, ServiceMonitoring
-from gateway_stack.monitoring.gateway_file import alarm_topic_arn, service_alarm_thresholds
+from gateway_stack.monitoring.gateway_file import service_alarm_thresholds
 from gateway_stack.monitoring.service_monitoring import integration_timeout_ms
 from gateway_stack.naming import GatewayNames
 from gateway_stack.openapi import PrivateIntegration
@@ -60,7 +60,6 @@ def test_monitoring_is_on_by_default_with_the_documented_thresholds(
         evaluation_periods=3,
         datapoints_to_alarm=2,
     )
-    assert alarm_topic_arn(gateway) == "arn:aws:sns:eu-west-1:123456789012:acme-dev-alarms"
 
 
 def test_a_service_override_keeps_the_gateways_other_values() -> None:
@@ -77,12 +76,6 @@ def test_a_service_override_keeps_the_gateways_other_values() -> None:
     # The sections survive a round trip (the file as the model dumps it loads the same).
     assert AlarmDefaults.model_validate(defaults.model_dump()) == defaults
     assert ServiceAlarms.model_validate(ServiceAlarms().model_dump()) == ServiceAlarms()
-
-
-def test_an_existing_topic_is_used_by_arn(gateway_data: dict[str, Any]) -> None:
-    arn = "arn:aws:sns:eu-west-1:210987654321:central-pager"
-    gateway_data["monitoring"]["alarm_topic_arn"] = arn
-    assert alarm_topic_arn(parse_gateway(gateway_data)) == arn
 
 
 @pytest.mark.parametrize(
