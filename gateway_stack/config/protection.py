@@ -6,6 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints, model_validator
 
+from ..openapi.cors import HEADER_PATTERN, MAX_AGE_SECONDS, ORIGIN_PATTERN
 from .fields import Section, rule
 
 #: Short names of the AWS managed rule groups the web ACL can use -> their AWS names.
@@ -89,7 +90,7 @@ class Cors(Section):
 
     allow_origin: str = Field(
         pattern=rule(
-            r"^(\*|https?://[A-Za-z0-9.-]+(:\d{1,5})?)$",
+            ORIGIN_PATTERN,
             "'*' or an origin such as https://app.example.com (scheme, host, optional port)",
         ),
         description="The origin browsers may call from (Access-Control-Allow-Origin): one "
@@ -98,7 +99,7 @@ class Cors(Section):
     allow_headers: tuple[
         Annotated[
             str,
-            StringConstraints(pattern=rule(r"^[A-Za-z0-9-]+$", "letters, digits and '-'")),
+            StringConstraints(pattern=rule(HEADER_PATTERN, "letters, digits and '-'")),
         ],
         ...,
     ] = Field(
@@ -109,7 +110,7 @@ class Cors(Section):
     max_age_seconds: int = Field(
         600,
         ge=0,
-        le=86400,
+        le=MAX_AGE_SECONDS,
         description="How long browsers may cache a preflight answer, 0-86400 s. Default: 600.",
     )
 

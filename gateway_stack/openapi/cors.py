@@ -19,10 +19,19 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from .document import ANY_METHOD, OPERATIONS, parameters_of, resolve
+from .routes import Route
+
 #: Methods an ``ANY`` operation stands for.
 ALL_METHODS = ("DELETE", "GET", "HEAD", "PATCH", "POST", "PUT")
-_ORIGIN = re.compile(r"^(\*|https?://[A-Za-z0-9.-]+(:\d{1,5})?)$")
-_HEADER = re.compile(r"^[A-Za-z0-9-]+$")
+#: An allowed origin: ``*``, or scheme, host and optional port (no path).
+ORIGIN_PATTERN = r"^(\*|https?://[A-Za-z0-9.-]+(:\d{1,5})?)$"
+#: A header name.
+HEADER_PATTERN = r"^[A-Za-z0-9-]+$"
+#: Browsers may cache a preflight answer for 0 to this many seconds.
+MAX_AGE_SECONDS = 86400
+_ORIGIN = re.compile(ORIGIN_PATTERN)
+_HEADER = re.compile(HEADER_PATTERN)
 
 
 @dataclass(frozen=True)
@@ -54,7 +63,7 @@ class Cors:
                 f"Cors.allow_headers: {bad or '(empty)'}: header names are letters, digits "
                 "and '-', at least one"
             )
-        if not 0 <= self.max_age_seconds <= 86400:
+        if not 0 <= self.max_age_seconds <= MAX_AGE_SECONDS:
             raise ValueError(f"Cors.max_age_seconds: {self.max_age_seconds}; use 0 to 86400")
 
     def origin_headers(self) -> dict[str, str]:
@@ -122,3 +131,31 @@ def is_preflight(method: str, operation: Any) -> bool:
         integration.get("type") == "mock"
         and "method.response.header.Access-Control-Allow-Methods" in parameters
     )
+
+
+def add_preflights(body: dict[str, Any], cors: Cors) -> None:
+    """Give every path of ``body`` its preflight ``options`` operation: its methods and declared
+    header parameters allowed, and its path parameters declared (as on its other operations)."""
+    for path, item in body.get("paths", {}).items():
+        keys = [key for key in item if key in OPERATIONS or key == ANY_METHOD]
+        headers = [
+            str(parameter.get("name"))
+            for key in keys
+            for parameter in parameters_of(item[key], body, path)
+            if parameter.get("in") == "header"
+        ]
+        methods = ["ANY" if key == ANY_METHOD else key.upper() for key in keys]
+        preflight = preflight_operation(cors, methods, headers)
+        shared = {
+            resolve(p, body).get("name")
+            for p in item.get("parameters", [])
+            if resolve(p, body).get("in") == "path"
+        }
+        declared = [
+            {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
+            for name in Route("OPTIONS", path).path_parameters
+            if name not in shared
+        ]
+        if declared:
+            preflight["parameters"] = declared
+        item["options"] = preflight

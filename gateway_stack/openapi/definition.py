@@ -15,18 +15,19 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from .cors import Cors, preflight_operation
+from .cors import HEADER_PATTERN, Cors, add_preflights
 from .document import (
     ANY_METHOD,
     GATEWAY_EXTENSION,
     INTEGRATION,
-    OPERATIONS,
     OpenApiDocumentError,
     Problem,
     check_document,
     dropped_keywords,
     operation_pointer,
     operations,
+    parameters_of,
+    resolve,
 )
 from .gateway_responses import GATEWAY_RESPONSES, gateway_responses
 from .integration import PrivateIntegration, check_timeout, mock_integration
@@ -36,7 +37,7 @@ from .validation import VALIDATOR, VALIDATORS, request_validator, validator_decl
 
 #: Default headers forwarded to the service: header -> authorizer context key.
 DEFAULT_FORWARDED_CONTEXT: Mapping[str, str] = {"X-Client-Id": "clientId"}
-_HEADER = re.compile(r"^[A-Za-z0-9-]+$")
+_HEADER = re.compile(HEADER_PATTERN)
 _CONTEXT_KEY = re.compile(r"^[A-Za-z0-9_]+$")
 _OPTION_KEYS = {"mock", "throttle", "cache_ttl_seconds", "timeout_ms", "scopes"}
 
@@ -213,7 +214,7 @@ def _write_operation(
             cache_keys = [f"method.request.path.{name}" for name in route.path_parameters]
             cache_keys += [
                 f"method.request.querystring.{p['name']}"
-                for p in _parameters(operation, body, route.path)
+                for p in parameters_of(operation, body, route.path)
                 if isinstance(p, dict) and p.get("in") == "query"
             ]
         operation[INTEGRATION] = settings.integration.for_path(
@@ -225,9 +226,9 @@ def _write_operation(
         )
     if settings.validate_requests:
         request_body = (
-            _resolve(operation["requestBody"], body) if "requestBody" in operation else None
+            resolve(operation["requestBody"], body) if "requestBody" in operation else None
         )
-        validator = request_validator(request_body, _parameters(operation, body, route.path))
+        validator = request_validator(request_body, parameters_of(operation, body, route.path))
         if validator is not None:
             operation[VALIDATOR] = validator
     requirement = security_requirement(_schemes(settings))
@@ -258,25 +259,7 @@ def _write_document(body: dict[str, Any], settings: GatewaySettings) -> None:
     if settings.gateway_responses:
         body[GATEWAY_RESPONSES] = gateway_responses(settings.cors)
     if settings.cors is not None:
-        for path, item in body.get("paths", {}).items():
-            keys = [key for key in item if key in OPERATIONS or key == ANY_METHOD]
-            methods = ["ANY" if key == ANY_METHOD else key.upper() for key in keys]
-            headers = [
-                str(parameter.get("name"))
-                for key in keys
-                for parameter in _parameters(item[key], body, path)
-                if parameter.get("in") == "header"
-            ]
-            preflight = preflight_operation(settings.cors, methods, headers)
-            shared = {p.get("name") for p in item.get("parameters", []) if isinstance(p, dict)}
-            declared = [
-                {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
-                for name in Route("OPTIONS", path).path_parameters
-                if name not in shared
-            ]
-            if declared:  # every path parameter is declared, as on the path's other operations
-                preflight["parameters"] = declared
-            item["options"] = preflight
+        add_preflights(body, settings.cors)
     media = sorted(
         set(body.get("x-amazon-apigateway-binary-media-types", []))
         | set(settings.binary_media_types)
@@ -294,15 +277,6 @@ def _schemes(settings: GatewaySettings) -> dict[str, Any]:
     )
 
 
-def _parameters(operation: dict[str, Any], body: dict[str, Any], path: str) -> list[Any]:
-    """The operation's parameters and its path item's (the operation's win by name and place)."""
-    item = body.get("paths", {}).get(path, {})
-    own = [_resolve(p, body) for p in operation.get("parameters", [])]
-    names = {(p.get("name"), p.get("in")) for p in own}
-    shared = [_resolve(p, body) for p in item.get("parameters", [])]
-    return own + [p for p in shared if (p.get("name"), p.get("in")) not in names]
-
-
 def _is_mock(operation: dict[str, Any]) -> bool:
     return str(operation.get(INTEGRATION, {}).get("type", "")).lower() == "mock"
 
@@ -318,33 +292,22 @@ def _example(operation: dict[str, Any], body: dict[str, Any]) -> tuple[str, Any]
     for status in sorted(operation.get("responses", {})):
         if not status.startswith("2"):
             continue
-        response = _resolve(operation["responses"][status], body)
+        response = resolve(operation["responses"][status], body)
         media = response.get("content", {}).get("application/json", {})
         if "example" in media:
             return status, media["example"]
         examples = media.get("examples") or {}
         for named in examples.values():
-            example = _resolve(named, body)
+            example = resolve(named, body)
             if "value" in example:
                 return status, example["value"]
-        schema = _resolve(media.get("schema", {}), body)
+        schema = resolve(media.get("schema", {}), body)
         if "example" in schema:
             return status, schema["example"]
     raise ValueError(
         "marked mock (not ready), but no 2xx response has an application/json example to answer "
         "with; add 'example' to the response"
     )
-
-
-def _resolve(node: Any, body: dict[str, Any]) -> dict[str, Any]:
-    """Follow a local ``$ref`` (``#/components/...``)."""
-    seen = 0
-    while isinstance(node, dict) and isinstance(node.get("$ref"), str) and seen < 16:
-        target: Any = body
-        for part in node["$ref"].removeprefix("#/").split("/"):
-            target = target.get(part.replace("~1", "/").replace("~0", "~"), {})
-        node, seen = target, seen + 1
-    return node if isinstance(node, dict) else {}
 
 
 # -- x-gateway-stack ----------------------------------------------------------------------------

@@ -249,3 +249,25 @@ def _escape(part: str) -> str:
 def dumps(document: dict[str, Any]) -> str:
     """The document as compact, key-sorted JSON (what is hashed and uploaded)."""
     return json.dumps(document, sort_keys=True, separators=(",", ":"))
+
+
+def parameters_of(operation: dict[str, Any], body: dict[str, Any], path: str) -> list[Any]:
+    """The operation's parameters and its path item's, ``$ref`` followed (the operation's win
+    by name and place)."""
+    item = body.get("paths", {}).get(path, {})
+    own = [resolve(p, body) for p in operation.get("parameters", [])]
+    names = {(p.get("name"), p.get("in")) for p in own}
+    shared = [resolve(p, body) for p in item.get("parameters", [])]
+    return own + [p for p in shared if (p.get("name"), p.get("in")) not in names]
+
+
+def resolve(node: Any, body: dict[str, Any]) -> dict[str, Any]:
+    """``node``, or what its local ``$ref`` (``#/components/...``) points at, followed up to 16
+    times; ``{}`` for anything that is not a mapping."""
+    seen = 0
+    while isinstance(node, dict) and isinstance(node.get("$ref"), str) and seen < 16:
+        target: Any = body
+        for part in node["$ref"].removeprefix("#/").split("/"):
+            target = target.get(part.replace("~1", "/").replace("~0", "~"), {})
+        node, seen = target, seen + 1
+    return node if isinstance(node, dict) else {}

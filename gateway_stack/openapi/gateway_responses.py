@@ -19,9 +19,10 @@ responses declared beside it would be reset by the next import.
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .cors import Cors
+if TYPE_CHECKING:  # the document module needs this one's name, and cors needs the document's
+    from .cors import Cors
 
 #: Document-level extension holding the gateway responses.
 GATEWAY_RESPONSES = "x-amazon-apigateway-gateway-responses"

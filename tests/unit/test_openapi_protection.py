@@ -336,6 +336,15 @@ def test_an_any_route_allows_every_method_in_its_preflight() -> None:
 def test_a_preflight_relies_on_the_path_items_own_parameters(orders: dict[str, Any]) -> None:
     preflight = from_document(orders, WITH_CORS).body["paths"]["/orders/{orderId}"]["options"]
     assert "parameters" not in preflight  # /orders/{orderId} declares orderId for the path
+    # The same when the path item's parameter is a $ref.
+    orders["components"]["parameters"] = {
+        "OrderId": {"name": "orderId", "in": "path", "required": True, "schema": {"type": "string"}}
+    }
+    orders["paths"]["/orders/{orderId}"]["parameters"] = [
+        {"$ref": "#/components/parameters/OrderId"}
+    ]
+    preflight = from_document(orders, WITH_CORS).body["paths"]["/orders/{orderId}"]["options"]
+    assert "parameters" not in preflight
 
 
 def test_without_cors_no_preflight_is_written(orders: dict[str, Any]) -> None:
