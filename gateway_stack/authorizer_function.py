@@ -100,6 +100,8 @@ class AuthorizerFunction(Construct):
                 # Its metrics are on the dashboards and in the alarms (gateway_stack.monitoring).
                 "POWERTOOLS_SERVICE_NAME": names.authorizer_function,
                 "POWERTOOLS_METRICS_NAMESPACE": names.authorizer_metrics_namespace,
+                # The answer holds the client's API key: no traced method may record it, not
+                # only the handler (whose decorator says so too).
                 "POWERTOOLS_TRACER_CAPTURE_RESPONSE": "false",
             },
         )

@@ -14,6 +14,7 @@ import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
+from fnmatch import fnmatch
 from pathlib import Path
 
 import jsii
@@ -26,8 +27,10 @@ _PLATFORMS = {
     lambda_.Architecture.ARM_64.name: "manylinux2014_aarch64",
     lambda_.Architecture.X86_64.name: "manylinux2014_x86_64",
 }
-#: Files of the code folder that are not part of the function.
-_IGNORED = ("requirements*.txt", "__pycache__", "*.pyc", ".pytest_cache", "tests")
+#: Files and folders of a code folder that are not the function's (nor its fingerprint's).
+_NOT_CODE = ("__pycache__", "*.pyc", ".pytest_cache", "tests")
+#: What is not copied into the bundle: the above, and the requirements (pip installs them).
+_NOT_COPIED = (*_NOT_CODE, "requirements*.txt")
 
 
 @dataclass(frozen=True)
@@ -60,10 +63,12 @@ class PythonBundle:
 
     @property
     def fingerprint(self) -> str:
-        """Hash of everything that goes into the bundle (the asset's hash)."""
+        """Hash of everything that goes into the bundle (the asset's hash): the target, the
+        requirements and the code, not what :data:`_NOT_CODE` leaves out of the bundle."""
         digest = hashlib.sha256(f"{self.python_version}|{self.platform}".encode())
         for path in sorted(self.code.rglob("*")):
-            if path.is_file() and not any(path.match(p) for p in ("__pycache__/*", "*.pyc")):
+            parts = path.relative_to(self.code).parts
+            if path.is_file() and not any(fnmatch(part, p) for part in parts for p in _NOT_CODE):
                 digest.update(str(path.relative_to(self.code)).encode())
                 digest.update(path.read_bytes())
         return digest.hexdigest()
@@ -84,7 +89,7 @@ class PythonBundle:
                  f"{self.platform}, Python {self.python_version}:", result.stderr.strip()[-2000:]]
             )  # fmt: skip
         shutil.copytree(
-            self.code, output, dirs_exist_ok=True, ignore=shutil.ignore_patterns(*_IGNORED)
+            self.code, output, dirs_exist_ok=True, ignore=shutil.ignore_patterns(*_NOT_COPIED)
         )
 
     def bundling_options(self, image: DockerImage) -> BundlingOptions:

@@ -38,7 +38,7 @@ class PlanThrottle:
 
 def method_key(method: str, path: str) -> str:
     """A route's key in a usage plan's throttle map: ``/items/{sku}/GET`` (ANY is ``*``)."""
-    return f"{path.rstrip('/') or ''}/{'*' if method == 'ANY' else method}"
+    return f"{path.rstrip('/')}/{'*' if method == 'ANY' else method}"
 
 
 class UsagePlanMembership(Construct):
