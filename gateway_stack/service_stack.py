@@ -10,7 +10,6 @@ from aws_cdk import Stack
 from aws_cdk import aws_kms as kms
 from constructs import Construct
 
-from .authorizer_function import authorizer_arn
 from .config import Gateway, Service
 from .errors import GatewayStackError
 from .monitoring import ServiceMonitoring
@@ -19,7 +18,6 @@ from .nag import acknowledge
 from .naming import GatewayNames
 from .openapi import (
     DEFAULT_FORWARDED_CONTEXT,
-    AuthorizerRef,
     Cors,
     MethodThrottle,
     PrivateIntegration,
@@ -81,12 +79,7 @@ class ServiceStack(Stack):
             binary_media_types=service.binary_media_types,
             disable_execute_api_endpoint=True,
             api_key_required=True,
-            authorizer=AuthorizerRef(
-                function_arn=authorizer_arn(
-                    names, gateway.account, gateway.region, gateway.partition
-                ),
-                cache_ttl_seconds=gateway.auth.cache_ttl_seconds,
-            ),
+            authorizer=self.platform.authorizer(gateway.auth.cache_ttl_seconds),
             stage=StageConfig(
                 name=gateway.stage_name,
                 rate_limit=throttle.rate_limit,
@@ -119,12 +112,7 @@ class ServiceStack(Stack):
             self,
             "UsagePlans",
             api=self.service_api,
-            service_token=names.function_arn(
-                names.plan_membership_function,
-                gateway.account,
-                gateway.region,
-                gateway.partition,
-            ),
+            service_token=self.platform.plan_membership_token(),
             plan_ids=list(plan_ids.values()),
             overrides={plan_ids[tier]: groups for tier, groups in overrides.items()},
         )
