@@ -238,3 +238,67 @@ def test_long_routes_are_dropped_from_allow_and_widened_in_deny(modules: Any) ->
     forbidden = f"{PREFIX}GET/ok/1/{long_segment}/{long_segment}/x"
     assert not evaluate(response, forbidden)
     assert evaluate(response, PREFIX + "GET/ok/1")
+
+
+def test_a_map_of_max_routes_allows_each_route_once_in_map_order(modules: Any) -> None:
+    count = modules.permissions.MAX_ROUTES
+    routes = [
+        {"method": "GET" if i % 2 else "PUT", "path": f"/r{i}/{{id}}", "scopes": []}
+        for i in range(count)
+    ]
+    permission_map = modules.permissions.parse_permission_map(
+        json.dumps({"version": 1, "routes": routes})
+    )
+    route_policy = modules.route_policy.RoutePolicyCache().for_scopes(permission_map, frozenset())
+    response, exact = modules.policy.allow_response(
+        modules.arn.parse_method_arn(PREFIX + "GET/r1/x"),
+        principal_id="sub",
+        usage_key="key",
+        allow=route_policy.allow,
+        deny=route_policy.deny,
+        context={},
+    )
+    assert exact
+    assert response["policyDocument"]["Statement"] == [
+        {
+            "Action": "execute-api:Invoke",
+            "Effect": "Allow",
+            "Resource": [f"{PREFIX}{r['method']}/r{i}/*" for i, r in enumerate(routes)],
+        }
+    ]
+    assert evaluate(response, f"{PREFIX}PUT/r{count - 2}/x")
+    assert not evaluate(response, f"{PREFIX}GET/r{count - 2}/x")
+
+
+def test_deny_arns_shortened_to_the_same_prefix_are_listed_once(modules: Any) -> None:
+    long_segment = "s" * 500
+    deny = [
+        f"GET/ok/{long_segment}/a",
+        "GET/ok/*/secret",
+        f"GET/ok/{long_segment}/b",  # shortened, it is the same ARN as the first
+        "GET/ok/*/secret/",
+    ]
+    response, exact = modules.policy.allow_response(
+        modules.arn.parse_method_arn(PREFIX + "GET/ok"),
+        principal_id="sub",
+        usage_key="key",
+        allow=("GET/ok", "GET/ok/*"),
+        deny=deny,
+        context={},
+    )
+    shortened = f"{PREFIX}GET/ok/{long_segment}"[:511] + "*"
+    assert not exact  # a Deny was widened
+    assert response["policyDocument"]["Statement"] == [
+        {
+            "Action": "execute-api:Invoke",
+            "Effect": "Allow",
+            "Resource": [PREFIX + "GET/ok", PREFIX + "GET/ok/*"],
+        },
+        {
+            "Action": "execute-api:Invoke",
+            "Effect": "Deny",
+            "Resource": [shortened, PREFIX + "GET/ok/*/secret", PREFIX + "GET/ok/*/secret/"],
+        },
+    ]
+    assert not evaluate(response, f"{PREFIX}GET/ok/{long_segment}/c")
+    assert evaluate(response, PREFIX + "GET/ok/1")

@@ -46,20 +46,13 @@ def allow_response(
 ) -> tuple[dict[str, Any], bool]:
     """The Allow answer, and False when a too-long ARN had to be dropped or widened."""
     prefix = method_arn.stage_prefix
-    exact = True
-    allowed: list[str] = []
-    for pattern in allow:
-        resource = _fit(prefix, pattern, widen=False)
-        if resource is None:
-            exact = False
-        elif resource not in allowed:
-            allowed.append(resource)
-    denied: list[str] = []
-    for pattern in deny:
-        resource = _fit(prefix, pattern, widen=True)
-        exact = exact and resource == prefix + pattern
-        if resource is not None and resource not in denied:
-            denied.append(resource)
+    # ``allow`` holds distinct patterns (route_policy de-duplicates them), so the fitting ARNs are
+    # distinct too; shortened Deny ARNs can collide, and are de-duplicated (linear, in order).
+    allowed = [r for p in allow if (r := _fit(prefix, p, widen=False)) is not None]
+    denied = list(dict.fromkeys(r for p in deny if (r := _fit(prefix, p, widen=True)) is not None))
+    exact = len(allowed) == len(allow) and all(
+        len(prefix) + len(p) <= MAX_RESOURCE_CHARS for p in deny
+    )
     statements = [_statement("Allow", allowed)] if allowed else []
     if denied:
         statements.append(_statement("Deny", denied))
