@@ -99,6 +99,40 @@ def test_token_holding_nothing_usable_is_denied(
     assert response["context"]["reason"] == "insufficient_scope"
 
 
+def test_routes_all_too_long_for_an_arn_are_a_deny_with_its_reason(
+    make: Any, api_keys: Any, permission_maps: PermissionMaps
+) -> None:
+    """Every permitted route's ARN is over 512 characters: nothing can be allowed."""
+    long_segment = "s" * 250
+    api_keys.create("client-a")
+    permission_maps.publish(
+        [
+            {"method": "GET", "path": f"/{long_segment}/{long_segment}/{{id}}", "scopes": []},
+            {"method": "GET", "path": "/ok/{id}", "scopes": ["ok"]},
+        ]
+    )
+    harness = make(PERMISSIONS_PARAMETER_PREFIX=PERMISSIONS_PREFIX)
+    arn = method_arn("GET", f"{long_segment}/{long_segment}/1")
+    response = harness.call(token_with(harness, ""), arn)
+    assert_response_shape(response)
+    assert response["policyDocument"]["Statement"] == [
+        {
+            "Action": "execute-api:Invoke",
+            "Effect": "Deny",
+            "Resource": [method_arn("GET", "")[: -len("GET/")] + "*/*"],
+        }
+    ]
+    assert response["context"] == {
+        "reason": "resource_too_long",
+        "sub": "user-123",
+        "clientId": "client-a",
+    }
+    event = {"type": "TOKEN", "authorizationToken": f"Bearer {token_with(harness, '')}"}
+    decision = harness.module.AUTHORIZER.decide({**event, "methodArn": arn})
+    assert (decision.outcome, decision.reason) == ("deny", "resource_too_long")
+    assert decision.details["resourceTooLong"] is True
+
+
 def test_route_missing_from_the_map_is_forbidden(scoped: AuthorizerHarness) -> None:
     token = token_with(scoped, "items:read items:write admin orders:write")
     response = scoped.call(token, method_arn("GET", "reports"))

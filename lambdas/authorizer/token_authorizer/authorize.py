@@ -116,7 +116,7 @@ class Authorizer:
             "sub": token.subject,
             "scopes": " ".join(token.scopes),
         }
-        response, exact = allow_response(
+        built = allow_response(
             method_arn,
             principal_id=token.subject,
             usage_key=key,
@@ -124,10 +124,12 @@ class Authorizer:
             deny=deny,
             context=context,
         )
-        if not exact:
+        if built is None:  # not one permitted route fits in an ARN
             details.update(imprecisePolicy=True, resourceTooLong=True)
-        if response["policyDocument"]["Statement"][0]["Effect"] != "Allow":
-            return Decision(DENY, "resource_too_long", response, details)
+            raise AccessDenied("resource_too_long")
+        response, exact = built
+        if not exact:  # a too-long ARN was dropped (that route is denied) or a Deny widened
+            details.update(imprecisePolicy=True, resourceTooLong=True)
         covers = allow == (WHOLE_STAGE,) or allows(
             response, method_arn.stage_prefix + method_arn.route_string
         )

@@ -43,21 +43,24 @@ def allow_response(
     allow: list[str] | tuple[str, ...],
     deny: list[str] | tuple[str, ...],
     context: dict[str, Any],
-) -> tuple[dict[str, Any], bool]:
-    """The Allow answer, and False when a too-long ARN had to be dropped or widened."""
+) -> tuple[dict[str, Any], bool] | None:
+    """The Allow answer, and False when a too-long ARN had to be dropped or widened.
+
+    None when no Allow resource fits within ``MAX_RESOURCE_CHARS``: there is nothing to allow.
+    """
     prefix = method_arn.stage_prefix
     # ``allow`` holds distinct patterns (route_policy de-duplicates them), so the fitting ARNs are
     # distinct too; shortened Deny ARNs can collide, and are de-duplicated (linear, in order).
     allowed = [r for p in allow if (r := _fit(prefix, p, widen=False)) is not None]
+    if not allowed:
+        return None
     denied = list(dict.fromkeys(r for p in deny if (r := _fit(prefix, p, widen=True)) is not None))
     exact = len(allowed) == len(allow) and all(
         len(prefix) + len(p) <= MAX_RESOURCE_CHARS for p in deny
     )
-    statements = [_statement("Allow", allowed)] if allowed else []
+    statements = [_statement("Allow", allowed)]
     if denied:
         statements.append(_statement("Deny", denied))
-    if not allowed:
-        return deny_response(method_arn, principal_id, context), False
     response = {
         "principalId": principal_id,
         "policyDocument": {"Version": "2012-10-17", "Statement": statements},
