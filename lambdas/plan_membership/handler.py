@@ -101,7 +101,7 @@ def _process(
 
     lifecycle: Lifecycle | None = None
     try:
-        lifecycle = Lifecycle(CLIENTS.apigateway, CLIENTS.cloudformation, check_time)
+        lifecycle = Lifecycle(CLIENTS, check_time)
         outcome = lifecycle.process(event)
     except MembershipError as error:
         log("failed", logging.WARNING, error=str(error))

@@ -210,6 +210,28 @@ def test_boto3_client_has_short_timeouts(authorizer: AuthorizerHarness) -> None:
     assert client.meta.config.retries["total_max_attempts"] <= 2
 
 
+def test_one_boto3_session_for_every_client_created_on_first_use(
+    authorizer: AuthorizerHarness, monkeypatch: Any
+) -> None:
+    aws_clients = sys.modules["token_authorizer.aws_clients"]
+    shared = aws_clients.new_session
+    sessions: list[Any] = []
+
+    def new_session() -> Any:
+        sessions.append(shared())
+        return sessions[-1]
+
+    monkeypatch.setattr(aws_clients, "new_session", new_session)
+    aws_clients.AwsClients()
+    assert sessions == []  # neither the import nor a holder creates one
+    clients = authorizer.module.AWS_CLIENTS
+    apigateway, ssm = clients.get("apigateway"), clients.get("ssm")
+    assert clients.get("apigateway") is apigateway
+    assert apigateway.meta.service_model.service_name == "apigateway"
+    assert ssm.meta.service_model.service_name == "ssm"
+    assert len(sessions) == 1
+
+
 def test_boto3_is_not_imported_for_a_rejected_token(jwks_server: Any) -> None:
     """In a fresh interpreter: the import loads neither boto3, botocore nor the X-Ray SDK, and a
     401 never loads boto3 (the tracer, built on the first call, brings botocore)."""

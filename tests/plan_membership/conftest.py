@@ -23,6 +23,7 @@ from membership_support import (
     REGION,
     FakeContext,
     Invoke,
+    RecordingSession,
     ResponseServer,
     World,
     assert_response_shape,
@@ -86,6 +87,20 @@ def clients(handler_module: ModuleType, monkeypatch: pytest.MonkeyPatch, aws_env
     handler_module.CLIENTS.reset()
     yield handler_module.CLIENTS
     handler_module.CLIENTS.reset()
+
+
+@pytest.fixture
+def sessions(clients: Any, monkeypatch: pytest.MonkeyPatch) -> list[RecordingSession]:
+    """Every session the handler's client holder creates from now on, recording its clients."""
+    created: list[RecordingSession] = []
+
+    def new_session() -> RecordingSession:
+        created.append(RecordingSession(shared_session()))
+        return created[-1]
+
+    monkeypatch.setattr(sys.modules["usage_plan_membership.clients"], "new_session", new_session)
+    clients.reset()
+    return created
 
 
 def _service(cloudformation: Any, apigateway: Any, stack_name: str) -> tuple[str, str]:

@@ -71,6 +71,18 @@ def shared_session() -> Any:
     return _SESSION[0]
 
 
+class RecordingSession:
+    """A boto3 session that records the service of every client created from it."""
+
+    def __init__(self, session: Any) -> None:
+        self._session = session
+        self.services: list[str] = []
+
+    def client(self, service: str, **options: Any) -> Any:
+        self.services.append(service)
+        return self._session.client(service, **options)
+
+
 # ---------------------------------------------------------------- the pre-signed ResponseURL
 @dataclass
 class Put:

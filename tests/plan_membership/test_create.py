@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from membership_support import Invoke, World
+from membership_support import Invoke, RecordingSession, World
 
 
 def test_create_joins_every_listed_plan(
@@ -124,3 +124,19 @@ def test_create_rejects_throttles_for_a_plan_it_does_not_join(
     assert body["Status"] == "FAILED"
     assert f"Throttles names usage plan '{world.silver}'" in body["Reason"]
     assert world.members(world.gold) == []
+
+
+def test_create_makes_both_clients_from_one_session_created_on_first_use(
+    world: World,
+    event_for: Callable[..., dict[str, Any]],
+    invoke: Invoke,
+    sessions: list[RecordingSession],
+) -> None:
+    event = event_for("create")
+    assert sessions == []  # nothing before the first event needs a client
+
+    invoke(event)
+    invoke(event_for("create"))
+
+    (session,) = sessions
+    assert session.services == ["apigateway", "cloudformation"]  # each once per container

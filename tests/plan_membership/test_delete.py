@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from membership_support import Invoke, World
+from membership_support import Invoke, RecordingSession, World
 
 
 def test_delete_removes_the_stage_from_every_listed_plan(
@@ -20,6 +20,23 @@ def test_delete_removes_the_stage_from_every_listed_plan(
     assert body["PhysicalResourceId"] == f"{world.api_id}:prod"
     assert world.members(world.bronze) == []
     assert world.members(world.gold) == [f"{world.other_api_id}:prod"]
+
+
+def test_delete_never_creates_the_cloudformation_client(
+    world: World,
+    event_for: Callable[..., dict[str, Any]],
+    invoke: Invoke,
+    sessions: list[RecordingSession],
+) -> None:
+    """Delete runs no ownership check: a container that only deletes needs API Gateway only."""
+    world.add_member(world.bronze, f"{world.api_id}:prod")
+
+    body = invoke(event_for("delete"))
+
+    assert body["Status"] == "SUCCESS"
+    assert world.members(world.bronze) == []
+    (session,) = sessions
+    assert session.services == ["apigateway"]
 
 
 def test_delete_when_the_stage_is_not_a_member(

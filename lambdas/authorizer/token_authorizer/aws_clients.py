@@ -22,9 +22,13 @@ def new_session() -> Any:
 
 
 class AwsClients:
-    """Holds one client per service name; ``before_first_client`` runs once (tracer patching)."""
+    """One boto3 session, and one client per service name from it, all created on first use.
+
+    ``before_first_client`` runs once, before the session exists (tracer patching).
+    """
 
     def __init__(self, before_first_client: Callable[[], None] | None = None) -> None:
+        self._session: Any = None
         self._clients: dict[str, Any] = {}
         self._before_first_client = before_first_client
 
@@ -41,7 +45,9 @@ class AwsClients:
                 read_timeout=READ_TIMEOUT_SECONDS,
                 retries={"total_max_attempts": MAX_ATTEMPTS, "mode": "standard"},
             )
-            client = new_session().client(service, config=config)
+            if self._session is None:
+                self._session = new_session()
+            client = self._session.client(service, config=config)
             self._clients[service] = client
         return client
 

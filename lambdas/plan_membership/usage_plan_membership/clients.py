@@ -20,12 +20,14 @@ def new_session() -> Any:
 
 
 class AwsClients:
-    """One client per service name for the life of the container.
+    """One boto3 session, and one client per service name from it, for the life of the container.
 
-    ``override`` is the seam for tests (a Stubber-wrapped or fake client per service).
+    Both are created on first use. ``override`` is the seam for tests (a Stubber-wrapped or fake
+    client per service).
     """
 
     def __init__(self) -> None:
+        self._session: Any = None
         self._clients: dict[str, Any] = {}
 
     def get(self, service: str) -> Any:
@@ -38,7 +40,9 @@ class AwsClients:
                 read_timeout=READ_TIMEOUT_SECONDS,
                 retries={"total_max_attempts": MAX_ATTEMPTS, "mode": "standard"},
             )
-            client = new_session().client(service, config=config)
+            if self._session is None:
+                self._session = new_session()
+            client = self._session.client(service, config=config)
             self._clients[service] = client
         return client
 
@@ -54,4 +58,6 @@ class AwsClients:
         self._clients[service] = client
 
     def reset(self) -> None:
+        """Forget the session and every client (tests)."""
+        self._session = None
         self._clients.clear()

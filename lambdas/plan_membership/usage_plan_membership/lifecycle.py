@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from usage_plan_membership.clients import AwsClients
 from usage_plan_membership.logs import log
 from usage_plan_membership.ownership import require_stack_owns_api
 from usage_plan_membership.plans import UsagePlans
@@ -55,11 +56,9 @@ def failure_physical_id(event: Mapping[str, Any]) -> str:
 
 
 class Lifecycle:
-    def __init__(
-        self, apigateway: Any, cloudformation: Any, check_time: Callable[[], None]
-    ) -> None:
-        self._plans = UsagePlans(apigateway, check_time)
-        self._cloudformation = cloudformation
+    def __init__(self, clients: AwsClients, check_time: Callable[[], None]) -> None:
+        self._plans = UsagePlans(clients.apigateway, check_time)
+        self._clients = clients  # CloudFormation only for the ownership check: never on Delete
         self._check_time = check_time
         self._joined: tuple[str, list[str]] | None = None  # a create's member id, plans it added
 
@@ -80,9 +79,7 @@ class Lifecycle:
             membership = parse_membership(event.get("ResourceProperties"))
         except InvalidPropertiesError as error:
             return Outcome(FAILED, failed_id(event), f"invalid properties: {error}")
-        require_stack_owns_api(
-            self._cloudformation, event.get("StackId", ""), membership.api_id, self._check_time
-        )
+        self._require_ownership(event, membership.api_id)
         added: list[str] = []
         try:
             for plan_id in membership.plan_ids:
@@ -98,6 +95,11 @@ class Lifecycle:
             SUCCESS,
             membership.member_id,
             f"{membership.member_id} {verb}: member of {len(membership.plan_ids)} usage plan(s)",
+        )
+
+    def _require_ownership(self, event: Mapping[str, Any], api_id: str) -> None:
+        require_stack_owns_api(
+            self._clients.cloudformation, event.get("StackId", ""), api_id, self._check_time
         )
 
     def abandon(self) -> None:
@@ -139,9 +141,7 @@ class Lifecycle:
             log("update.replace", old=existing, new=new.member_id)
             return self._create_like(event, "created (replacing " + existing + ")")
         old = self._old_membership(event, new)
-        require_stack_owns_api(
-            self._cloudformation, event.get("StackId", ""), new.api_id, self._check_time
-        )
+        self._require_ownership(event, new.api_id)
         member_id = new.member_id
         for plan_id in new.plan_ids:  # joins first: a failure half-way removes nothing
             self._plans.join(plan_id, member_id, new.throttles_for(plan_id))
