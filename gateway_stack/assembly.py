@@ -14,10 +14,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from .errors import GatewayStackError
 
 STACK_ARTIFACT = "aws:cloudformation:stack"
 NESTED_ASSEMBLY = "cdk:cloud-assembly"
+ASSET_MANIFEST = "cdk:asset-manifest"
 SSM_PARAMETER_TYPE = "AWS::SSM::Parameter::Value"
 
 
@@ -35,6 +38,8 @@ class StackTemplate:
         path: the template file.
         account: the stack's account (``unknown-account`` when environment-agnostic).
         region: the stack's region (``unknown-region`` when environment-agnostic).
+        assets: the stack's asset manifest (``<artifact id>.assets.json`` in the stack's own
+            assembly folder), when it has one.
     """
 
     name: str
@@ -42,6 +47,7 @@ class StackTemplate:
     path: Path
     account: str = "unknown-account"
     region: str = "unknown-region"
+    assets: Path | None = None
 
     @property
     def resources(self) -> dict[str, dict[str, Any]]:
@@ -105,16 +111,29 @@ class CloudAssembly:
         return found
 
     def asset_file(self, stack: StackTemplate, object_key: Any) -> Path | None:
-        """The file in the assembly behind an S3 object key of a file asset (e.g. an OpenAPI
+        """The file behind an S3 object key of one of the stack's file assets (e.g. an OpenAPI
         body too large to inline), from the stack's asset manifest."""
-        if not isinstance(object_key, str):
+        if not isinstance(object_key, str) or stack.assets is None or not stack.assets.is_file():
             return None
-        for manifest in self.directory.glob(f"{stack.name}.assets.json"):
-            for asset in json.loads(manifest.read_text()).get("files", {}).values():
-                keys = {d.get("objectKey") for d in asset.get("destinations", {}).values()}
-                if object_key in keys:
-                    return self.directory / asset["source"]["path"]
+        for asset in json.loads(stack.assets.read_text()).get("files", {}).values():
+            keys = {d.get("objectKey") for d in asset.get("destinations", {}).values()}
+            if object_key in keys:
+                return stack.assets.parent / asset["source"]["path"]
         return None
+
+    def api_body(self, stack: StackTemplate, properties: dict[str, Any]) -> dict[str, Any]:
+        """A REST API's OpenAPI body: its inline ``Body`` (an object, or JSON or YAML text), else
+        the asset file its ``BodyS3Location`` names; ``{}`` when there is none to read."""
+        body = properties.get("Body")
+        if isinstance(body, str):
+            body = yaml.safe_load(body)  # JSON is YAML
+        location = properties.get("BodyS3Location")
+        if body is None and isinstance(location, dict):
+            path = self.asset_file(stack, location.get("Key"))
+            if path is not None and path.is_file():
+                text = path.read_text()
+                body = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
+        return body if isinstance(body, dict) else {}
 
     def ssm_name(self, stack: StackTemplate, value: Any) -> str | None:
         """The SSM parameter name behind ``{"Ref": <SSM-typed template parameter>}``."""
@@ -181,8 +200,8 @@ def _stacks(directory: Path) -> Iterator[StackTemplate]:
             [f"{directory}: no cloud assembly here (no manifest.json): synthesize first "
              "(make synth)"]
         )  # fmt: skip
-    manifest = json.loads(manifest_path.read_text())
-    for artifact_id, artifact in manifest.get("artifacts", {}).items():
+    artifacts: dict[str, Any] = json.loads(manifest_path.read_text()).get("artifacts", {})
+    for artifact_id, artifact in artifacts.items():
         properties = artifact.get("properties", {})
         if artifact.get("type") == NESTED_ASSEMBLY:
             yield from _stacks(directory / properties["directoryName"])
@@ -196,4 +215,15 @@ def _stacks(directory: Path) -> Iterator[StackTemplate]:
                 path=path,
                 account=account or "unknown-account",
                 region=region or "unknown-region",
+                assets=_asset_manifest(directory, artifacts, artifact.get("dependencies", [])),
             )
+
+
+def _asset_manifest(directory: Path, artifacts: dict[str, Any], dependencies: Any) -> Path | None:
+    """The asset manifest among a stack artifact's dependencies (its file is relative to the
+    folder of the manifest that lists it)."""
+    for dependency in dependencies if isinstance(dependencies, list) else []:
+        artifact = artifacts.get(dependency, {})
+        if artifact.get("type") == ASSET_MANIFEST and "file" in artifact.get("properties", {}):
+            return directory / artifact["properties"]["file"]
+    return None

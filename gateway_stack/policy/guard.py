@@ -17,6 +17,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..assembly import AssemblyError, CloudAssembly, StackTemplate
 from ..errors import GatewayStackError
 
 _PLATFORMS = {
@@ -84,18 +85,41 @@ def run_guard(rules: Path, templates: list[Path]) -> GuardResult:
 def inline_asset_bodies(template: Path, out: Path) -> Path:
     """A copy of ``template`` whose S3-asset OpenAPI bodies are inlined, for Guard to read.
 
-    A body too large to inline travels as an asset (``BodyS3Location``); the asset file sits
-    beside the template in the cloud assembly, named by its hash.
+    A body too large to inline travels as an asset (``BodyS3Location``): the stack's asset
+    manifest, in the cloud assembly the template belongs to, names the file behind its key.
+
+    Raises:
+        GatewayStackError: the template is not in a cloud assembly, or the asset is not there.
     """
     body = json.loads(template.read_text())
+    assembly: tuple[CloudAssembly, StackTemplate | None] | None = None
     for resource in body.get("Resources", {}).values():
-        location = resource.get("Properties", {}).get("BodyS3Location")
-        if resource.get("Type") == "AWS::ApiGateway::RestApi" and location:
-            key = str(location.get("Key", ""))
-            asset = template.parent / f"asset.{key.removesuffix('.json')}.json"
-            if not asset.is_file():
-                raise GatewayStackError([f"{template}: the body asset {asset.name} is missing"])
-            resource["Properties"]["Body"] = json.loads(asset.read_text())
-            del resource["Properties"]["BodyS3Location"]
+        properties = resource.get("Properties", {})
+        if resource.get("Type") != "AWS::ApiGateway::RestApi" or "BodyS3Location" not in properties:
+            continue
+        if assembly is None:
+            assembly = _assembly_of(template)
+        read, stack = assembly
+        inlined = read.api_body(stack, properties) if stack is not None else {}
+        if not inlined:
+            key = properties["BodyS3Location"].get("Key")
+            raise GatewayStackError(
+                [f"{template}: the body asset {key} is not in the stack's asset manifest"]
+            )
+        properties["Body"] = inlined
+        del properties["BodyS3Location"]
     out.write_text(json.dumps(body))
     return out
+
+
+def _assembly_of(template: Path) -> tuple[CloudAssembly, StackTemplate | None]:
+    """The cloud assembly in the template's folder, and the stack whose template it is."""
+    try:
+        assembly = CloudAssembly.read(template.parent)
+    except AssemblyError:
+        raise GatewayStackError(
+            [f"{template}: its OpenAPI body travels as an S3 asset, and the folder is not a cloud "
+             "assembly (no manifest.json) to find the asset in"]
+        ) from None  # fmt: skip
+    resolved = template.resolve()
+    return assembly, next((s for s in assembly.stacks if s.path.resolve() == resolved), None)

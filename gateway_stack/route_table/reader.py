@@ -9,12 +9,9 @@ the API disables it), its backend, access rules and limits. Resources the reader
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-
-import yaml
 
 from ..assembly import CloudAssembly, StackTemplate
 from ..openapi.cors import is_preflight
@@ -57,7 +54,7 @@ def _api_routes(
     def describe(value: Any) -> str:
         return assembly.describe(stack, value)
 
-    body = _body(assembly, stack, properties)
+    body = assembly.api_body(stack, properties)
     name = describe(properties.get("Name") or body.get("info", {}).get("title") or api_id)
     tags = {t.get("Key"): t.get("Value") for t in properties.get("Tags", []) if isinstance(t, dict)}
     service = str(tags.get(SERVICE_TAG) or name)
@@ -123,20 +120,6 @@ def _preflight_origins(body: dict[str, Any]) -> dict[str, str]:
             origin = answer.get("method.response.header.Access-Control-Allow-Origin", "")
             origins[path] = str(origin).strip("'")
     return origins
-
-
-def _body(assembly: CloudAssembly, stack: StackTemplate, properties: dict[str, Any]) -> Any:
-    """The API's OpenAPI body: inline, or the asset file its ``BodyS3Location`` names."""
-    body = properties.get("Body")
-    if isinstance(body, str):
-        body = yaml.safe_load(body)  # JSON is YAML
-    location = properties.get("BodyS3Location")
-    if body is None and isinstance(location, dict):
-        path = assembly.asset_file(stack, location.get("Key"))
-        if path is not None and path.is_file():
-            text = path.read_text()
-            body = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
-    return body if isinstance(body, dict) else {}
 
 
 def _operations(body: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, Any]]]:

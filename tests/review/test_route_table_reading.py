@@ -11,6 +11,8 @@ from typing import Any
 import pytest
 
 from gateway_stack.assembly import AssemblyError, CloudAssembly
+from gateway_stack.errors import GatewayStackError
+from gateway_stack.policy.guard import inline_asset_bodies
 from gateway_stack.route_table import Cache, RouteRow, Throttle, TierLimit, route_table
 
 BODY: dict[str, Any] = {
@@ -57,30 +59,51 @@ BODY: dict[str, Any] = {
 }
 
 
-def write_assembly(folder: Path, resources: dict[str, Any], files: dict[str, Any]) -> Path:
-    """A cloud assembly with one stack, ``pets``, and its file assets."""
+def write_assembly(
+    folder: Path, resources: dict[str, Any], files: dict[str, Any], *, nested: bool = False
+) -> Path:
+    """A cloud assembly with one stack, ``pets`` (artifact ``PetsStack``), and its file assets,
+    as the CDK writes it: the asset manifest is an artifact the stack depends on, named after
+    the artifact, not the stack. ``nested``: the stack is in a Stage (``assembly-Prod``)."""
     folder.mkdir()
-    template = {"Resources": resources}
-    (folder / "pets.template.json").write_text(json.dumps(template))
-    assets = {"version": "48.0.0", "files": {}}
+    stage = folder / "assembly-Prod" if nested else folder
+    stage.mkdir(exist_ok=True)
+    (stage / "pets.template.json").write_text(json.dumps({"Resources": resources}))
+    assets: dict[str, Any] = {"version": "48.0.0", "files": {}}
     for name, content in files.items():
-        (folder / name).write_text(json.dumps(content))
+        (stage / name).write_text(json.dumps(content))
         assets["files"][name] = {
             "source": {"path": name, "packaging": "file"},
             "destinations": {"d": {"bucketName": "b", "objectKey": f"{name}.key"}},
         }
-    (folder / "pets.assets.json").write_text(json.dumps(assets))
+    (stage / "PetsStack.assets.json").write_text(json.dumps(assets))
     manifest = {
         "version": "48.0.0",
         "artifacts": {
-            "pets": {
+            "PetsStack.assets": {
+                "type": "cdk:asset-manifest",
+                "properties": {"file": "PetsStack.assets.json"},
+            },
+            "PetsStack": {
                 "type": "aws:cloudformation:stack",
                 "environment": "aws://111122223333/eu-west-1",
-                "properties": {"templateFile": "pets.template.json"},
-            }
+                "properties": {"templateFile": "pets.template.json", "stackName": "pets"},
+                "dependencies": ["PetsStack.assets"],
+            },
         },
     }
-    (folder / "manifest.json").write_text(json.dumps(manifest))
+    (stage / "manifest.json").write_text(json.dumps(manifest))
+    if nested:
+        outer = {
+            "version": "48.0.0",
+            "artifacts": {
+                "assembly-Prod": {
+                    "type": "cdk:cloud-assembly",
+                    "properties": {"directoryName": "assembly-Prod", "displayName": "Prod"},
+                }
+            },
+        }
+        (folder / "manifest.json").write_text(json.dumps(outer))
     return folder
 
 
@@ -145,9 +168,16 @@ RESOURCES: dict[str, Any] = {
 }
 
 
-@pytest.fixture(scope="module")
-def rows(tmp_path_factory: pytest.TempPathFactory) -> dict[str, RouteRow]:
-    folder = write_assembly(tmp_path_factory.mktemp("pets") / "out", RESOURCES, {"body.json": BODY})
+@pytest.fixture(scope="module", params=["top level", "in a nested Stage"])
+def rows(
+    tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
+) -> dict[str, RouteRow]:
+    folder = write_assembly(
+        tmp_path_factory.mktemp("pets") / "out",
+        RESOURCES,
+        {"body.json": BODY},
+        nested=request.param != "top level",
+    )
     return {row.name: row for row in route_table(CloudAssembly.read(folder))}
 
 
@@ -205,3 +235,24 @@ def test_an_api_without_a_stage_is_listed_without_urls(tmp_path: Path) -> None:
 def test_a_folder_without_an_assembly_is_refused(tmp_path: Path) -> None:
     with pytest.raises(AssemblyError, match="no cloud assembly here"):
         CloudAssembly.read(tmp_path)
+
+
+@pytest.mark.parametrize("nested", [False, True])
+def test_the_policy_check_inlines_the_body_its_asset_manifest_names(
+    tmp_path: Path, nested: bool
+) -> None:
+    folder = write_assembly(tmp_path / "out", RESOURCES, {"body.json": BODY}, nested=nested)
+    template = (folder / "assembly-Prod" if nested else folder) / "pets.template.json"
+    inlined = json.loads(inline_asset_bodies(template, tmp_path / "inlined.json").read_text())
+    api = inlined["Resources"]["Api"]["Properties"]
+    assert (api["Body"], "BodyS3Location" in api) == (BODY, False)
+
+
+def test_the_policy_check_refuses_an_s3_body_it_cannot_find(tmp_path: Path) -> None:
+    folder = write_assembly(tmp_path / "out", RESOURCES, {})  # the manifest lists no body
+    with pytest.raises(GatewayStackError, match=r"the body asset body\.json\.key is not in"):
+        inline_asset_bodies(folder / "pets.template.json", tmp_path / "inlined.json")
+    alone = tmp_path / "alone.template.json"  # a template outside any cloud assembly
+    alone.write_text((folder / "pets.template.json").read_text())
+    with pytest.raises(GatewayStackError, match="not a cloud assembly"):
+        inline_asset_bodies(alone, tmp_path / "inlined.json")
