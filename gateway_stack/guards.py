@@ -15,15 +15,16 @@ The figures are API Gateway's and CloudFormation's published quotas.
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import jsii
-from aws_cdk.cx_api import CloudAssembly
+from aws_cdk import cx_api
 from constructs import IConstruct, IValidation
 
+from .assembly import CloudAssembly, StackTemplate
 from .config.references import MAX_API_MAPPINGS
 
 #: API Gateway: resources per REST API (raisable), VPC links per account and region, API
@@ -51,37 +52,35 @@ def add_check(scope: IConstruct, check: Callable[[], list[str]]) -> None:
     scope.node.add_validation(_Check(check))
 
 
-def assembly_problems(assembly: CloudAssembly) -> list[str]:
+def assembly_problems(assembly: cx_api.CloudAssembly) -> list[str]:
     """Stacks over 450 resources or 800 KB, environments with over 20 VPC links, and domain
-    names with over 200 API mappings."""
+    names with over 200 API mappings: every stack of the assembly, those of nested assemblies
+    (Stages) included, each template parsed once."""
+    read = CloudAssembly.read(Path(assembly.directory))
     problems = []
     links: Counter[str] = Counter()
     mappings: Counter[str] = Counter()
-    for stack in assembly.stacks:
-        path = Path(stack.template_full_path)
-        resources = json.loads(path.read_text()).get("Resources", {})
-        if len(resources) > STACK_RESOURCE_BUDGET:
+    for stack in read.stacks:
+        if len(stack.resources) > STACK_RESOURCE_BUDGET:
             problems.append(
-                f"stack {stack.stack_name} has {len(resources)} resources: over the budget of "
+                f"stack {stack.name} has {len(stack.resources)} resources: over the budget of "
                 f"{STACK_RESOURCE_BUDGET} that keeps headroom below CloudFormation's 500 per "
                 "stack. Move services into stacks of their own, or routes into OpenAPI bodies."
             )
-        size = path.stat().st_size
+        size = stack.path.stat().st_size
         if size > STACK_TEMPLATE_BUDGET_BYTES:
             problems.append(
-                f"stack {stack.stack_name}'s template is {size // 1024} KB: over the budget of "
+                f"stack {stack.name}'s template is {size // 1024} KB: over the budget of "
                 f"{STACK_TEMPLATE_BUDGET_BYTES // 1024} KB below CloudFormation's 1 MB limit. "
                 "Let large OpenAPI documents travel as S3 assets (ServiceApi's "
                 "inline_body_limit), or split the stack."
             )
-        environment = stack.environment
-        links[f"{environment.account}/{environment.region}"] += sum(
-            1 for r in resources.values() if r.get("Type") == "AWS::ApiGateway::VpcLink"
+        links[f"{stack.account}/{stack.region}"] += sum(
+            1 for _ in stack.of_type("AWS::ApiGateway::VpcLink")
         )
-        for resource in resources.values():
-            if resource.get("Type") == "AWS::ApiGatewayV2::ApiMapping":
-                domain = resource.get("Properties", {}).get("DomainName")
-                mappings[_domain_key(domain, stack.template)] += 1
+        for _, mapping in stack.of_type("AWS::ApiGatewayV2::ApiMapping"):
+            domain = mapping.get("Properties", {}).get("DomainName")
+            mappings[_domain(read, stack, domain)] += 1
     problems += [
         f"{count} REST API VPC links in {place}: API Gateway allows {MAX_VPC_LINKS} per account "
         "and region. Share one VPC link per NLB between services (declare the NLB once under "
@@ -99,9 +98,12 @@ def assembly_problems(assembly: CloudAssembly) -> list[str]:
     return problems
 
 
-def _domain_key(domain: object, template: dict) -> str:
-    """A mapping's domain: the literal name, or the SSM parameter a ``Ref`` reads it from."""
-    if isinstance(domain, dict) and "Ref" in domain:
-        parameter = template.get("Parameters", {}).get(domain["Ref"], {})
-        return f"the domain in SSM parameter {parameter.get('Default', domain['Ref'])}"
-    return str(domain)
+def _domain(assembly: CloudAssembly, stack: StackTemplate, domain: Any) -> str:
+    """A mapping's domain as the problem names it: the literal name, the SSM parameter it is
+    read from, else the domain-name resource (``<LogicalId>`` of its stack) it refers to."""
+    name = assembly.ssm_name(stack, domain)
+    if name is not None:
+        return f"the domain in SSM parameter {name}"
+    if isinstance(domain, str):
+        return domain
+    return f"{assembly.describe(stack, domain)} in stack {stack.name}"
