@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass
+from collections.abc import Sequence
 from pathlib import Path
 
+from .assembly import AssemblyError, CloudAssembly, StackTemplate
 from .config import Gateway
 from .naming import GatewayNames
 
@@ -14,38 +14,8 @@ MAX_RESOURCES = 500
 MAX_TEMPLATE_BYTES = 1_000_000
 
 
-@dataclass(frozen=True)
-class StackFigures:
-    """One synthesized stack: its name, template file, resource count and template size."""
-
-    name: str
-    template: Path
-    resources: int
-    template_bytes: int
-
-
-def read_stacks(cdk_out: Path) -> list[StackFigures]:
-    """The CloudFormation stacks of a cloud assembly, in the manifest's order."""
-    manifest = json.loads((cdk_out / "manifest.json").read_text())
-    stacks = []
-    for name, artifact in manifest.get("artifacts", {}).items():
-        if artifact.get("type") != "aws:cloudformation:stack":
-            continue
-        template = cdk_out / artifact["properties"]["templateFile"]
-        body = json.loads(template.read_text())
-        stacks.append(
-            StackFigures(
-                name=artifact.get("displayName", name),
-                template=template,
-                resources=len(body.get("Resources", {})),
-                template_bytes=template.stat().st_size,
-            )
-        )
-    return stacks
-
-
-def render_summary(gateway: Gateway, stacks: list[StackFigures]) -> str:
-    """The summary as text."""
+def render_summary(gateway: Gateway, stacks: Sequence[StackTemplate]) -> str:
+    """The summary as text: the stacks in the assembly's order (nested Stages' included)."""
     names = GatewayNames(gateway.name, gateway.environment)
     lines = [
         f"Gateway {gateway.name} ({gateway.environment}) in {gateway.account}/{gateway.region}: "
@@ -55,8 +25,8 @@ def render_summary(gateway: Gateway, stacks: list[StackFigures]) -> str:
     ]
     for stack in stacks:
         lines.append(
-            f"  {stack.name:<40} {stack.resources:>5}/{MAX_RESOURCES} "
-            f"{stack.template_bytes / 1024:>8.1f} KB"
+            f"  {stack.name:<40} {len(stack.resources):>5}/{MAX_RESOURCES} "
+            f"{stack.path.stat().st_size / 1024:>8.1f} KB"
         )
     lines += ["", f"  {'service':<14} {'base path':<16} {'backend':<46} stack"]
     for service in gateway.services:
@@ -72,7 +42,11 @@ def render_summary(gateway: Gateway, stacks: list[StackFigures]) -> str:
 
 def print_summary(gateway: Gateway, cdk_out: Path) -> int:
     """Print the summary of ``cdk_out``; 1 if it holds no stack."""
-    stacks = read_stacks(cdk_out)
+    try:
+        stacks = CloudAssembly.read(cdk_out).stacks
+    except AssemblyError as error:
+        print(*error.messages, sep="\n")
+        return 1
     if not stacks:
         print(f"{cdk_out}: no stacks were synthesized")
         return 1

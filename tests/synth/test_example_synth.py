@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from gateway_stack.summary import read_stacks
+from gateway_stack.assembly import CloudAssembly
 
 from .cli import ROOT, cdk_synth
 
@@ -21,12 +21,13 @@ STACKS = [
 
 
 def test_one_template_per_stack(assembly: Path) -> None:
-    stacks = read_stacks(assembly)
+    stacks = CloudAssembly.read(assembly).stacks
     assert [s.name for s in stacks] == STACKS
     for stack in stacks:
-        assert stack.template == assembly / f"{stack.name}.template.json"
-        assert 0 < stack.resources < 450
-        assert stack.template_bytes < 800_000
+        assert stack.path == assembly / f"{stack.name}.template.json"
+        assert stack.assets == assembly / f"{stack.name}.assets.json"
+        assert 0 < len(stack.resources) < 450
+        assert stack.path.stat().st_size < 800_000
 
 
 def test_no_context_lookup_was_needed(assembly: Path) -> None:
@@ -155,10 +156,10 @@ def test_summary_lists_stacks_with_sizes_and_services_with_backends(assembly: Pa
         check=True,
     )
     lines = result.stdout.splitlines()
-    for stack in read_stacks(assembly):
+    for stack in CloudAssembly.read(assembly).stacks:
         (row,) = [line for line in lines if line.strip().startswith(stack.name + " ")]
-        assert f"{stack.resources}/500" in row
-        assert f"{stack.template_bytes / 1024:.1f} KB" in row
+        assert f"{len(stack.resources)}/500" in row
+        assert f"{stack.path.stat().st_size / 1024:.1f} KB" in row
     (billing,) = [line for line in lines if line.strip().startswith("billing ")]
     assert "/billing/v2" in billing
     assert "billing:8443" in billing
