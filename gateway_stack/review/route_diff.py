@@ -95,12 +95,6 @@ def field_changes(old: RouteRow, new: RouteRow) -> list[FieldChange]:
     return sorted(found, key=lambda change: ASPECTS.index(change.aspect))
 
 
-def _route_limit(row: RouteRow) -> str:
-    if row.route_throttle is None or row.route_throttle == row.stage_throttle:
-        return ""
-    return str(row.route_throttle)
-
-
 _FIELDS: tuple[tuple[str, str, Callable[[RouteRow], str]], ...] = (
     ("backend", "backend", lambda row: str(row.backend)),
     ("backend", "host", lambda row: row.backend.host or ""),
@@ -110,6 +104,6 @@ _FIELDS: tuple[tuple[str, str, Callable[[RouteRow], str]], ...] = (
     ("auth", "API key", lambda row: row.api_key),
     ("auth", "CORS origin", lambda row: row.cors_origin or "none"),
     ("throttle", "stage", lambda row: str(row.stage_throttle or "none")),
-    ("throttle", "route", _route_limit),
+    ("throttle", "route", lambda row: str(row.route_throttle or "")),
     ("cache", "cache", lambda row: str(row.cache) if row.cache else "no"),
 )

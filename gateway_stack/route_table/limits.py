@@ -53,8 +53,11 @@ class StageSettings:
         return exact if exact is not None else self.settings.get((path, "*"))
 
     def route_throttle(self, method: str, path: str) -> Throttle | None:
-        """The route's own stage limit, if its entry sets one."""
-        return _throttle(self.route_entry(method, path) or {})
+        """The route's own stage limit, when its entry sets one that differs from the stage's
+        (an entry that repeats the stage's limit, e.g. to cache the route, is no limit of its
+        own)."""
+        throttle = _throttle(self.route_entry(method, path) or {})
+        return None if throttle == self.stage_throttle else throttle
 
     def cache(self, method: str, path: str, key: list[Any]) -> Cache | None:
         """The route's response cache: its entry's, else the stage-wide entry's."""

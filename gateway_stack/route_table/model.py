@@ -141,7 +141,8 @@ class RouteRow:
         scopes: the scopes a caller's token needs (empty: any caller the authorizer admits).
         api_key: whether a request needs an API key, and where the key comes from.
         stage_throttle: the stage's default limit for all clients together. Default: none.
-        route_throttle: this route's own stage limit, when it has one. Default: none.
+        route_throttle: this route's own stage limit, when it differs from the stage's.
+            Default: none.
         tiers: the limit per client key of each usage plan the stage is in. Default: none.
         cache: the stage's response cache for this route. Default: not cached.
         cors_origin: the origin the gateway's CORS preflight (an ``OPTIONS`` MOCK without the
@@ -181,7 +182,7 @@ class RouteRow:
         parts = []
         if self.stage_throttle is not None:
             parts.append(f"stage {self.stage_throttle}")
-        if self.route_throttle is not None and self.route_throttle != self.stage_throttle:
+        if self.route_throttle is not None:
             parts.append(f"route {self.route_throttle}")
         parts += [str(tier) for tier in self.tiers]
         return "; ".join(parts) or "none"

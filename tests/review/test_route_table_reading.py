@@ -134,6 +134,12 @@ RESOURCES: dict[str, Any] = {
                     "ThrottlingRateLimit": 5,
                     "ThrottlingBurstLimit": 10,
                 },
+                {  # the stage's own limit again: no limit of the route's own
+                    "ResourcePath": "/~1health",
+                    "HttpMethod": "GET",
+                    "ThrottlingRateLimit": 100,
+                    "ThrottlingBurstLimit": 200,
+                },
             ],
         },
     },
@@ -216,6 +222,8 @@ def test_stage_method_settings_and_a_plan_that_lists_its_stage(
     listing = rows["pets GET /pets"]
     assert (listing.stage_throttle, listing.route_throttle) == (Throttle(100, 200), Throttle(5, 10))
     assert listing.cache == Cache(30, ())
+    health = rows["pets GET /health"]
+    assert (health.stage_throttle, health.route_throttle) == (Throttle(100, 200), None)
     assert listing.tiers == (TierLimit("partners", Throttle(50, 100), "1000/DAY"),)
     assert rows["pets POST /pets"].tiers == (
         TierLimit("partners", Throttle(1, 2), "1000/DAY", plan_throttle=Throttle(50, 100)),

@@ -164,6 +164,12 @@ def test_make_routes_prints_json_on_request(assembly: Path) -> None:
     (reserve,) = [r for r in rows if r["path"] == "/items/{sku}/reservations"]
     assert reserve["scopes"] == ["inventory:reserve"]
     assert reserve["route_throttle"] == {"rate_limit": 20.0, "burst_limit": 40}
+    # Its stage entry (for the cache) repeats the stage's limit: JSON agrees with the table.
+    (item,) = [r for r in rows if r["path"] == "/items/{sku}" and r["method"] == "GET"]
+    assert (item["stage_throttle"], item["route_throttle"]) == (
+        {"rate_limit": 500.0, "burst_limit": 1000},
+        None,
+    )
     assert reserve["backend"]["target"] == "commerce"
     assert reserve["tiers"][0] == {
         "tier": "bronze",
