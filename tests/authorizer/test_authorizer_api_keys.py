@@ -160,6 +160,50 @@ def test_failure_is_denied_briefly_and_stale_keys_are_served(store_factory: Any)
     assert store.get("b") is None
 
 
+def test_stale_keys_are_served_up_to_an_hour_past_their_ttl(store_factory: Any) -> None:
+    from token_authorizer.errors import LookupFailed
+
+    gateway, clock = FakeApiGateway([key("a", "value-a"), key("b", "value-b")]), Clock()
+    store = store_factory(gateway, clock, ttl=300.0)
+    assert (store.get("a"), store.get("b")) == ("value-a", "value-b")  # both fetched at 0 s
+    gateway.error = AccessDenied("TooManyRequestsException")
+    clock.now = 300 + 3600 - 0.5
+    assert store.get("a") == "value-a"  # an hour past the TTL, not yet beyond
+    clock.now = 300 + 3600
+    with pytest.raises(LookupFailed) as caught:
+        store.get("b")
+    assert caught.value.reason == "api_key_lookup_failed:TooManyRequestsException"
+
+
+def test_a_stale_no_key_answer_ends_an_hour_past_the_negative_ttl(store_factory: Any) -> None:
+    from token_authorizer.errors import LookupFailed
+
+    gateway, clock = FakeApiGateway([]), Clock()
+    store = store_factory(gateway, clock, negative_ttl=30.0)
+    assert (store.get("a"), store.get("b")) == (None, None)
+    gateway.error = RuntimeError("network")
+    clock.now = 30 + 3600 - 0.5
+    assert store.get("a") is None  # still the last answer: no key (a Deny, not a failure)
+    clock.now = 30 + 3600
+    with pytest.raises(LookupFailed):
+        store.get("b")
+
+
+def test_pages_are_read_up_to_max_pages(store_factory: Any) -> None:
+    from token_authorizer.api_keys import MAX_PAGES
+    from token_authorizer.errors import LookupFailed
+
+    others = [key(f"client-1{i}", f"value-{i}") for i in range(MAX_PAGES - 1)]
+    gateway = FakeApiGateway([*others, key("client-1", "the-one")], page_size=1)
+    assert store_factory(gateway, Clock()).get("client-1") == "the-one"  # on page MAX_PAGES
+    assert len(gateway.requests) == MAX_PAGES
+    gateway = FakeApiGateway([*others, key("client-1x", "x"), key("client-1", "the-one")], 1)
+    with pytest.raises(LookupFailed) as caught:
+        store_factory(gateway, Clock()).get("client-1")  # a page more: the lookup fails
+    assert caught.value.reason == "api_key_lookup_failed:RuntimeError"
+    assert len(gateway.requests) == MAX_PAGES
+
+
 def test_aws_errors_become_deny(authorizer: AuthorizerHarness, monkeypatch: Any) -> None:
     class Broken:
         def get_api_keys(self, **_: Any) -> Any:

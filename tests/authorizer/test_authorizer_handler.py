@@ -12,6 +12,7 @@ from authorizer_support import (
     ACCOUNT,
     API_ID,
     EVENTS,
+    PERMISSIONS_PREFIX,
     REGION,
     STAGE,
     AuthorizerHarness,
@@ -282,6 +283,82 @@ def test_metrics_are_emitted(
     assert blobs[1]["Unauthorized"] == [1.0]
     assert "ColdStart" not in blobs[1]
     assert blobs[2]["Denied"] == [1.0]
+
+
+def metric_blobs(capsys: pytest.CaptureFixture[str]) -> list[dict[str, Any]]:
+    """The EMF records printed since the last read, one per invocation."""
+    return [json.loads(line) for line in capsys.readouterr().out.splitlines() if '"_aws"' in line]
+
+
+def test_an_allow_that_does_not_cover_the_request_counts_as_denied(
+    capsys: pytest.CaptureFixture[str], make: Any, api_keys: Any, permission_maps: Any
+) -> None:
+    api_keys.create("client-a")
+    permission_maps.publish(
+        [
+            {"method": "GET", "path": "/items/{id}", "scopes": ["items:read"]},
+            {"method": "POST", "path": "/orders", "scopes": ["orders:write"]},
+        ]
+    )
+    harness = make(PERMISSIONS_PARAMETER_PREFIX=PERMISSIONS_PREFIX)
+    token = harness.tokens.rsa(default_claims(scope="items:read"))
+    capsys.readouterr()
+
+    response = harness.call(token, method_arn("POST", "orders"))
+
+    assert effect_of(response) == {"Allow"}  # the token's other routes, for API Gateway's cache
+    (blob,) = metric_blobs(capsys)
+    assert blob["Denied"] == [1.0]
+    assert "Allowed" not in blob
+    assert "ImprecisePolicy" not in blob
+    event = {
+        "type": "TOKEN",
+        "authorizationToken": f"Bearer {token}",
+        "methodArn": method_arn("POST", "orders"),
+    }
+    assert harness.module.AUTHORIZER.decide(event).reason == "route_not_permitted"
+    harness.call(token, method_arn("GET", "items/1"))
+    (blob,) = metric_blobs(capsys)
+    assert blob["Allowed"] == [1.0]
+    assert "Denied" not in blob
+
+
+def test_an_imprecise_policy_is_counted(
+    capsys: pytest.CaptureFixture[str], make: Any, api_keys: Any, permission_maps: Any
+) -> None:
+    api_keys.create("client-a")
+    permission_maps.publish(
+        [
+            {"method": "GET", "path": "/files/{proxy+}", "scopes": ["files"]},
+            {"method": "GET", "path": "/files/{id}/meta", "scopes": ["admin"]},
+        ]
+    )
+    harness = make(PERMISSIONS_PARAMETER_PREFIX=PERMISSIONS_PREFIX)
+    token = harness.tokens.rsa(default_claims(scope="files"))
+    capsys.readouterr()
+
+    for _ in range(2):  # every answer built from the imprecise policy, not only the first
+        assert effect_of(harness.call(token, method_arn("GET", "files/a"))) == {"Allow", "Deny"}
+
+    blobs = metric_blobs(capsys)
+    assert [b["ImprecisePolicy"] for b in blobs] == [[1.0], [1.0]]
+    assert [b["Allowed"] for b in blobs] == [[1.0], [1.0]]
+
+
+def test_a_failed_jwks_fetch_is_counted(
+    capsys: pytest.CaptureFixture[str], make: Any, api_keys: Any, jwks_server: Any
+) -> None:
+    api_keys.create("client-a")
+    harness = make()
+    jwks_server.set_mode("error")
+    capsys.readouterr()
+
+    assert_unauthorized(lambda: harness.call(harness.tokens.rsa()))
+
+    (blob,) = metric_blobs(capsys)
+    assert blob["JwksFetchFailed"] == [1.0]
+    assert "JwksFetch" not in blob
+    assert blob["Unauthorized"] == [1.0]
 
 
 # ------------------------------------------------------------------ tracing

@@ -262,6 +262,49 @@ def test_stale_map_is_used_when_a_refresh_fails(
     assert not evaluate(response, method_arn("GET", "b"))  # still the map, not "no map"
 
 
+def test_a_stale_map_is_served_up_to_an_hour_past_its_ttl(make: Any) -> None:
+    make()
+    from token_authorizer.errors import LookupFailed
+    from token_authorizer.permissions import PermissionStore
+    from token_authorizer.ttl_cache import TtlCache
+
+    class Denied(Exception):
+        response: ClassVar[dict[str, Any]] = {"Error": {"Code": "AccessDeniedException"}}
+
+    class Ssm:
+        failing = False
+
+        def get_parameter(self, **request: Any) -> Any:
+            if self.failing:
+                raise Denied()
+            return {"Parameter": {"Value": json.dumps({"version": 1, "routes": ROUTES})}}
+
+    class Clients:
+        ssm = Ssm()
+
+        def get(self, service: str) -> Any:
+            assert service == "ssm"
+            return self.ssm
+
+    now = [0.0]
+    store = PermissionStore(
+        PERMISSIONS_PREFIX,
+        ttl=300.0,
+        absent_ttl=30.0,
+        clients=Clients(),  # type: ignore[arg-type]
+        cache=TtlCache(clock=lambda: now[0]),
+    )
+    fresh = (store.get("aaaaaaaaaa"), store.get("bbbbbbbbbb"))  # both loaded at 0 s
+    assert fresh[0] is not None
+    Clients.ssm.failing = True
+    now[0] = 300 + 3600 - 0.5
+    assert store.get("aaaaaaaaaa") == fresh[0]  # an hour past the TTL, not yet beyond
+    now[0] = 300 + 3600
+    with pytest.raises(LookupFailed) as caught:
+        store.get("bbbbbbbbbb")
+    assert caught.value.reason == "permissions_read_failed:AccessDeniedException"
+
+
 def test_parameter_name_uses_the_api_id(scoped: AuthorizerHarness) -> None:
     assert scoped.module.PERMISSIONS.parameter_name("abcdefghij") == (
         PERMISSIONS_PREFIX + "/abcdefghij"
