@@ -76,3 +76,9 @@ def change_backend(data: Data) -> None:
 def rename_keys(data: Data) -> None:
     """A new API key name prefix: API Gateway replaces every client's key."""
     data["auth"]["api_key_name_prefix"] = "acme-"
+
+
+def remove_alias(data: Data, name: str = "api.example.net") -> None:
+    """A domain alias taken out of the file: its certificate, domain name, records and every
+    service's mapping on it go."""
+    data["domain"]["aliases"] = [a for a in data["domain"]["aliases"] if a["name"] != name]

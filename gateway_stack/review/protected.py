@@ -21,7 +21,7 @@ from typing import Any
 from ..assembly import CloudAssembly
 from .cfn_diff import ResourceChange, StackDiff
 
-#: Resource type -> what its loss costs (shown in each warning).
+#: Resource type -> what a replacement costs (shown in each replacement's warning).
 PROTECTED: dict[str, str] = {
     "AWS::ApiGateway::DomainName": "a new domain name gets a new regional endpoint: DNS and "
     "every API mapping must move to it, and the old name answers nothing meanwhile",
@@ -52,6 +52,36 @@ PROTECTED: dict[str, str] = {
     "AWS::SNS::Topic": "every subscription (confirmed e-mail addresses included) is lost",
     "AWS::WAFv2::WebACL": "the stages are unprotected until a new web ACL is associated",
 }
+_DOMAIN_NAME_DELETED = (
+    "every request to the name fails: the APIs mapped on it are no longer reachable under it"
+)
+_MAPPING_DELETED = "the base path answers 404 on that domain name"
+#: Resource type -> what a deletion costs (shown in each deletion's warning).
+DELETED: dict[str, str] = {
+    "AWS::ApiGateway::DomainName": _DOMAIN_NAME_DELETED,
+    "AWS::ApiGatewayV2::DomainName": _DOMAIN_NAME_DELETED,
+    "AWS::CertificateManager::Certificate": "a custom domain still using it can no longer "
+    "serve TLS, and a new certificate must be validated again before one can",
+    "AWS::Route53::HostedZone": "its records are gone, and the parent zone delegates to name "
+    "servers that no longer answer for it",
+    "AWS::Route53::RecordSet": "the public name no longer resolves: its callers get DNS errors",
+    "AWS::ApiGateway::RestApi": "every route of the API stops answering, on every domain name "
+    "and its execute-api URL",
+    "AWS::ApiGateway::Stage": "the stage stops answering every route, and leaves the usage plans",
+    "AWS::ApiGatewayV2::ApiMapping": _MAPPING_DELETED,
+    "AWS::ApiGateway::BasePathMapping": _MAPPING_DELETED,
+    "AWS::ApiGateway::ApiKey": "the key value is gone for good: the client's requests are "
+    "refused until it is given a new key",
+    "AWS::ApiGateway::UsagePlan": "every stage leaves the plan, and its clients' keys lose "
+    "their limits and their quota usage",
+    "AWS::ApiGateway::VpcLink": "stages still using it can no longer reach their backend",
+    "AWS::ElasticLoadBalancingV2::LoadBalancer": "the services behind it can no longer be "
+    "reached through the gateway",
+    "AWS::Logs::LogGroup": "the logs written so far are deleted with it",
+    "AWS::KMS::Key": "what it encrypted (logs included) cannot be read once the key is deleted",
+    "AWS::SNS::Topic": "alarms notify no one: every subscription is lost",
+    "AWS::WAFv2::WebACL": "the stages it protects are unprotected",
+}
 #: Impacts that replace the resource in place.
 REPLACING = ("WILL_REPLACE", "MAY_REPLACE")
 #: Impacts that remove the resource from its template.
@@ -81,7 +111,8 @@ class ProtectedChange:
         logical_id: its logical id (the old one, for a logical-id change).
         path: its construct path, if known.
         action: what happens, in words.
-        reason: what that costs (:data:`PROTECTED`).
+        reason: what that costs (:data:`PROTECTED` for a replacement, :data:`DELETED` for a
+            deletion).
         replacement: it is a replacement (what ``--fail-on-replace`` fails on).
         detail: why it happens, e.g. the property that forces the replacement. Default: none.
     """
@@ -184,7 +215,7 @@ def _warning(
         logical_id=change.logical_id,
         path=change.path,
         action=action,
-        reason=PROTECTED[change.type],
+        reason=(PROTECTED if replacement else DELETED)[change.type],
         replacement=replacement,
         detail=detail,
     )

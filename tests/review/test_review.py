@@ -6,7 +6,6 @@ Each head is synthesized in-process; the CloudFormation side runs the CDK's own 
 
 from __future__ import annotations
 
-import copy
 import json
 import shutil
 import subprocess
@@ -15,8 +14,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from gateway_stack.assembly import CloudAssembly
 from gateway_stack.review import Review, review_assemblies
 from gateway_stack.review.report import MARKER, render_markdown
@@ -24,40 +21,7 @@ from gateway_stack.route_table import Throttle
 
 from .. import variants
 from ..conftest import ROOT
-from .conftest import Synthesize
-
-NODE_MODULES = ROOT / "node_modules"
-Edit = Callable[[dict[str, Any]], None]
-
-
-@pytest.fixture(scope="module")
-def head(synthesize: Synthesize, example_data: dict[str, Any]) -> Callable[[Edit], CloudAssembly]:
-    """The example with one change, synthesized once per change."""
-    cache: dict[Edit, CloudAssembly] = {}
-
-    def run(edit: Edit) -> CloudAssembly:
-        if edit not in cache:
-            data = copy.deepcopy(example_data)
-            edit(data)
-            cache[edit] = synthesize(data)
-        return cache[edit]
-
-    return run
-
-
-@pytest.fixture(scope="module")
-def review(
-    example_assembly: CloudAssembly, head: Callable[[Edit], CloudAssembly]
-) -> Callable[[Edit], Review]:
-    def run(edit: Edit) -> Review:
-        return review_assemblies(example_assembly, head(edit), NODE_MODULES)
-
-    return run
-
-
-def stack(result: Review, name: str) -> Any:
-    (found,) = [s for s in result.stacks if s.stack == name]
-    return found
+from .conftest import NODE_MODULES, Edit, stack
 
 
 def test_no_change_reviews_as_nothing(example_assembly: CloudAssembly) -> None:
