@@ -15,12 +15,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
-from .aws_clients import AwsClients
+from .aws_clients import AwsClients, error_code
 from .errors import LookupFailed
-from .ttl_cache import TtlCache
+from .ttl_cache import FAILURE_CACHE_SECONDS, MAX_STALE_SECONDS, TtlCache
 
-FAILURE_CACHE_SECONDS = 5.0
-MAX_STALE_SECONDS = 3600.0
 PAGE_SIZE = 500
 MAX_PAGES = 20  # 10,000 keys: API Gateway's per-account quota
 
@@ -81,7 +79,7 @@ class ApiKeyStore:
         try:
             matches = self._exact_matches(name)
         except Exception as error:  # any AWS or SDK failure is a failed lookup
-            return _Answer(None, failed=f"api_key_lookup_failed:{_error_code(error)}")
+            return _Answer(None, failed=f"api_key_lookup_failed:{error_code(error)}")
         enabled = [
             item
             for item in matches
@@ -111,12 +109,3 @@ class ApiKeyStore:
                 return matches
             request["position"] = position
         raise RuntimeError("too many pages of API keys")
-
-
-def _error_code(error: BaseException) -> str:
-    response = getattr(error, "response", None)
-    if isinstance(response, dict):
-        code = response.get("Error", {}).get("Code")
-        if isinstance(code, str):
-            return code
-    return type(error).__name__

@@ -21,6 +21,16 @@ def new_session() -> Any:
     return boto3.session.Session()
 
 
+def error_code(error: BaseException) -> str:
+    """The AWS error code of ``error`` (``response["Error"]["Code"]``), else its type name."""
+    response = getattr(error, "response", None)
+    if isinstance(response, dict):
+        code = response.get("Error", {}).get("Code")
+        if isinstance(code, str):
+            return code
+    return type(error).__name__
+
+
 class AwsClients:
     """One boto3 session, and one client per service name from it, all created on first use.
 

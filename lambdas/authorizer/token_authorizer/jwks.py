@@ -29,26 +29,19 @@ from jwt.exceptions import PyJWTError
 
 from .errors import KeyUnavailable
 from .jwks_fetch import fetch_jwks_document
+from .settings import ALGORITHM_KEYS
 
 FAILED_FETCH_BACKOFF_SECONDS = 5.0
 MAX_KID_CHARS = 256
 
-#: algorithm -> (kty, accepted curves or None)
-_KEY_TYPES: dict[str, tuple[str, frozenset[str] | None]] = {
-    **dict.fromkeys(("RS256", "RS384", "RS512", "PS256", "PS384", "PS512"), ("RSA", None)),
-    "ES256": ("EC", frozenset({"P-256"})),
-    "ES384": ("EC", frozenset({"P-384"})),
-    "ES512": ("EC", frozenset({"P-521"})),
-    "EdDSA": ("OKP", frozenset({"Ed25519", "Ed448"})),
-}
-_USABLE_KTY = frozenset({"RSA", "EC", "OKP"})
+_USABLE_KTY = frozenset(kty for kty, _ in ALGORITHM_KEYS.values())
 
 Fetcher = Callable[[str, float], dict[str, Any]]
 
 
 def key_fits_algorithm(jwk: dict[str, Any], alg: str) -> bool:
     """True when ``jwk`` may verify a signature made with ``alg``."""
-    expected = _KEY_TYPES.get(alg)
+    expected = ALGORITHM_KEYS.get(alg)
     if expected is None:
         return False
     kty, curves = expected

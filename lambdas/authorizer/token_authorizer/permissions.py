@@ -21,21 +21,19 @@ from dataclasses import dataclass
 from typing import Any
 
 from .arn import HTTP_VERBS
-from .aws_clients import AwsClients
+from .aws_clients import AwsClients, error_code
 from .errors import LookupFailed
-from .ttl_cache import TtlCache
+from .tokens import SCOPE
+from .ttl_cache import FAILURE_CACHE_SECONDS, MAX_STALE_SECONDS, TtlCache
 
 MAX_ROUTES = 1000
 MAX_SCOPES_PER_ROUTE = 50
 MAX_PATH_CHARS = 1024
-FAILURE_CACHE_SECONDS = 5.0
-MAX_STALE_SECONDS = 3600.0
 
 LITERAL, PARAM, PROXY = "lit", "param", "proxy"
 _LITERAL = re.compile(r"[A-Za-z0-9._~!$&'()+,;=:@%\-]+")
 _PARAM = re.compile(r"\{[A-Za-z0-9_.\-]+\}")
 _PROXY = re.compile(r"\{[A-Za-z0-9_.\-]+\+\}")
-_SCOPE = re.compile(r"[\x21-\x7e]{1,256}")
 
 
 class InvalidPermissionMap(ValueError):
@@ -134,7 +132,7 @@ def _parse_route(raw: Any, position: int) -> RouteRule:
     if not isinstance(scopes, list) or len(scopes) > MAX_SCOPES_PER_ROUTE:
         raise InvalidPermissionMap(f"{where}.scopes must be a list (at most 50)")
     for scope in scopes:
-        if not isinstance(scope, str) or not _SCOPE.fullmatch(scope):
+        if not isinstance(scope, str) or not SCOPE.fullmatch(scope):
             raise InvalidPermissionMap(f"{where}.scopes holds an invalid scope {scope!r}")
     return RouteRule(method=method, path=str(path), segments=segments, scopes=frozenset(scopes))
 
@@ -198,13 +196,13 @@ class PermissionStore:
         try:
             response = self._clients.get("ssm").get_parameter(Name=self.parameter_name(api_id))
         except Exception as error:  # every AWS or SDK failure is handled below
-            if _error_code(error) == "ParameterNotFound":
+            if error_code(error) == "ParameterNotFound":
                 self._last_good.discard(api_id)
                 return None
             stale = self._last_good.fresh(api_id)
             if stale is not None:
                 return stale.value
-            return _Failure(f"permissions_read_failed:{_error_code(error) or type(error).__name__}")
+            return _Failure(f"permissions_read_failed:{error_code(error)}")
         try:
             permission_map = parse_permission_map(_parameter_value(response))
         except InvalidPermissionMap as error:
@@ -218,11 +216,3 @@ def _parameter_value(response: Any) -> str:
     if not isinstance(value, str):
         raise InvalidPermissionMap("the parameter has no string value")
     return value
-
-
-def _error_code(error: BaseException) -> str | None:
-    response = getattr(error, "response", None)
-    if isinstance(response, dict):
-        code = response.get("Error", {}).get("Code")
-        return code if isinstance(code, str) else None
-    return None

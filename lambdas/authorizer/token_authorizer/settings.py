@@ -14,21 +14,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-#: Asymmetric JWS algorithms the authorizer knows how to match to a JWK.
-ASYMMETRIC_ALGORITHMS: frozenset[str] = frozenset(
-    {
-        "RS256",
-        "RS384",
-        "RS512",
-        "PS256",
-        "PS384",
-        "PS512",
-        "ES256",
-        "ES384",
-        "ES512",
-        "EdDSA",
-    }
-)
+#: The asymmetric JWS algorithms the authorizer verifies, each with the JWK it needs: the key
+#: type and the accepted curves (None: any). The one list of algorithms ``JWT_ALGORITHMS`` may
+#: name; ``jwks.key_fits_algorithm`` matches keys with it.
+ALGORITHM_KEYS: dict[str, tuple[str, frozenset[str] | None]] = {
+    **dict.fromkeys(("RS256", "RS384", "RS512", "PS256", "PS384", "PS512"), ("RSA", None)),
+    "ES256": ("EC", frozenset({"P-256"})),
+    "ES384": ("EC", frozenset({"P-384"})),
+    "ES512": ("EC", frozenset({"P-521"})),
+    "EdDSA": ("OKP", frozenset({"Ed25519", "Ed448"})),
+}
 _SYMMETRIC_OR_NONE = re.compile(r"(?i)^(hs\d+|none)$")
 _LOOPBACK_HOSTS = frozenset({"127.0.0.1", "::1", "localhost"})
 _CLAIM_NAME = re.compile(r"^[A-Za-z0-9_:.\-/]{1,128}$")
@@ -75,7 +70,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         audiences=_audiences(env),
         jwks_uri=_jwks_uri(env),
         api_key_name_prefix=_matching(env, "API_KEY_NAME_PREFIX", None, _API_KEY_PREFIX),
-        algorithms=_algorithms(env),
+        algorithms=_algorithms(env, defaults.algorithms),
         client_id_claim=_matching(env, "CLIENT_ID_CLAIM", defaults.client_id_claim, _CLAIM_NAME),
         scopes_claim=_matching(env, "SCOPES_CLAIM", defaults.scopes_claim, _CLAIM_NAME),
         leeway_seconds=_seconds(env, "JWT_LEEWAY_SECONDS", defaults.leeway_seconds, 0, 300),
@@ -173,19 +168,21 @@ def _jwks_uri(env: Mapping[str, str]) -> str:
     raise SettingsError(f"JWKS_URI={uri!r} must use https (http is accepted only for loopback)")
 
 
-def _algorithms(env: Mapping[str, str]) -> tuple[str, ...]:
-    raw = _optional(env, "JWT_ALGORITHMS") or "RS256,ES256"
+def _algorithms(env: Mapping[str, str], default: tuple[str, ...]) -> tuple[str, ...]:
+    raw = _optional(env, "JWT_ALGORITHMS")
+    if raw is None:
+        return default
     names = tuple(dict.fromkeys(part.strip() for part in raw.split(",") if part.strip()))
     if not names:
         raise SettingsError("JWT_ALGORITHMS must list at least one algorithm")
-    allowed = ", ".join(sorted(ASYMMETRIC_ALGORITHMS))
+    allowed = ", ".join(sorted(ALGORITHM_KEYS))
     for name in names:
         if _SYMMETRIC_OR_NONE.match(name):
             raise SettingsError(
                 f"JWT_ALGORITHMS: {name!r} is refused; only asymmetric algorithms verify tokens "
                 f"against a public JWKS (allowed: {allowed})"
             )
-        if name not in ASYMMETRIC_ALGORITHMS:
+        if name not in ALGORITHM_KEYS:
             raise SettingsError(f"JWT_ALGORITHMS: unknown algorithm {name!r} (allowed: {allowed})")
     return names
 

@@ -40,7 +40,8 @@ _UNPRINTABLE = frozenset({"Cc", "Cf", "Zl", "Zp"})
 #: Larger than any real NumericDate (year 33658): bounds huge integers before float conversion.
 _MAX_NUMERIC_DATE = 10**12
 _CLIENT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._~:@+=\-]{0,127}")
-_SCOPE = re.compile(r"[\x21-\x7e]{1,256}")
+#: One scope: printable ASCII without spaces (a token's scopes and a permission map's alike).
+SCOPE = re.compile(r"[\x21-\x7e]{1,256}")
 _DECODE_FAILURES: tuple[tuple[type[PyJWTError], str], ...] = (
     (ExpiredSignatureError, "token_expired"),
     (ImmatureSignatureError, "token_not_yet_valid"),
@@ -165,7 +166,7 @@ class TokenVerifier:
             candidates = raw
         else:
             return ()
-        scopes = (s for s in candidates if isinstance(s, str) and _SCOPE.fullmatch(s))
+        scopes = (s for s in candidates if isinstance(s, str) and SCOPE.fullmatch(s))
         return tuple(dict.fromkeys(scopes))[:MAX_SCOPES]
 
 

@@ -9,6 +9,11 @@ from typing import Any, Generic, NamedTuple, TypeVar
 
 V = TypeVar("V")
 
+#: A failed lookup (API key, permission map) is cached this long before the next attempt.
+FAILURE_CACHE_SECONDS = 5.0
+#: While lookups fail, the last good answer is served for up to this long past its TTL.
+MAX_STALE_SECONDS = 3600.0
+
 
 class Entry(NamedTuple):
     """A cached value; ``stored_at`` and ``expires_at`` are clock readings."""
