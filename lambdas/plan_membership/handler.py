@@ -99,7 +99,6 @@ def _process(
                 f"less than {CALL_MARGIN_SECONDS:.0f} s of the function's time left"
             )
 
-    lifecycle: Lifecycle | None = None
     try:
         lifecycle = Lifecycle(CLIENTS, check_time)
         outcome = lifecycle.process(event)
@@ -113,8 +112,7 @@ def _process(
         logger.exception("unexpected error")
         responder.send(FAILED, on_failure, f"unexpected error: {type(error).__name__}: {error}")
     else:
-        sent = responder.send(outcome.status, outcome.physical_id, outcome.reason)
-        if not sent and outcome.status == SUCCESS and lifecycle is not None:
+        if not responder.send(SUCCESS, outcome.physical_id, outcome.reason):
             lifecycle.abandon()  # FAILED went first: undo what a Create added
 
 

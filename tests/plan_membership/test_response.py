@@ -109,6 +109,7 @@ def test_an_unknown_request_type_fails(
 
     assert body["Status"] == "FAILED"
     assert "unknown RequestType 'Replace'" in body["Reason"]
+    assert body["PhysicalResourceId"] == f"plan-membership-failed-{event['RequestId']}"
 
 
 def test_the_watchdog_answers_before_the_timeout_and_the_late_result_is_dropped(

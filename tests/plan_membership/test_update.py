@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import pytest
 from membership_support import Invoke, World
 
 
@@ -116,6 +117,30 @@ def test_update_in_place_is_refused_when_the_stack_no_longer_declares_the_api(
 
     assert body["Status"] == "FAILED"
     assert body["PhysicalResourceId"] == f"{world.api_id}:prod"  # in place: keep the id
+    assert world.members(world.bronze) == [f"{world.api_id}:prod"]
+    assert world.members(world.silver) == []
+
+
+@pytest.mark.parametrize(("stage", "in_place"), [("prod", True), ("v2", False)])
+def test_update_with_invalid_properties_fails_and_changes_nothing(
+    world: World,
+    event_for: Callable[..., dict[str, Any]],
+    invoke: Invoke,
+    stage: str,
+    in_place: bool,
+) -> None:
+    _created(world, event_for, invoke)
+    event = event_for("update_plans")
+    event["ResourceProperties"]["StageName"] = stage
+    event["ResourceProperties"]["UsagePlanIds"] = f"{world.gold},{world.silver}"
+
+    body = invoke(event)
+
+    assert body["Status"] == "FAILED"
+    assert body["Reason"].startswith("invalid properties: UsagePlanIds must be a list")
+    failed = f"plan-membership-failed-{event['RequestId']}"
+    # in place: CloudFormation keeps the resource; a replacement's id must make Delete a no-op
+    assert body["PhysicalResourceId"] == (f"{world.api_id}:prod" if in_place else failed)
     assert world.members(world.bronze) == [f"{world.api_id}:prod"]
     assert world.members(world.silver) == []
 

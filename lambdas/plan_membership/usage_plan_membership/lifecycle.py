@@ -1,4 +1,7 @@
-"""What Create, Update and Delete do to the usage plans; returns the outcome to report.
+"""What Create, Update and Delete do to the usage plans; returns the success to report.
+
+A failure raises (``MembershipError`` with a reason fit for the event, or any other error); the
+handler reports it as FAILED with ``failure_physical_id(event)``.
 
 Physical ids: "{RestApiId}:{StageName}" for a membership we manage; ``failed_id(event)`` for a
 Create (or replacing Update) that failed, so the Delete CloudFormation sends on rollback is a
@@ -16,7 +19,7 @@ from typing import Any
 from usage_plan_membership.clients import AwsClients
 from usage_plan_membership.logs import log
 from usage_plan_membership.ownership import require_stack_owns_api
-from usage_plan_membership.plans import UsagePlans
+from usage_plan_membership.plans import MembershipError, UsagePlans
 from usage_plan_membership.properties import (
     InvalidPropertiesError,
     Membership,
@@ -33,7 +36,8 @@ FAILED_ID_PREFIX = "plan-membership-failed-"
 
 @dataclass(frozen=True)
 class Outcome:
-    status: str
+    """A SUCCESS to report: the physical id and the reason."""
+
     physical_id: str
     reason: str
 
@@ -70,7 +74,7 @@ class Lifecycle:
             return self._update(event)
         if request_type == "Delete":
             return self._delete(event)
-        return Outcome(FAILED, failure_physical_id(event), f"unknown RequestType {request_type!r}")
+        raise MembershipError(f"unknown RequestType {request_type!r}")
 
     # ------------------------------------------------------------ Create
     def _create_like(self, event: Mapping[str, Any], verb: str) -> Outcome:
@@ -78,7 +82,7 @@ class Lifecycle:
         try:
             membership = parse_membership(event.get("ResourceProperties"))
         except InvalidPropertiesError as error:
-            return Outcome(FAILED, failed_id(event), f"invalid properties: {error}")
+            raise MembershipError(f"invalid properties: {error}") from None
         self._require_ownership(event, membership.api_id)
         added: list[str] = []
         try:
@@ -92,7 +96,6 @@ class Lifecycle:
             raise
         self._joined = (membership.member_id, added)
         return Outcome(
-            SUCCESS,
             membership.member_id,
             f"{membership.member_id} {verb}: member of {len(membership.plan_ids)} usage plan(s)",
         )
@@ -134,7 +137,7 @@ class Lifecycle:
         try:
             new = parse_membership(event.get("ResourceProperties"))
         except InvalidPropertiesError as error:
-            return Outcome(FAILED, failure_physical_id(event), f"invalid properties: {error}")
+            raise MembershipError(f"invalid properties: {error}") from None
         if new.member_id != existing:
             # Replacement: the new id makes CloudFormation delete the old membership in its
             # cleanup phase (or delete this new one if the stack update rolls back).
@@ -154,7 +157,7 @@ class Lifecycle:
                 gone = [t for t in old.throttles_for(plan_id) if t.key not in kept]
                 self._plans.remove_throttles(plan_id, member_id, gone)
         return Outcome(
-            SUCCESS, member_id, f"{member_id} updated: member of {len(new.plan_ids)} usage plan(s)"
+            member_id, f"{member_id} updated: member of {len(new.plan_ids)} usage plan(s)"
         )
 
     @staticmethod
@@ -179,12 +182,12 @@ class Lifecycle:
         member_id = raw_member_id(properties)
         if member_id is None or existing != member_id or existing.startswith(FAILED_ID_PREFIX):
             log("delete.noop", physical_id=existing, properties_member=member_id)
-            return Outcome(SUCCESS, existing, f"{existing}: nothing to remove")
+            return Outcome(existing, f"{existing}: nothing to remove")
         try:
             plan_ids = parse_plan_ids(properties)
         except InvalidPropertiesError as error:
             log("delete.noop", logging.WARNING, physical_id=existing, error=str(error))
-            return Outcome(SUCCESS, existing, f"{existing}: no valid UsagePlanIds, nothing removed")
+            return Outcome(existing, f"{existing}: no valid UsagePlanIds, nothing removed")
         for plan_id in plan_ids:
             self._plans.leave(plan_id, member_id)
-        return Outcome(SUCCESS, existing, f"{existing} removed from {len(plan_ids)} usage plan(s)")
+        return Outcome(existing, f"{existing} removed from {len(plan_ids)} usage plan(s)")
