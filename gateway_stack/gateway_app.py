@@ -11,7 +11,7 @@ from .base_paths import shadowed_routes
 from .config import Gateway
 from .errors import GatewayStackError
 from .nag import add_aws_solutions_checks
-from .naming import GatewayNames
+from .naming import SERVICE_TAG, GatewayNames
 from .platform_stack import PlatformStack
 from .service_stack import ServiceStack
 
@@ -59,7 +59,7 @@ def build_gateway(
         )
         # Deploy order only (SSM parameters are read at deploy time): no export, no lock.
         stack.add_stack_dependency(platform, "reads the platform's SSM parameters at deploy time")
-        Tags.of(stack).add("gateway-stack:service", service.name)
+        Tags.of(stack).add(SERVICE_TAG, service.name)
         services[service.name] = stack
     shadowed = shadowed_routes(
         {

@@ -7,10 +7,17 @@ migration.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 #: Root of every SSM parameter the platform publishes.
 PARAMETER_ROOT = "/gateway-stack"
+#: The tag the gateway app puts on each service stack (and so on its API): the service's name.
+SERVICE_TAG = "gateway-stack:service"
+_LOAD_BALANCER_PARAMETER = re.compile(
+    rf"{PARAMETER_ROOT}/[^/]+/[^/]+/load-balancers/(?P<load_balancer>[^/]+)/[^/]+"
+)
+_PLAN_PARAMETER = re.compile(rf"{PARAMETER_ROOT}/[^/]+/[^/]+/plans/(?P<tier>[^/]+)/id")
 
 
 @dataclass(frozen=True)
@@ -47,6 +54,13 @@ class GatewayNames:
     def load_balancer_parameter(self, load_balancer: str, attribute: str) -> str:
         """The SSM parameter holding ``attribute`` (vpc-link-id, dns-name) of a load balancer."""
         return f"{self.parameter_path}/load-balancers/{load_balancer}/{attribute}"
+
+    @staticmethod
+    def load_balancer_of(parameter: str) -> str | None:
+        """The load balancer a :meth:`load_balancer_parameter` name is of (any gateway's, any
+        environment's); None for any other name."""
+        match = _LOAD_BALANCER_PARAMETER.fullmatch(parameter)
+        return match.group("load_balancer") if match else None
 
     @property
     def domain_name_parameter(self) -> str:
@@ -97,6 +111,13 @@ class GatewayNames:
     def plan_parameter(self, tier: str) -> str:
         """The SSM parameter holding the usage plan id of ``tier``."""
         return f"{self.parameter_path}/plans/{tier}/id"
+
+    @staticmethod
+    def tier_of(parameter: str) -> str | None:
+        """The tier a :meth:`plan_parameter` name is of (any gateway's, any environment's);
+        None for any other name."""
+        match = _PLAN_PARAMETER.fullmatch(parameter)
+        return match.group("tier") if match else None
 
     @property
     def authorizer_function(self) -> str:

@@ -12,15 +12,21 @@ import re
 from typing import Any
 
 from ..assembly import CloudAssembly, StackTemplate
+from ..naming import GatewayNames
 from .model import Backend
 
-#: The platform's per-load-balancer parameters (see :class:`gateway_stack.naming.GatewayNames`).
-LOAD_BALANCER_PARAMETER = re.compile(r"/load-balancers/([^/]+)/[^/]+$")
 _STAGE_VARIABLE = re.compile(r"^\$\{stageVariables\.([A-Za-z0-9_]+)\}$")
 _URI = re.compile(
     r"^(?P<scheme>https?)://(?P<host>[^/:]+|\$\{[^}]+\})(?::(?P<port>\d+))?(?P<path>/.*)?$"
 )
 _FUNCTION = re.compile(r"functions/(?:arn:[^:]+:lambda:[^:]+:[^:]+:function:)?([^/:]+)")
+
+
+def lambda_function(uri: str) -> str | None:
+    """The function's name in a Lambda invocation URI (an integration's or an authorizer's:
+    ``arn:aws:apigateway:<region>:lambda:path/2015-03-31/functions/<arn or name>/invocations``)."""
+    match = _FUNCTION.search(uri)
+    return match.group(1) if match else None
 
 
 def backend(
@@ -52,9 +58,9 @@ def backend(
         )
         return Backend("mock", status)
     if kind in ("aws", "aws_proxy"):
-        function = _FUNCTION.search(uri) if ":lambda:path/" in uri else None
+        function = lambda_function(uri) if ":lambda:path/" in uri else None
         if function:
-            return Backend("lambda", function.group(1), timeout_ms=timeout_ms)
+            return Backend("lambda", function, timeout_ms=timeout_ms)
         return Backend("aws", uri, timeout_ms=timeout_ms)
     match = _URI.match(uri)
     if match is None:
@@ -96,9 +102,9 @@ def _load_balancer(link: Any, host: Any, stack: StackTemplate, assembly: CloudAs
     """The load balancer's name: from the platform's parameter names, else the VPC link's."""
     for value in (link, host):
         name = assembly.ssm_name(stack, value)
-        match = LOAD_BALANCER_PARAMETER.search(name or "")
-        if match:
-            return match.group(1)
+        load_balancer = GatewayNames.load_balancer_of(name) if name else None
+        if load_balancer:
+            return load_balancer
     where, value = assembly.resolve(stack, link)
     if isinstance(value, dict) and isinstance(value.get("Ref"), str):
         vpc_link = where.resources.get(value["Ref"], {})

@@ -17,10 +17,9 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ..assembly import CloudAssembly, StackTemplate
+from ..naming import GatewayNames
 from .model import Cache, Throttle, TierLimit
 
-#: The platform's plan-id parameters (see :class:`gateway_stack.naming.GatewayNames`).
-PLAN_PARAMETER = re.compile(r"/plans/([^/]+)/id$")
 WHOLE_STAGE = "/*/*"
 _PLACEHOLDER = "@@gateway-stack-reference-{}@@"
 
@@ -126,7 +125,7 @@ def _plan(stack: StackTemplate, plan_id: Any, assembly: CloudAssembly) -> Plan |
     """The plan behind a plan id: a Ref to a plan, or to the SSM parameter that publishes one."""
     name = assembly.ssm_name(stack, plan_id)
     where, value = assembly.resolve(stack, plan_id)
-    tier = PLAN_PARAMETER.search(name).group(1) if name and PLAN_PARAMETER.search(name) else None
+    tier = GatewayNames.tier_of(name) if name else None
     if isinstance(value, dict) and isinstance(value.get("Ref"), str):
         resource = where.resources.get(value["Ref"], {})
         if resource.get("Type") == "AWS::ApiGateway::UsagePlan":

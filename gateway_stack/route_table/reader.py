@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ..assembly import CloudAssembly, StackTemplate
+from ..naming import SERVICE_TAG
 from ..openapi.cors import is_preflight
 from .integrations import backend
 from .limits import StageSettings, plans
@@ -23,8 +24,6 @@ from .security import access, permission_maps
 INTEGRATION = "x-amazon-apigateway-integration"
 ANY_METHOD = "x-amazon-apigateway-any-method"
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
-#: The tag the gateway app puts on a service's resources.
-SERVICE_TAG = "gateway-stack:service"
 NOT_DEPLOYED = "(no stage)"
 
 

@@ -9,14 +9,13 @@ API's id whose value is ``{"version": 1, "routes": [{method, path, scopes}]}``).
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from ..assembly import StackTemplate
+from .integrations import lambda_function
 
-_FUNCTION = re.compile(r"functions/(?:arn:[^:]+:lambda:[^:]+:[^:]+:function:)?([^/:]+)")
 #: ``Authorization`` is the header of token authorizers; an apiKey scheme on x-api-key is a key.
 _API_KEY_HEADER = "x-api-key"
 
@@ -111,8 +110,7 @@ def _authorizer(authorizer: dict[str, Any], describe: Callable[[Any], str]) -> s
     if kind == "cognito_user_pools":
         return "Cognito user pool"
     uri = describe(authorizer.get("authorizerUri", ""))
-    function = _FUNCTION.search(uri)
-    text = f"{kind} {function.group(1) if function else uri}"
+    text = f"{kind} {lambda_function(uri) or uri}"
     ttl = authorizer.get("authorizerResultTtlInSeconds")
     if ttl is not None:
         text += f" (cache {ttl} s)"
