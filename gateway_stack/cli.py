@@ -206,7 +206,7 @@ def _review(args: argparse.Namespace) -> int:
             review = review_assemblies(
                 CloudAssembly.read(base),
                 CloudAssembly.read(head),
-                Toolchain(root).node_modules,
+                Toolchain(root),
                 base_label=f"`{base}`",
                 head_label=f"`{head}`",
             )

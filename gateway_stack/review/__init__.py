@@ -60,7 +60,7 @@ class Review:
 def review_assemblies(
     base: CloudAssembly,
     head: CloudAssembly,
-    node_modules: Path,
+    toolchain: Toolchain,
     *,
     base_label: str = "base",
     head_label: str = WORKING_TREE,
@@ -71,7 +71,8 @@ def review_assemblies(
     Args:
         base: the assembly deployed now (:meth:`CloudAssembly.empty` when nothing is).
         head: the assembly to deploy.
-        node_modules: where the CDK's differ is installed (the repository's ``node_modules``).
+        toolchain: the working tree's tools (the CDK's differ in its ``node_modules``, the
+            pinned Node.js).
         base_label: the base's name in the report. Default: ``base``.
         head_label: the head's name in the report. Default: ``working tree``.
         gateway: the gateway file, for the report. Default: none.
@@ -79,7 +80,7 @@ def review_assemblies(
     Raises:
         GatewayStackError: the differ could not run.
     """
-    stacks = diff_assemblies(base, head, node_modules)
+    stacks = diff_assemblies(base, head, toolchain)
     return Review(
         base=base_label,
         head=head_label,
@@ -118,7 +119,7 @@ def review_revision(folder: Path, base: str | None, gateway: str) -> Review:
         return review_assemblies(
             before,
             CloudAssembly.read(outputs[1]),
-            toolchain.node_modules,
+            toolchain,
             base_label=label,
             gateway=gateway,
         )

@@ -15,13 +15,13 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..assembly import CloudAssembly
+from ..assembly import SSM_PARAMETER_TYPE, CloudAssembly
 from ..errors import GatewayStackError
+from .synth import Toolchain
 
 SCRIPT = Path(__file__).with_name("cfn_diff.cjs")
 #: The differ's package, pinned in package.json.
@@ -99,14 +99,15 @@ class StackDiff:
 
 
 def diff_assemblies(
-    base: CloudAssembly, head: CloudAssembly, node_modules: Path
+    base: CloudAssembly, head: CloudAssembly, toolchain: Toolchain
 ) -> list[StackDiff]:
     """Every stack's changes: the head's stacks in its order, then those only in the base.
 
     Args:
         base: the assembly deployed now (an empty one: nothing is).
         head: the assembly to deploy.
-        node_modules: the folder the differ is installed in (the repository's).
+        toolchain: the working tree's tools (its ``node_modules`` holds the differ, its
+            Python environment the pinned Node.js).
 
     Raises:
         GatewayStackError: Node.js or the differ is missing, or the differ failed.
@@ -123,7 +124,7 @@ def diff_assemblies(
                 "head": str(after.path) if after else None,
             }
         )
-    results = _run(jobs, node_modules)
+    results = _run(jobs, toolchain)
     diffs = []
     for job, result in zip(jobs, results, strict=True):
         status = "new" if job["base"] is None else "removed" if job["head"] is None else ""
@@ -166,7 +167,7 @@ def _stack_diff(result: dict[str, Any], status: str) -> StackDiff:
 
 def _parameter(parameter: dict[str, Any]) -> str:
     kind = str(parameter.get("type") or "")
-    if kind.startswith("AWS::SSM::Parameter::Value") and parameter.get("default"):
+    if kind.startswith(SSM_PARAMETER_TYPE) and parameter.get("default"):
         return f"SSM parameter {parameter['default']}"
     return kind
 
@@ -175,20 +176,20 @@ def _rows(rows: list[list[str]]) -> tuple[tuple[str, ...], ...]:
     return tuple(tuple(_ANSI.sub("", str(cell)) for cell in row) for row in rows)
 
 
-def _run(jobs: list[dict[str, Any]], node_modules: Path) -> list[dict[str, Any]]:
+def _run(jobs: list[dict[str, Any]], toolchain: Toolchain) -> list[dict[str, Any]]:
+    node_modules = toolchain.node_modules
     if not (node_modules / DIFF_PACKAGE).is_dir():
         raise GatewayStackError(
             [f"{node_modules / DIFF_PACKAGE}: the CloudFormation differ is not installed: run "
              "`make setup` (it is pinned in package.json)"]
         )  # fmt: skip
-    node_bin = Path(sys.prefix) / "node-bin"
     environment = {
         **os.environ,
         "NODE_PATH": str(node_modules),
         "FORCE_COLOR": "0",
-        "PATH": os.pathsep.join([str(node_bin), os.environ.get("PATH", "")]),
+        "PATH": toolchain.path,
     }
-    node = shutil.which("node", path=environment["PATH"])
+    node = shutil.which("node", path=toolchain.path)
     if node is None:
         raise GatewayStackError(
             ["node: Node.js is not on PATH: run `make setup` (it links the pinned Node.js)"]

@@ -44,17 +44,23 @@ class Toolchain:
         """The working tree's ``node_modules``."""
         return self.root / "node_modules"
 
-    def environment(self, app_dir: Path) -> dict[str, str]:
-        """What ``cdk synth`` of ``app_dir`` runs with: the Makefile's PATH, and ``app_dir``
-        first on the Python path, so the app imports that revision's ``gateway_stack``."""
-        path = [
+    @property
+    def path(self) -> str:
+        """The Makefile's ``PATH``: the pinned Node.js, the Python environment's scripts and the
+        CDK CLI first, then the caller's."""
+        folders = [
             Path(sys.prefix) / "node-bin",
             Path(sys.executable).parent,
             self.node_modules / ".bin",
         ]
+        return os.pathsep.join([*map(str, folders), os.environ.get("PATH", "")])
+
+    def environment(self, app_dir: Path) -> dict[str, str]:
+        """What ``cdk synth`` of ``app_dir`` runs with: the Makefile's PATH, and ``app_dir``
+        first on the Python path, so the app imports that revision's ``gateway_stack``."""
         return {
             **os.environ,
-            "PATH": os.pathsep.join([*map(str, path), os.environ.get("PATH", "")]),
+            "PATH": self.path,
             "PYTHONPATH": str(app_dir),
             "CDK_DISABLE_CLI_TELEMETRY": "true",
             "CDK_DISABLE_VERSION_CHECK": "true",

@@ -19,6 +19,7 @@ from gateway_stack.assembly import CloudAssembly
 from gateway_stack.config import parse_gateway
 from gateway_stack.gateway_app import build_gateway
 from gateway_stack.review import Review, review_assemblies
+from gateway_stack.review.synth import Toolchain
 
 from ..conftest import ROOT
 from ..unit.stacks import CONFIG
@@ -49,7 +50,7 @@ def example_assembly(synthesize: Synthesize, example_data: dict[str, Any]) -> Cl
     return synthesize(example_data)
 
 
-NODE_MODULES = ROOT / "node_modules"
+TOOLCHAIN = Toolchain(ROOT)
 Edit = Callable[[dict[str, Any]], None]
 
 
@@ -73,7 +74,7 @@ def review(
     example_assembly: CloudAssembly, head: Callable[[Edit], CloudAssembly]
 ) -> Callable[[Edit], Review]:
     def run(edit: Edit) -> Review:
-        return review_assemblies(example_assembly, head(edit), NODE_MODULES)
+        return review_assemblies(example_assembly, head(edit), TOOLCHAIN)
 
     return run
 

@@ -13,7 +13,7 @@ from gateway_stack.review.protected import DELETED, PROTECTED
 from gateway_stack.review.report import render_markdown
 
 from .. import variants
-from .conftest import NODE_MODULES, Edit, edited, renamed
+from .conftest import TOOLCHAIN, Edit, edited, renamed
 
 PLATFORM = "acme-dev-platform"
 LOG_KEY, TOPIC_KEY = "LogKey15608DC4", "MonitoringAlarmTopicKey22E4A359"
@@ -53,7 +53,7 @@ def test_a_domain_alias_removed_deletes_its_resources_with_a_warning_each(
 
 
 def key_warnings(base: CloudAssembly, head: CloudAssembly) -> set[tuple[str, str, str]]:
-    result = review_assemblies(base, head, NODE_MODULES)
+    result = review_assemblies(base, head, TOOLCHAIN)
     return {
         (w.logical_id, w.action, w.detail) for w in result.protected if w.type == "AWS::KMS::Key"
     }

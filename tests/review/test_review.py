@@ -21,11 +21,11 @@ from gateway_stack.route_table import Throttle
 
 from .. import variants
 from ..conftest import ROOT
-from .conftest import NODE_MODULES, Edit, stack
+from .conftest import TOOLCHAIN, Edit, stack
 
 
 def test_no_change_reviews_as_nothing(example_assembly: CloudAssembly) -> None:
-    result = review_assemblies(example_assembly, example_assembly, NODE_MODULES)
+    result = review_assemblies(example_assembly, example_assembly, TOOLCHAIN)
     assert (result.routes, result.protected) == ((), ())
     assert {s.status for s in result.stacks} == {"unchanged"}
     text = render_markdown(result)
@@ -187,7 +187,7 @@ def test_a_key_under_a_new_logical_id_is_a_replacement(
     path = moved / "acme-dev-platform.template.json"
     old = "UsagePlansClientsmobileappKeyEE1FE2CD"
     path.write_text(path.read_text().replace(old, "UsagePlansClientsmobileappApiKey0A1B2C3D"))
-    result = review_assemblies(example_assembly, CloudAssembly.read(moved), NODE_MODULES)
+    result = review_assemblies(example_assembly, CloudAssembly.read(moved), TOOLCHAIN)
     (warning,) = result.protected
     assert (warning.logical_id, warning.action, warning.replacement) == (
         old,
@@ -208,7 +208,7 @@ def test_a_removed_client_keeps_its_key_without_a_warning(
 
 
 def test_a_new_gateway_has_every_route_added(example_assembly: CloudAssembly) -> None:
-    result = review_assemblies(CloudAssembly.empty(), example_assembly, NODE_MODULES)
+    result = review_assemblies(CloudAssembly.empty(), example_assembly, TOOLCHAIN)
     assert {c.kind for c in result.routes} == {"added"}
     assert len(result.routes) == 11
     assert {s.status for s in result.stacks} == {"new"}
@@ -232,7 +232,7 @@ def test_iam_changes_come_from_the_differs_summary(
         {"Effect": "Allow", "Action": "apigateway:*", "Resource": "*"}
     )
     path.write_text(json.dumps(template))
-    result = review_assemblies(example_assembly, CloudAssembly.read(widened), NODE_MODULES)
+    result = review_assemblies(example_assembly, CloudAssembly.read(widened), TOOLCHAIN)
     platform = stack(result, "acme-dev-platform")
     assert platform.permissions_broadened
     text = render_markdown(result)
