@@ -69,10 +69,6 @@ class ApiKeyStore:
             raise LookupFailed(entry.value.failed)
         return entry.value.value
 
-    def clear(self) -> None:
-        self._cache.clear()
-        self._last_good.clear()
-
     def _lookup(self, client_id: str) -> _Answer:
         self.lookup_count += 1
         name = self.key_name(client_id)

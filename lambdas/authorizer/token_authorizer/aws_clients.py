@@ -60,6 +60,3 @@ class AwsClients:
             client = self._session.client(service, config=config)
             self._clients[service] = client
         return client
-
-    def reset(self) -> None:
-        self._clients.clear()

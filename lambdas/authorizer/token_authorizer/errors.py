@@ -23,9 +23,8 @@ class KeyUnavailable(Unauthenticated):
     """No key from the configured JWKS can verify the token (unknown kid, IdP down, mismatch)."""
 
 
-class LookupFailed(Exception):
-    """An AWS lookup (API key, permission map) failed and no usable cached answer exists."""
+class LookupFailed(AuthorizerError):
+    """An AWS lookup (API key, permission map) failed and no usable cached answer exists.
 
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
+    Neither a 401 nor a Deny by itself: the decision turns it into a Deny with its reason.
+    """

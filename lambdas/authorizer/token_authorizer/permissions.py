@@ -42,21 +42,13 @@ class InvalidPermissionMap(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class RouteRule:
-    """One route of the map. ``segments`` hold (kind, literal text or "")."""
+    """One route of the map. ``segments`` hold (kind, literal text or ""): the resource the
+    route belongs to (parameter names do not matter to routing)."""
 
     method: str  # an HTTP verb, or "ANY"
     path: str
     segments: tuple[tuple[str, str], ...]
     scopes: frozenset[str]
-
-    @property
-    def shape(self) -> tuple[tuple[str, str], ...]:
-        """The resource this route belongs to (parameter names do not matter to routing)."""
-        return self.segments
-
-    def path_glob(self) -> str:
-        """The path as it appears in an execute-api ARN pattern: parameters become ``*``."""
-        return "/".join(text if kind == LITERAL else "*" for kind, text in self.segments)
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,9 +95,9 @@ def parse_permission_map(text: str) -> PermissionMap:
     seen: set[tuple[str, tuple[tuple[str, str], ...]]] = set()
     for position, raw in enumerate(raw_routes):
         route = _parse_route(raw, position)
-        if (route.method, route.shape) in seen:
+        if (route.method, route.segments) in seen:
             raise InvalidPermissionMap(f"routes[{position}]: duplicate route {route.path!r}")
-        seen.add((route.method, route.shape))
+        seen.add((route.method, route.segments))
         routes.append(route)
     canonical = json.dumps(
         [[r.method, r.path, sorted(r.scopes)] for r in routes], separators=(",", ":")
@@ -186,10 +178,6 @@ class PermissionStore:
         if isinstance(entry.value, _Failure):
             raise LookupFailed(entry.value.reason)
         return entry.value
-
-    def clear(self) -> None:
-        self._cache.clear()
-        self._last_good.clear()
 
     def _load(self, api_id: str) -> PermissionMap | _Failure | None:
         self.load_count += 1

@@ -72,7 +72,7 @@ class _Analysis:
     def __init__(self, permission_map: PermissionMap, permitted_ids: frozenset[int]) -> None:
         shapes: dict[Shape, dict[str, RouteRule]] = {}
         for route in permission_map.routes:
-            shapes.setdefault(route.shape, {})[route.method] = route
+            shapes.setdefault(route.segments, {})[route.method] = route
         ids = {id(route): index for index, route in enumerate(permission_map.routes)}
         self.instances: list[_Instance] = []
         for shape, methods in shapes.items():
@@ -211,6 +211,3 @@ class RoutePolicyCache:
             while len(self._entries) > self._max_entries:
                 self._entries.popitem(last=False)
         return policy
-
-    def clear(self) -> None:
-        self._entries.clear()

@@ -19,7 +19,6 @@ from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit
 
 COUNT = MetricUnit.Count
-MILLISECONDS = MetricUnit.Milliseconds
 
 
 class NoopTracer:
@@ -33,9 +32,6 @@ class NoopTracer:
         if lambda_handler is None:
             return lambda function: function
         return lambda_handler
-
-    def put_annotation(self, key: str, value: Any) -> None:
-        return None
 
     def patch(self, modules: Any = None) -> None:
         return None
@@ -80,9 +76,6 @@ class LazyTracer:
             return traced[0](event, context)
 
         return handler
-
-    def put_annotation(self, key: str, value: Any) -> None:
-        self.tracer.put_annotation(key, value)
 
     def patch(self, modules: Any = None) -> None:
         self.tracer.patch(modules=modules)

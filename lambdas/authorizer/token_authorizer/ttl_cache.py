@@ -16,10 +16,9 @@ MAX_STALE_SECONDS = 3600.0
 
 
 class Entry(NamedTuple):
-    """A cached value; ``stored_at`` and ``expires_at`` are clock readings."""
+    """A cached value; ``expires_at`` is a clock reading."""
 
     value: Any
-    stored_at: float
     expires_at: float
 
 
@@ -40,13 +39,9 @@ class TtlCache(Generic[V]):
             return None
         return entry
 
-    def any_age(self, key: str) -> Entry | None:
-        """The entry for ``key`` even if expired (for serving stale data when a refresh fails)."""
-        return self._entries.get(key)
-
     def put(self, key: str, value: V, ttl: float) -> Entry:
         now = self.clock()
-        entry = Entry(value=value, stored_at=now, expires_at=now + ttl)
+        entry = Entry(value=value, expires_at=now + ttl)
         self._entries.pop(key, None)
         self._entries[key] = entry
         while len(self._entries) > self._max_entries:
@@ -55,9 +50,3 @@ class TtlCache(Generic[V]):
 
     def discard(self, key: str) -> None:
         self._entries.pop(key, None)
-
-    def clear(self) -> None:
-        self._entries.clear()
-
-    def __len__(self) -> int:
-        return len(self._entries)
