@@ -7,7 +7,8 @@ rotating a key), the most recently created one is used and a warning is logged.
 
 Cache: a key for ``ttl`` seconds; "no key" for ``negative_ttl`` seconds (so a key an operator just
 created works within that time); a failed lookup for ``FAILURE_CACHE_SECONDS``, during which the
-last answer, if at most ``MAX_STALE_SECONDS`` old, is served instead.
+last answer is served instead if its TTL ended at most ``MAX_STALE_SECONDS`` ago (up to an hour
+past its TTL).
 """
 
 from __future__ import annotations

@@ -140,8 +140,9 @@ class PermissionStore:
     - a valid map: cached ``ttl`` seconds;
     - no parameter (``ParameterNotFound``): the API requires no scopes, cached ``absent_ttl``;
     - invalid content: fail closed (``LookupFailed``), cached ``FAILURE_CACHE_SECONDS``;
-    - a read error (access denied, throttling, timeout): the last valid map if it is at most
-      ``MAX_STALE_SECONDS`` old, otherwise fail closed, cached ``FAILURE_CACHE_SECONDS``.
+    - a read error (access denied, throttling, timeout): the last valid map if its TTL ended at
+      most ``MAX_STALE_SECONDS`` ago (up to an hour past its TTL), otherwise fail closed; cached
+      ``FAILURE_CACHE_SECONDS``.
     """
 
     def __init__(

@@ -121,7 +121,7 @@ def _plan_ids(value: Any) -> tuple[str, ...]:
 def _throttles(value: Any, plan_ids: tuple[str, ...]) -> dict[str, tuple[MethodThrottle, ...]]:
     if value is None or value == "":
         return {}
-    if isinstance(value, str):  # tolerated: a mapping passed through Fn::ToJsonString
+    if isinstance(value, str):  # what UsagePlanMembership sends: plan ids are tokens, not keys
         try:
             value = json.loads(value)
         except ValueError as error:
