@@ -43,42 +43,34 @@ def test_the_response_is_one_put_with_the_standard_body(
     assert server.state.other_methods == []
 
 
+@pytest.mark.parametrize(
+    ("event_name", "keeps_the_id"),
+    [("create", False), ("update_plans", True), ("delete", True)],
+    ids=["create: failed id", "update in place: member id", "delete: member id"],
+)
 def test_an_unexpected_exception_still_sends_failed(
     world: World,
     event_for: Callable[..., dict[str, Any]],
     invoke: Invoke,
     monkeypatch: pytest.MonkeyPatch,
+    *,
+    event_name: str,
+    keeps_the_id: bool,
 ) -> None:
     def explode(self: Any, event: Any) -> Any:
         raise KeyError("surprise")
 
     monkeypatch.setattr(_lifecycle(), "process", explode)
-    event = event_for("create")
+    event = event_for(event_name)
 
     body = invoke(event)
 
     assert body["Status"] == "FAILED"
     assert body["Reason"].startswith("unexpected error: KeyError: 'surprise'")
     assert "log stream 2026/01/01/[$LATEST]0123456789abcdef" in body["Reason"]
-    assert body["PhysicalResourceId"] == f"plan-membership-failed-{event['RequestId']}"
-
-
-def test_an_exception_during_update_in_place_keeps_the_physical_id(
-    world: World,
-    event_for: Callable[..., dict[str, Any]],
-    invoke: Invoke,
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    def explode(self: Any, event: Any) -> Any:
-        raise RuntimeError("boom")
-
-    monkeypatch.setattr(_lifecycle(), "process", explode)
-
-    update = invoke(event_for("update_plans"))
-    delete = invoke(event_for("delete"))
-
-    assert (update["Status"], update["PhysicalResourceId"]) == ("FAILED", f"{world.api_id}:prod")
-    assert (delete["Status"], delete["PhysicalResourceId"]) == ("FAILED", f"{world.api_id}:prod")
+    failed = f"plan-membership-failed-{event['RequestId']}"
+    # an in-place Update or a Delete keeps the resource's id: the rollback (or retry) needs it
+    assert body["PhysicalResourceId"] == (f"{world.api_id}:prod" if keeps_the_id else failed)
 
 
 def test_a_failure_to_create_clients_still_sends_failed(

@@ -179,19 +179,21 @@ def test_create_already_member_without_throttles_sends_no_update(
     assert invoke(_event("create", server))["Status"] == "SUCCESS"
 
 
+# update_throttles.json: gold keeps /items/{sku}/GET with new limits, drops /*/* and /orders~v1/POST
+KEPT_OVERRIDE = [rate("~1items~1{sku}/GET", "20"), burst("~1items~1{sku}/GET", "40")]
+DROPPED_OVERRIDES = [
+    {"op": "remove", "path": f"{STAGE_PATH}/~1*/*"},
+    {"op": "remove", "path": f"{STAGE_PATH}/~1orders~0v1/POST"},  # '~' is '~0'
+]
+
+
 def test_update_replaces_kept_overrides_and_removes_the_dropped_ones(
     stubs: Stubs, server: Any, invoke: Invoke
 ) -> None:
     stubs.owned()
     stubs.plan(GOLD, MEMBER)
-    stubs.update(GOLD, [rate("~1items~1{sku}/GET", "20"), burst("~1items~1{sku}/GET", "40")])
-    stubs.update(
-        GOLD,
-        [
-            {"op": "remove", "path": f"{STAGE_PATH}/~1*/*"},
-            {"op": "remove", "path": f"{STAGE_PATH}/~1orders~0v1/POST"},  # '~' is '~0'
-        ],
-    )
+    stubs.update(GOLD, KEPT_OVERRIDE)
+    stubs.update(GOLD, DROPPED_OVERRIDES)
 
     body = invoke(_event("update_throttles", server))
 
@@ -202,16 +204,13 @@ def test_update_replaces_kept_overrides_and_removes_the_dropped_ones(
 def test_update_removes_overrides_one_by_one_when_one_is_already_gone(
     stubs: Stubs, server: Any, invoke: Invoke
 ) -> None:
-    both = [
-        {"op": "remove", "path": f"{STAGE_PATH}/~1*/*"},
-        {"op": "remove", "path": f"{STAGE_PATH}/~1orders~0v1/POST"},
-    ]
+    first, second = DROPPED_OVERRIDES
     stubs.owned()
     stubs.plan(GOLD, MEMBER)
-    stubs.update(GOLD, [rate("~1items~1{sku}/GET", "20"), burst("~1items~1{sku}/GET", "40")])
-    stubs.update_error(GOLD, both, "BadRequestException")
-    stubs.update_error(GOLD, [both[0]], "NotFoundException", 404)  # removed by hand earlier
-    stubs.update(GOLD, [both[1]])
+    stubs.update(GOLD, KEPT_OVERRIDE)
+    stubs.update_error(GOLD, DROPPED_OVERRIDES, "BadRequestException")
+    stubs.update_error(GOLD, [first], "NotFoundException", 404)  # removed by hand earlier
+    stubs.update(GOLD, [second])
 
     assert invoke(_event("update_throttles", server))["Status"] == "SUCCESS"
 
@@ -219,16 +218,11 @@ def test_update_removes_overrides_one_by_one_when_one_is_already_gone(
 def test_update_retries_a_conflicting_plan_update(
     stubs: Stubs, server: Any, invoke: Invoke
 ) -> None:
-    operations = [rate("~1items~1{sku}/GET", "20"), burst("~1items~1{sku}/GET", "40")]
-    removals = [
-        {"op": "remove", "path": f"{STAGE_PATH}/~1*/*"},
-        {"op": "remove", "path": f"{STAGE_PATH}/~1orders~0v1/POST"},
-    ]
     stubs.owned()
     stubs.plan(GOLD, MEMBER)
-    stubs.update_error(GOLD, operations, "ConflictException", 409)
-    stubs.update(GOLD, operations)
-    stubs.update(GOLD, removals)
+    stubs.update_error(GOLD, KEPT_OVERRIDE, "ConflictException", 409)
+    stubs.update(GOLD, KEPT_OVERRIDE)
+    stubs.update(GOLD, DROPPED_OVERRIDES)
 
     assert invoke(_event("update_throttles", server))["Status"] == "SUCCESS"
 
