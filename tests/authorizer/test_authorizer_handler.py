@@ -371,6 +371,22 @@ def test_the_tracer_is_built_on_the_first_call(authorizer: AuthorizerHarness) ->
     assert type(lazy._tracer).__name__ == "Tracer"
 
 
+def test_the_traced_handler_never_records_its_answer(authorizer: AuthorizerHarness) -> None:
+    """The answer holds the client's API key: the handler is traced with capture_response=False."""
+    recorded: list[dict[str, Any]] = []
+
+    class RecordingTracer:
+        disabled = True
+
+        def capture_lambda_handler(self, handler: Any, **options: Any) -> Any:
+            recorded.append(options)
+            return handler
+
+    authorizer.module.tracer._tracer = RecordingTracer()  # what the first call would build
+    assert effect_of(authorizer.call(authorizer.tokens.rsa())) == {"Allow"}
+    assert recorded == [{"capture_response": False}]
+
+
 def test_runs_without_the_xray_sdk(make: Any, api_keys: Any, monkeypatch: Any) -> None:
     """Where aws-xray-sdk is missing, tracing falls back to a no-op tracer."""
     import importlib.util
