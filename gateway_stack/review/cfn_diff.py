@@ -72,6 +72,23 @@ class ResourceChange:
 
 
 @dataclass(frozen=True)
+class EntryChange:
+    """A template parameter or output that is added, removed or changed.
+
+    Attributes:
+        name: its logical name.
+        change: ``added``, ``removed`` or ``changed``.
+        type: a parameter's type (None for an output).
+        ssm_parameter: the SSM parameter an SSM-typed parameter reads (its default), else None.
+    """
+
+    name: str
+    change: str
+    type: str | None = None
+    ssm_parameter: str | None = None
+
+
+@dataclass(frozen=True)
 class StackDiff:
     """What deploying the head would change in one stack.
 
@@ -80,9 +97,8 @@ class StackDiff:
         status: ``new`` (only in the head), ``removed`` (only in the base), ``changed`` or
             ``unchanged``.
         resources: the resource changes, in the differ's order.
-        parameters: ``(name, added|removed|changed, what)`` of the template's parameters;
-            ``what`` is the SSM parameter an SSM-typed one reads, else its type.
-        outputs: ``(name, added|removed|changed, "")`` of its outputs.
+        parameters: the template's parameters that change.
+        outputs: the template's outputs that change.
         iam: the differ's IAM statement and managed-policy summaries (rows; the header first).
         security_groups: the differ's security-group rule summary (rows; the header first).
         permissions_broadened: some IAM or security-group change widens access.
@@ -91,8 +107,8 @@ class StackDiff:
     stack: str
     status: str
     resources: tuple[ResourceChange, ...] = ()
-    parameters: tuple[tuple[str, str, str], ...] = ()
-    outputs: tuple[tuple[str, str, str], ...] = ()
+    parameters: tuple[EntryChange, ...] = ()
+    outputs: tuple[EntryChange, ...] = ()
     iam: tuple[tuple[tuple[str, ...], ...], ...] = ()
     security_groups: tuple[tuple[str, ...], ...] = ()
     permissions_broadened: bool = False
@@ -153,8 +169,8 @@ def _stack_diff(result: dict[str, Any], status: str) -> StackDiff:
         stack=result["stack"],
         status=status or ("changed" if changed else "unchanged"),
         resources=resources,
-        parameters=tuple((p["name"], p["change"], _parameter(p)) for p in result["parameters"]),
-        outputs=tuple((o["name"], o["change"], "") for o in result["outputs"]),
+        parameters=tuple(_entry(p) for p in result["parameters"]),
+        outputs=tuple(_entry(o) for o in result["outputs"]),
         iam=tuple(
             _rows(result[key])
             for key in ("iamStatements", "iamManagedPolicies")
@@ -165,11 +181,15 @@ def _stack_diff(result: dict[str, Any], status: str) -> StackDiff:
     )
 
 
-def _parameter(parameter: dict[str, Any]) -> str:
-    kind = str(parameter.get("type") or "")
-    if kind.startswith(SSM_PARAMETER_TYPE) and parameter.get("default"):
-        return f"SSM parameter {parameter['default']}"
-    return kind
+def _entry(entry: dict[str, Any]) -> EntryChange:
+    kind, default = entry.get("type"), entry.get("default")
+    ssm = isinstance(kind, str) and kind.startswith(SSM_PARAMETER_TYPE)
+    return EntryChange(
+        name=entry["name"],
+        change=entry["change"],
+        type=str(kind) if kind else None,
+        ssm_parameter=default if ssm and isinstance(default, str) and default else None,
+    )
 
 
 def _rows(rows: list[list[str]]) -> tuple[tuple[str, ...], ...]:

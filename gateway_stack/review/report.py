@@ -14,7 +14,7 @@ from typing import Any
 from ..route_table import RouteRow
 from ..route_table.render import cell
 from . import Review
-from .cfn_diff import ResourceChange, StackDiff
+from .cfn_diff import EntryChange, ResourceChange, StackDiff
 from .protected import ProtectedChange
 from .route_diff import RouteChange
 
@@ -129,10 +129,10 @@ def _what(change: RouteChange) -> list[str]:
 def _described(row: RouteRow) -> list[str]:
     return [
         f"backend: {cell(str(row.backend))}",
-        f"auth: {cell(row.authorizer)}; scopes {cell(', '.join(row.scopes) or 'none')}; "
+        f"auth: {cell(row.authorizer)}; scopes {cell(row.scopes_text)}; "
         f"API key {cell(row.api_key)}",
         f"throttle: {cell(row.throttles)}",
-        f"cache: {cell(str(row.cache) if row.cache else 'no')}",
+        f"cache: {cell(row.cache_text)}",
     ]
 
 
@@ -163,19 +163,20 @@ def _stack(diff: StackDiff) -> list[str]:
     lines += [_resource(diff.stack, change) for change in resources]
     for kind, entries in (("parameters", diff.parameters), ("outputs", diff.outputs)):
         if entries:
-            listed = ", ".join(
-                f"{change} {what.replace('SSM parameter ', 'SSM parameter `')}`"
-                if what.startswith("SSM parameter ")
-                else f"{change} `{name}`" + (f" ({what})" if what else "")
-                for name, change, what in entries
-            )
-            lines.append(f"- {kind}: {listed}")
+            lines.append(f"- {kind}: " + ", ".join(_entry(entry) for entry in entries))
     if diff.permissions_broadened:
         lines.append("- ⚠️ **IAM or security-group changes widen access** (tables below)")
     for table in (*diff.iam, diff.security_groups):
         if table:
             lines += ["", *_table(table)]
     return lines
+
+
+def _entry(entry: EntryChange) -> str:
+    """A parameter by the SSM parameter it reads, else by its name (and type)."""
+    if entry.ssm_parameter:
+        return f"{entry.change} SSM parameter `{entry.ssm_parameter}`"
+    return f"{entry.change} `{entry.name}`" + (f" ({entry.type})" if entry.type else "")
 
 
 def _redeployments(stack: str, resources: list[ResourceChange]) -> list[str]:

@@ -100,10 +100,10 @@ _FIELDS: tuple[tuple[str, str, Callable[[RouteRow], str]], ...] = (
     ("backend", "host", lambda row: row.backend.host or ""),
     ("backend", "VPC link", lambda row: row.backend.vpc_link or ""),
     ("auth", "authorizer", lambda row: row.authorizer),
-    ("auth", "scopes", lambda row: ", ".join(row.scopes) or "none"),
+    ("auth", "scopes", lambda row: row.scopes_text),
     ("auth", "API key", lambda row: row.api_key),
     ("auth", "CORS origin", lambda row: row.cors_origin or "none"),
     ("throttle", "stage", lambda row: str(row.stage_throttle or "none")),
     ("throttle", "route", lambda row: str(row.route_throttle or "")),
-    ("cache", "cache", lambda row: str(row.cache) if row.cache else "no"),
+    ("cache", "cache", lambda row: row.cache_text),
 )

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+#: A route's scopes when it needs none: any client the authorizer admits may call it.
+ANY_CLIENT = "-"
+
 
 def _number(value: float) -> str:
     """``50`` for 50.0, ``0.5`` for 0.5."""
@@ -175,6 +178,18 @@ class RouteRow:
     def name(self) -> str:
         """``METHOD /path`` of the service, e.g. ``orders POST /orders``."""
         return f"{self.service} {self.method} {self.path}"
+
+    @property
+    def scopes_text(self) -> str:
+        """The scopes as the table, the review and its diff show them: ``a, b``, or
+        :data:`ANY_CLIENT`."""
+        return ", ".join(self.scopes) or ANY_CLIENT
+
+    @property
+    def cache_text(self) -> str:
+        """The cache as the table, the review and its diff show it: ``60 s (key path.sku)`` or
+        ``no``."""
+        return str(self.cache) if self.cache else "no"
 
     @property
     def throttles(self) -> str:

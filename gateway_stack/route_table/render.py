@@ -6,7 +6,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import asdict
 
-from .model import RouteRow
+from .model import ANY_CLIENT, RouteRow
 
 COLUMNS = (
     "public URL",
@@ -22,7 +22,7 @@ COLUMNS = (
 LEGEND = (
     "Throttles: the stage's limit for all clients together, a route's own stage limit, then "
     "each tier's limit per client key (plan: the tier's own limit where this stage overrides "
-    "it). Scopes `-`: any client the authorizer admits."
+    f"it). Scopes `{ANY_CLIENT}`: any client the authorizer admits."
 )
 
 
@@ -39,10 +39,10 @@ def cells(row: RouteRow) -> tuple[str, ...]:
         row.service,
         str(row.backend),
         row.authorizer,
-        ", ".join(row.scopes) or "-",
+        row.scopes_text,
         row.api_key,
         row.throttles,
-        str(row.cache) if row.cache else "no",
+        row.cache_text,
     )
 
 

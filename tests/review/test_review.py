@@ -21,7 +21,7 @@ from gateway_stack.route_table import Throttle
 
 from .. import variants
 from ..conftest import ROOT
-from .conftest import TOOLCHAIN, Edit, stack
+from .conftest import TOOLCHAIN, Edit, edited, stack
 
 
 def test_no_change_reviews_as_nothing(example_assembly: CloudAssembly) -> None:
@@ -238,3 +238,42 @@ def test_iam_changes_come_from_the_differs_summary(
     text = render_markdown(result)
     assert "**IAM or security-group changes widen access**" in text
     assert "| + | * | Allow | apigateway:* |" in text
+
+
+def orders_parameters(assembly: CloudAssembly) -> list[str]:
+    found = assembly.stack("acme-dev-svc-orders")
+    assert found is not None
+    return list(found.template["Parameters"])
+
+
+def test_parameters_and_outputs_are_listed_structured_from_the_differ(
+    example_assembly: CloudAssembly, tmp_path: Path
+) -> None:
+    def edit(template: dict[str, Any]) -> dict[str, Any]:
+        parameters = template["Parameters"]
+        (acl,) = [p for p in parameters.values() if p["Default"].endswith("/waf/web-acl-arn")]
+        acl["Default"] = "/gateway-stack/acme/dev/waf/other-acl-arn"
+        parameters["Size"] = {"Type": "Number", "Default": 1}
+        template["Outputs"] = {"ApiUrl": {"Value": "https://api.example.com/orders"}}
+        return template
+
+    head = edited(example_assembly, tmp_path / "head", "acme-dev-svc-orders", edit)
+    result = review_assemblies(example_assembly, head, TOOLCHAIN)
+    orders = stack(result, "acme-dev-svc-orders")
+    (acl,) = [name for name in orders_parameters(head) if "wafwebaclarn" in name]
+    assert {(p.name, p.change, p.type, p.ssm_parameter) for p in orders.parameters} == {
+        (
+            acl,
+            "changed",
+            "AWS::SSM::Parameter::Value<String>",
+            "/gateway-stack/acme/dev/waf/other-acl-arn",
+        ),
+        ("Size", "added", "Number", None),
+    }
+    assert [(o.name, o.change, o.type) for o in orders.outputs] == [("ApiUrl", "added", None)]
+    lines = render_markdown(result).splitlines()
+    assert (
+        "- parameters: added `Size` (Number), "
+        "changed SSM parameter `/gateway-stack/acme/dev/waf/other-acl-arn`"
+    ) in lines
+    assert "- outputs: added `ApiUrl`" in lines
