@@ -5,7 +5,7 @@ python -m gateway_stack schema [--check]
 python -m gateway_stack summary --gateway config/example.yaml --cdk-out cdk.out
 python -m gateway_stack routes [--json] [--cdk-out cdk.out]
 python -m gateway_stack review [--base REV] [--gateway FILE] [--fail-on-replace]
-python -m gateway_stack snapshots --cdk-out DIR [--out tests/snapshots] [--check]
+python -m gateway_stack snapshots --cdk-out DIR [--out tests/snapshots]
 """
 
 from __future__ import annotations
@@ -79,7 +79,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "review":
         return _review(args)
     if args.command == "snapshots":
-        return _snapshots(args.cdk_out, args.out, check=args.check)
+        return _snapshots(args.cdk_out, args.out)
     if args.command == "policy":
         return _policy(args.gateway, Path(args.out), args.templates)
     from .summary import print_summary
@@ -129,10 +129,9 @@ def _parser() -> argparse.ArgumentParser:
         help="compare two synthesized assemblies instead of synthesizing",
     )
     review.add_argument("--output", type=Path, help="also write the report to this file")
-    snapshots = commands.add_parser("snapshots", help="write (or --check) template snapshots")
+    snapshots = commands.add_parser("snapshots", help="rewrite the template snapshots")
     snapshots.add_argument("--cdk-out", type=Path, required=True)
     snapshots.add_argument("--out", type=Path, default=Path("tests/snapshots"))
-    snapshots.add_argument("--check", action="store_true", help="fail if they differ")
     summary = commands.add_parser("summary", help="summarize a synthesized gateway")
     summary.add_argument("--gateway", default=DEFAULT_GATEWAY)
     summary.add_argument("--cdk-out", default="cdk.out")
@@ -229,20 +228,15 @@ def _review(args: argparse.Namespace) -> int:
     return 0
 
 
-def _snapshots(cdk_out: Path, folder: Path, *, check: bool) -> int:
+def _snapshots(cdk_out: Path, folder: Path) -> int:
     from .assembly import CloudAssembly
-    from .snapshots import snapshot_problems, write_snapshots
+    from .snapshots import write_snapshots
 
     try:
         assembly = CloudAssembly.read(cdk_out)
     except GatewayStackError as error:
         _print_errors(error.messages)
         return 1
-    if check:
-        problems = snapshot_problems(assembly, folder)
-        for problem in problems:
-            print(problem, file=sys.stderr)
-        return 1 if problems else 0
     written = write_snapshots(assembly, folder)
     print(f"wrote {len(written)} snapshots to {folder}")
     return 0

@@ -9,9 +9,8 @@ from .assembly import AssemblyError, CloudAssembly, StackTemplate
 from .config import Gateway
 from .naming import GatewayNames
 
-#: CloudFormation's hard limits, for the headroom columns.
+#: CloudFormation's resources per stack, for the headroom column.
 MAX_RESOURCES = 500
-MAX_TEMPLATE_BYTES = 1_000_000
 
 
 def render_summary(gateway: Gateway, stacks: Sequence[StackTemplate]) -> str:

@@ -4,7 +4,7 @@
 // Input (stdin): [{"stack": name, "base": path or null, "head": path or null}, ...]
 //   null: the stack is not in that assembly (an empty template stands in for it).
 // Output (stdout): one object per stack, in the same order:
-//   {stack, resources: [{logicalId, oldType, newType, impact, oldDeletionPolicy, path,
+//   {stack, resources: [{logicalId, oldType, newType, impact, path,
 //                        properties: [{name, impact, old, new}], other: [name, ...]}],
 //    parameters, outputs: [{name, change, type, default}], iamStatements, iamManagedPolicies,
 //    securityGroups: [[cell, ...], ...] (the differ's own summary rows, header first),
@@ -59,7 +59,6 @@ function resourceChanges(diff) {
       oldType: difference.oldResourceType || null,
       newType: difference.newResourceType || null,
       impact: difference.changeImpact,
-      oldDeletionPolicy: difference.oldValue ? difference.oldValue.DeletionPolicy || null : null,
       path: cdkPath(difference.newValue) || cdkPath(difference.oldValue),
       properties,
       other,
