@@ -316,6 +316,31 @@ class AuthorizerHarness:
     def raw(self, event: Any) -> Any:
         return self.module.handler(event, LambdaContextStub())
 
+    def use_clock(self, clock: ManualClock) -> ManualClock:
+        """Run the JWKS cache, the API-key store and the permission store on ``clock``, so that
+        a test moves time by hand: a slow call on a busy machine then cannot end a cache period
+        or a cooldown the test relies on. (Test-only: it sets the stores' clocks directly.)"""
+        module = self.module
+        module.JWKS._clock = clock
+        stores = [module.API_KEYS] + ([module.PERMISSIONS] if module.PERMISSIONS else [])
+        for store in stores:
+            store._cache.clock = clock
+            store._last_good.clock = clock
+        return clock
+
+
+class ManualClock:
+    """A monotonic clock that moves only when told to."""
+
+    def __init__(self, now: float = 1000.0) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
 
 def make_authorizer(
     monkeypatch: pytest.MonkeyPatch, jwks_url: str, tokens: TokenFactory, **env: str | None

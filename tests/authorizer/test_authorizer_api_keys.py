@@ -6,7 +6,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 from datetime import UTC, datetime
 from typing import Any
 
@@ -15,6 +14,7 @@ from authorizer_support import (
     CODE_ROOT,
     KEY_PREFIX,
     AuthorizerHarness,
+    ManualClock,
     base_environment,
     default_claims,
     effect_of,
@@ -229,11 +229,12 @@ def test_region_missing_becomes_deny(authorizer: AuthorizerHarness, monkeypatch:
 
 def test_onboarding_a_key_works_after_the_negative_ttl(make: Any, api_keys: Any) -> None:
     harness = make(API_KEY_NEGATIVE_CACHE_SECONDS="1")
+    clock = harness.use_clock(ManualClock())
     token = harness.tokens.rsa(default_claims(client_id="client-new"))
     assert effect_of(harness.call(token)) == {"Deny"}
     value = api_keys.create("client-new")
     assert effect_of(harness.call(token)) == {"Deny"}  # still the cached "no key"
-    time.sleep(1.05)
+    clock.advance(1.05)
     response = harness.call(token)
     assert effect_of(response) == {"Allow"}
     assert response["usageIdentifierKey"] == value

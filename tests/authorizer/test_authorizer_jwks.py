@@ -10,6 +10,7 @@ import pytest
 from authorizer_support import (
     AuthorizerHarness,
     JwksServer,
+    ManualClock,
     TokenFactory,
     assert_unauthorized,
     default_claims,
@@ -201,13 +202,14 @@ def test_jwks_down_at_cold_start_is_401_then_recovers(
 ) -> None:
     api_keys.create("client-a")
     harness = make(JWKS_MIN_REFRESH_SECONDS="1")  # the failure backoff: min(cooldown, 5 s)
+    clock = harness.use_clock(ManualClock())
     jwks_server.set_mode("error")
     token = harness.tokens.rsa()
     assert_unauthorized(lambda: harness.call(token))
     assert_unauthorized(lambda: harness.call(token))
     assert jwks_server.fetches == 1  # the second request did not retry within the backoff
     jwks_server.set_mode("ok")
-    time.sleep(1.05)
+    clock.advance(1.05)
     assert effect_of(harness.call(token)) == {"Allow"}
 
 
@@ -282,17 +284,14 @@ def test_rotation_at_the_idp_over_http(
 ) -> None:
     api_keys.create("client-a")
     harness = make(JWKS_MIN_REFRESH_SECONDS="1")
-    # The cache's own clock, moved by hand: a slow first call (a busy machine) must not use up
-    # the cooldown this test relies on. The fetches themselves are real HTTP.
-    now = [1000.0]
-    harness.module.JWKS._clock = lambda: now[0]
+    clock = harness.use_clock(ManualClock())  # the fetches themselves are real HTTP
     assert effect_of(harness.call(tokens.rsa())) == {"Allow"}
     rotated = rsa_jwk(tokens.keys.rsa_rotated, "rsa-2")
     jwks_server.state.document = {"keys": [rotated, *jwks_server.state.document["keys"]]}
     new_token = tokens.signed_with(tokens.keys.rsa_rotated, "RS256", default_claims(), kid="rsa-2")
     assert_unauthorized(lambda: harness.call(new_token))  # within the cooldown
     assert jwks_server.fetches == 1
-    now[0] += 1.05
+    clock.advance(1.05)
     assert effect_of(harness.call(new_token)) == {"Allow"}
     assert jwks_server.fetches == 2
     assert effect_of(harness.call(tokens.rsa())) == {"Allow"}  # the old key still listed

@@ -12,6 +12,7 @@ from authorizer_routing import VERBS, owner, permitted, sample_paths
 from authorizer_support import (
     PERMISSIONS_PREFIX,
     AuthorizerHarness,
+    ManualClock,
     PermissionMaps,
     assert_response_shape,
     default_claims,
@@ -224,12 +225,13 @@ def test_maps_are_cached_and_reloaded_after_the_ttl(
     api_keys.create("client-a")
     permission_maps.publish([{"method": "GET", "path": "/a", "scopes": []}])
     harness = make(PERMISSIONS_PARAMETER_PREFIX=PERMISSIONS_PREFIX, PERMISSIONS_CACHE_SECONDS="1")
+    clock = harness.use_clock(ManualClock())
     token = token_with(harness, "")
     for _ in range(10):
         assert evaluate(harness.call(token, method_arn("GET", "a")), method_arn("GET", "a"))
     assert harness.module.PERMISSIONS.load_count == 1
     permission_maps.publish([{"method": "GET", "path": "/a", "scopes": ["now-required"]}])
-    time.sleep(1.05)
+    clock.advance(1.05)
     assert effect_of(harness.call(token, method_arn("GET", "a"))) == {"Deny"}
     assert harness.module.PERMISSIONS.load_count == 2
 
