@@ -214,10 +214,9 @@ def _review(args: argparse.Namespace) -> int:
     except GatewayStackError as error:
         _print_errors(error.messages, "; no review was made")
         return 2
-    report = render_markdown(review)
-    print(report, end="")
-    if args.output:
-        args.output.write_text(report)
+    print(render_markdown(review, whole=True), end="")
+    if args.output:  # for a pull-request comment: cut to fit one
+        args.output.write_text(render_markdown(review))
     if args.fail_on_replace and review.replacements:
         count = len(review.replacements)
         print(

@@ -1,13 +1,15 @@
 """The review as Markdown, ready for a pull-request comment.
 
 Warnings first (protected resources replaced or deleted), then the route changes, then each
-stack's CloudFormation changes in words. GitHub refuses comments over 65,536 characters: a longer
-report keeps its warnings and routes and cuts the per-stack details, saying so.
+stack's CloudFormation changes in words. GitHub refuses comments over 65,536 characters: in
+the report for a comment, each section has a share of :data:`MAX_CHARACTERS`, and one longer
+than its share keeps the whole lines that fit and says how many it left out.
 """
 
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Sequence
 from typing import Any
 
@@ -20,7 +22,15 @@ from .route_diff import RouteChange
 
 #: The marker CI finds its earlier comment by.
 MARKER = "<!-- gateway-stack-review -->"
+#: The report's length at most (GitHub refuses comments over 65,536 characters), and the most
+#: the warnings and the routes may take of it; the stacks' changes get what is left.
 MAX_CHARACTERS = 60_000
+MAX_WARNINGS = 15_000
+MAX_ROUTES = 25_000
+_CUT = (
+    "... {count} more {what}: too long for one comment. `make review` prints the whole report "
+    "(in CI: the review job's log)."
+)
 _SHORT = 100
 _ACTIONS = {
     "WILL_CREATE": "add",
@@ -43,8 +53,10 @@ STAGE = "AWS::ApiGateway::Stage"
 _MAX_LEAVES = 4
 
 
-def render_markdown(review: Review) -> str:
-    """The whole report."""
+def render_markdown(review: Review, *, whole: bool = False) -> str:
+    """The whole report when ``whole``; else (for a pull-request comment) at most
+    :data:`MAX_CHARACTERS` long: each section cut to its share (whole lines, saying how many
+    were left out). Default: cut."""
     header = [
         MARKER,
         "## Gateway review",
@@ -54,15 +66,33 @@ def render_markdown(review: Review) -> str:
         "",
         _summary(review),
     ]
-    sections = ["\n".join(header), _warnings(review.protected), _routes(review.routes)]
-    text = "\n\n".join(s for s in sections if s)
-    stacks = _stacks(review.stacks)
-    if len(text) + len(stacks) > MAX_CHARACTERS:
-        stacks = (
-            "### CloudFormation changes\n\nToo long for one comment: run `make review` "
-            "locally for each stack's changes."
-        )
-    return f"{text}\n\n{stacks}\n"
+    shares = {"warnings": MAX_WARNINGS, "route rows": MAX_ROUTES}
+    if whole:
+        shares = dict.fromkeys(shares, sys.maxsize)
+    sections = ["\n".join(header)]
+    if review.protected:
+        warnings = _warnings(review.protected)
+        sections.append(_fit(warnings, shares["warnings"], "warnings"))
+    sections.append(_fit(_routes(review.routes), shares["route rows"], "route rows"))
+    text = "\n\n".join(sections)
+    room = sys.maxsize if whole else MAX_CHARACTERS - len(text) - len("\n\n\n")
+    return f"{text}\n\n{_fit(_stacks(review.stacks), room, 'lines of stack changes')}\n"
+
+
+def _fit(lines: list[str], limit: int, what: str) -> str:
+    """``lines`` as text of at most ``limit`` characters: all of them, else as many whole lines
+    as fit with a note of how many were left out."""
+    text = "\n".join(lines)
+    if len(text) <= limit:
+        return text
+    kept: list[str] = []
+    size = len(_CUT) + 40  # the note, its count and its blank line
+    for line in lines:
+        size += len(line) + 1
+        if size > limit:
+            break
+        kept.append(line)
+    return "\n".join([*kept, "", _CUT.format(count=len(lines) - len(kept), what=what)])
 
 
 def _summary(review: Review) -> str:
@@ -84,9 +114,7 @@ _KINDS = ("added", "removed", "changed")
 _COUNTED = {"new": "new", "removed": "removed from the app", "changed": "changed"}
 
 
-def _warnings(changes: Sequence[ProtectedChange]) -> str:
-    if not changes:
-        return ""
+def _warnings(changes: Sequence[ProtectedChange]) -> list[str]:
     lines = ["### ⚠️ Warnings: resources whose loss hurts", ""]
     for change in changes:
         detail = f" ({change.detail})" if change.detail else ""
@@ -95,13 +123,13 @@ def _warnings(changes: Sequence[ProtectedChange]) -> str:
             f"{_label(change.stack, change.path, change.logical_id)} in `{change.stack}`. "
             f"{change.reason[0].upper()}{change.reason[1:]}."
         )
-    return "\n".join(lines)
+    return lines
 
 
-def _routes(changes: Sequence[RouteChange]) -> str:
+def _routes(changes: Sequence[RouteChange]) -> list[str]:
     lines = ["### Routes", ""]
     if not changes:
-        return "\n".join([*lines, "No route changes."])
+        return [*lines, "No route changes."]
     lines += ["| change | route | public URL | what |", "|---|---|---|---|"]
     groups: dict[tuple[str, str, tuple[str, ...]], list[RouteChange]] = {}
     for change in changes:
@@ -114,7 +142,7 @@ def _routes(changes: Sequence[RouteChange]) -> str:
         if len(members) > 1 and kind == "changed":
             names = f"{len(members)} routes:<br>{names}"
         lines.append(f"| {kind} | {names} | {urls} | {'<br>'.join(what)} |")
-    return "\n".join(lines)
+    return lines
 
 
 def _what(change: RouteChange) -> list[str]:
@@ -136,7 +164,7 @@ def _described(row: RouteRow) -> list[str]:
     ]
 
 
-def _stacks(diffs: Sequence[StackDiff]) -> str:
+def _stacks(diffs: Sequence[StackDiff]) -> list[str]:
     lines = ["### CloudFormation changes"]
     for diff in diffs:
         if diff.status != "unchanged":
@@ -144,7 +172,7 @@ def _stacks(diffs: Sequence[StackDiff]) -> str:
     unchanged = [f"`{d.stack}`" for d in diffs if d.status == "unchanged"]
     if unchanged:
         lines += ["", f"No change: {', '.join(unchanged)}."]
-    return "\n".join(lines)
+    return lines
 
 
 def _stack(diff: StackDiff) -> list[str]:

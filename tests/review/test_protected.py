@@ -52,6 +52,25 @@ def test_a_domain_alias_removed_deletes_its_resources_with_a_warning_each(
     assert "recreated" not in text  # replacement wording
 
 
+def test_a_key_under_a_new_logical_id_is_a_replacement(
+    example_assembly: CloudAssembly, tmp_path: Path
+) -> None:
+    """A refactor that moves a key's construct: CloudFormation would create a new key and
+    orphan the old one. The differ sees an orphan and an addition; the review pairs them by
+    their name."""
+    old, new = "UsagePlansClientsmobileappKeyEE1FE2CD", "UsagePlansClientsmobileappApiKey0A1B2C3D"
+    head = edited(example_assembly, tmp_path / "head", PLATFORM, renamed((old, new)))
+    result = review_assemblies(example_assembly, head, TOOLCHAIN)
+    (warning,) = result.protected
+    assert (warning.logical_id, warning.action, warning.replacement, warning.detail) == (
+        old,
+        "replaced under a new logical id",
+        True,
+        f"{old} becomes {new}",
+    )
+    assert warning.reason == PROTECTED["AWS::ApiGateway::ApiKey"]
+
+
 def key_warnings(base: CloudAssembly, head: CloudAssembly) -> set[tuple[str, str, str]]:
     result = review_assemblies(base, head, TOOLCHAIN)
     return {

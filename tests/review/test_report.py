@@ -1,13 +1,15 @@
 """The review report's text, from reviews built by hand (no synth): parameters and outputs,
-one wording of a route's values in the table, the report and its diff."""
+one wording of a route's values in the table, the report and its diff, and a length that
+always fits one pull-request comment."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 
 from gateway_stack.review import Review
-from gateway_stack.review.cfn_diff import EntryChange, StackDiff
-from gateway_stack.review.report import render_markdown
+from gateway_stack.review.cfn_diff import EntryChange, ResourceChange, StackDiff
+from gateway_stack.review.protected import PROTECTED, ProtectedChange
+from gateway_stack.review.report import MARKER, MAX_CHARACTERS, render_markdown
 from gateway_stack.review.route_diff import RouteChange, field_changes
 from gateway_stack.route_table import Backend, Cache, RouteRow
 from gateway_stack.route_table.render import COLUMNS, cells
@@ -58,3 +60,71 @@ def test_a_routes_scopes_and_cache_read_the_same_in_the_table_the_report_and_its
         "scopes": ("-", "pets:read, pets:list"),
         "cache": ("no", "60 s (key path.id)"),
     }
+
+
+def test_a_huge_review_fits_one_comment_each_section_cut_with_a_note() -> None:
+    warnings = tuple(
+        ProtectedChange(
+            stack="pets-stack",
+            type="AWS::ApiGateway::ApiKey",
+            logical_id=f"Key{index}",
+            path=None,
+            action="replaced",
+            reason=PROTECTED["AWS::ApiGateway::ApiKey"],
+            replacement=True,
+            detail="Name changes",
+        )
+        for index in range(2_000)
+    )
+    routes = tuple(
+        RouteChange(
+            "added", replace(ROUTE, path=f"/pets/{index}", backend=Backend("http", str(index)))
+        )
+        for index in range(2_000)  # each backend its own: one row each
+    )
+    resources = tuple(
+        ResourceChange(f"Handle{index}", "AWS::SQS::Queue", "WILL_CREATE", None)
+        for index in range(2_000)
+    )
+    huge = Review(
+        base="base",
+        head="head",
+        routes=routes,
+        stacks=(StackDiff("pets-stack", "new", resources),),
+        protected=warnings,
+    )
+    text = render_markdown(huge)
+    assert len(text) <= MAX_CHARACTERS < 65_536
+    assert text.startswith(MARKER)
+    lines = text.splitlines()
+    kept = {
+        "warnings": sum(1 for line in lines if line.startswith("- **replaced**")),
+        "route rows": sum(1 for line in lines if line.startswith("| added |")),
+        "lines of stack changes": sum(1 for line in lines if line.startswith("- add ")),
+    }
+    for what, count in kept.items():
+        assert 0 < count < 2_000, what
+        assert (
+            f"... {2_000 - count} more {what}: too long for one comment. `make review` prints "
+            "the whole report (in CI: the review job's log)."
+        ) in lines
+    # The sections stay in order, each under its heading.
+    headings = [line for line in lines if line.startswith("### ")]
+    assert headings == [
+        "### ⚠️ Warnings: resources whose loss hurts",
+        "### Routes",
+        "### CloudFormation changes",
+    ]
+
+    # What `make review` prints: everything.
+    whole = render_markdown(huge, whole=True).splitlines()
+    assert sum(1 for line in whole if line.startswith("- **replaced**")) == 2_000
+    assert sum(1 for line in whole if line.startswith("| added |")) == 2_000
+    assert sum(1 for line in whole if line.startswith("- add ")) == 2_000
+    assert not any("too long for one comment" in line for line in whole)
+
+
+def test_a_short_review_is_not_cut() -> None:
+    text = render_markdown(review(routes=(RouteChange("removed", ROUTE),)))
+    assert "too long for one comment" not in text
+    assert "| removed | pets GET /pets | https://api.example.org/pets |" in text

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -18,6 +20,7 @@ from gateway_stack.route_table import (
     read_route_table,
     render_markdown,
 )
+from gateway_stack.route_table.render import COLUMNS, LEGEND, cell, cells
 
 from .cli import ROOT
 
@@ -123,25 +126,39 @@ def test_caching_with_its_time_to_live_and_key(routes: dict[str, RouteRow]) -> N
     assert "route" not in routes["inventory GET /items/{sku}"].throttles
 
 
-def test_markdown_has_one_row_per_route_and_a_legend(routes: dict[str, RouteRow]) -> None:
-    text = render_markdown(sorted(routes.values(), key=lambda r: r.urls))
-    lines = text.splitlines()
-    assert lines[0].startswith("| public URL | method | service | backend | authorizer |")
-    assert (
-        "| https://api.example.com/inventory/items/{sku}<br>https://api.example.net/inventory/"
-        "items/{sku} | GET | inventory | NLB commerce, port 8081, timeout 5 s | "
-        + AUTHORIZER
-        + " | - | "
-        + KEY
-        + " | stage 500/1000; bronze 10/20, 100000/MONTH; gold 200/400 | "
-        "60 s (key path.sku) |"
-    ) in lines
-    assert sum(1 for line in lines if line.startswith("| https://")) == 11
-    assert lines[-3].startswith("11 routes of 3 APIs.")
-    assert lines[-1] == (
-        "CORS: the gateway answers `OPTIONS` preflight requests (a MOCK, no authorizer, no API "
-        "key) on every path of billing, inventory, orders, for origin `https://app.example.com`."
-    )
+def test_markdown_has_one_row_per_route_in_the_given_order_and_a_legend(
+    routes: dict[str, RouteRow],
+) -> None:
+    """The table's shape, for any rows (tests/snapshots/routes.md pins the example's text)."""
+    rows = sorted(routes.values(), key=lambda r: (r.method, r.path))  # not the reader's order
+    lines = render_markdown(rows).splitlines()
+    assert lines[:2] == ["| " + " | ".join(COLUMNS) + " |", "|" + "---|" * len(COLUMNS)]
+    table = lines[2 : 2 + len(rows)]
+    for line, row in zip(table, rows, strict=True):
+        values = [value.strip() for value in re.split(r"(?<!\\)\|", line)[1:-1]]
+        assert values == [cell(value) for value in cells(row)]
+    assert lines[2 + len(rows)] == ""
+    assert lines[3 + len(rows)] == f"{len(rows)} routes of 3 APIs. {LEGEND}"
+    assert render_markdown(rows[:1]).splitlines()[4].startswith("1 route of 1 API.")
+    assert render_markdown([]) == "No routes: the assembly has no REST API with operations."
+
+
+def test_a_pipe_in_a_value_stays_inside_its_cell(routes: dict[str, RouteRow]) -> None:
+    row = replace(routes["inventory GET /warehouses"], api_key="a|b\nc")
+    (line,) = [line for line in render_markdown([row]).splitlines() if "a\\|b c" in line]
+    assert len(re.split(r"(?<!\\)\|", line)) == len(COLUMNS) + 2
+
+
+def test_the_readmes_route_table_is_the_snapshots() -> None:
+    """README.md shows `make routes` on the example (a fenced table, then the legend and the
+    CORS note, up to the next list item): it must be tests/snapshots/routes.md."""
+    readme = (ROOT / "README.md").read_text().splitlines()
+    start = readme.index("  ```", readme.index("## A reviewer's guide")) + 1
+    end = readme.index("  ```", start)
+    after = next(i for i in range(end, len(readme)) if readme[i].startswith("- "))
+    shown = [line.removeprefix("  ") for line in readme[start:end] + readme[end + 1 : after]]
+    snapshot = (ROOT / "tests" / "snapshots" / "routes.md").read_text()
+    assert "\n".join(shown).strip() + "\n" == snapshot
 
 
 def test_the_gateways_cors_preflight_is_not_a_route_but_is_on_every_row(
