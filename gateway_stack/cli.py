@@ -1,11 +1,16 @@
 """Command line: the CDK app's entry point, and ``python -m gateway_stack`` helpers.
 
-python -m gateway_stack validate config/example.yaml
+python -m gateway_stack validate [GATEWAY]
 python -m gateway_stack schema [--check]
-python -m gateway_stack summary --gateway config/example.yaml --cdk-out cdk.out
+python -m gateway_stack summary [--gateway GATEWAY] [--cdk-out cdk.out]
 python -m gateway_stack routes [--json] [--cdk-out cdk.out]
-python -m gateway_stack review [--base REV] [--gateway FILE] [--fail-on-replace]
+python -m gateway_stack review [--base REV] [--gateway GATEWAY] [--fail-on-replace]
+                               [--assemblies BASE_OUT HEAD_OUT] [--output FILE]
 python -m gateway_stack snapshots --cdk-out DIR [--out tests/snapshots]
+python -m gateway_stack clients [GATEWAY]
+python -m gateway_stack policy [--gateway GATEWAY] [--out cdk.out/policy] [TEMPLATE ...]
+
+GATEWAY is a gateway file, config/example.yaml by default.
 """
 
 from __future__ import annotations

@@ -63,6 +63,7 @@ def _api_routes(
         for stage_id, stage in stack.of_type("AWS::ApiGateway::Stage")
         if stage.get("Properties", {}).get("RestApiId") == {"Ref": api_id}
     ]
+    preflights = _preflight_origins(body)
     for stage_id, stage in stages or [("", {})]:
         stage_name = describe(stage["StageName"]) if "StageName" in stage else NOT_DEPLOYED
         settings = StageSettings.of(stage)
@@ -75,7 +76,6 @@ def _api_routes(
             properties=properties,
             body=body,
         )
-        preflights = _preflight_origins(body)
         for path, method, operation in _operations(body):
             if is_preflight(method, operation):  # the gateway's CORS answer, not a route
                 continue

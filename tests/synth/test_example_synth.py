@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import shutil
 import subprocess
@@ -181,3 +182,24 @@ def test_make_clients_lists_clients_tiers_limits_and_overrides() -> None:
     assert "| mobile-app | acme-dev-mobile-app | gold | 200 | 400 | none | yes |" in result.stdout
     assert "| orders | gold | 50 | 100 |" in result.stdout
     assert "| gold | orders POST /orders | 20 | 40 |" in result.stdout
+
+
+def test_the_command_lines_docstring_lists_every_command_and_option() -> None:
+    from gateway_stack import cli
+
+    assert cli.__doc__ is not None
+    text = cli.__doc__.replace("\n" + " " * 31 + "[", " [")  # a usage continued on a new line
+    usage = {
+        line.split()[3]: line
+        for line in text.splitlines()
+        if line.startswith("python -m gateway_stack ")
+    }
+    (commands,) = [a for a in cli._parser()._actions if isinstance(a, argparse._SubParsersAction)]
+    assert sorted(usage) == sorted(commands.choices)
+    positionals = {"gateway": "[GATEWAY]", "templates": "[TEMPLATE ...]"}
+    for name, parser in commands.choices.items():
+        for action in parser._actions:
+            if action.dest == "help":
+                continue
+            shown = action.option_strings[0] if action.option_strings else positionals[action.dest]
+            assert shown in usage[name], (name, shown)
