@@ -3,6 +3,7 @@ requests; linted with actionlint, pinned and least-privilege."""
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -90,3 +91,64 @@ def test_every_action_is_pinned_by_commit(workflow: dict[Any, Any]) -> None:
     ]
     assert uses
     assert [u for u in uses if not PINNED.match(u)] == []
+
+
+FAKE_GH = """#!/bin/sh
+# gh, as the posting step calls it: logs each call, and each body it would send.
+echo "gh $*" >> "$GH_LOG"
+if [ "$2" = "--paginate" ]; then echo "$EXISTING_COMMENT"; fi
+for argument in "$@"; do
+  case "$argument" in body=@*) cat "${argument#body=@}" >> "$GH_LOG" ;; esac
+done
+"""
+
+
+def post_review(workflow: dict[Any, Any], folder: Path, status: str, existing: str) -> str:
+    """Run the posting step's script in ``folder`` against a fake ``gh``; what it sent."""
+    (step,) = [
+        s for s in workflow["jobs"]["review"]["steps"] if s.get("name", "").startswith("Post")
+    ]
+    assert step["if"].startswith("!cancelled() &&")  # also after a failed step, with no report
+    assert "hashFiles" not in step["if"]
+    gh = folder / "bin" / "gh"
+    gh.parent.mkdir()
+    gh.write_text(FAKE_GH)
+    gh.chmod(0o755)
+    environment = {
+        "PATH": f"{gh.parent}{os.pathsep}{os.environ['PATH']}",
+        "GH_LOG": str(folder / "gh.log"),
+        "EXISTING_COMMENT": existing,
+        "GITHUB_REPOSITORY": "acme/gateway",
+        "PR": "7",
+        "STATUS": status,
+        "RUN_URL": "https://github.com/acme/gateway/actions/runs/42",
+    }
+    subprocess.run(  # as GitHub runs a bash step
+        ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", step["run"]],
+        cwd=folder, env=environment, check=True, capture_output=True,
+    )  # fmt: skip
+    return (folder / "gh.log").read_text()
+
+
+def test_a_review_that_wrote_no_report_is_posted_as_failed(
+    workflow: dict[Any, Any], tmp_path: Path
+) -> None:
+    sent = post_review(workflow, tmp_path, status="2", existing="")
+    calls = [line for line in sent.splitlines() if line.startswith("gh ")]
+    assert (
+        calls[-1] == "gh api --method POST repos/acme/gateway/issues/7/comments -F body=@review.md"
+    )
+    body = sent.split(calls[-1] + "\n", 1)[1]
+    assert body == (
+        f"{MARKER}\n## Gateway review\n\n**The review failed** and wrote no report (exit status "
+        "of make review: 2). See the job log: https://github.com/acme/gateway/actions/runs/42\n"
+    )
+
+
+def test_a_report_replaces_the_earlier_comment(workflow: dict[Any, Any], tmp_path: Path) -> None:
+    (tmp_path / "review.md").write_text(f"{MARKER}\n## Gateway review\n\nNo warnings.\n")
+    sent = post_review(workflow, tmp_path, status="0", existing="1234")
+    assert sent.endswith(
+        "gh api --method PATCH repos/acme/gateway/issues/comments/1234 -F body=@review.md\n"
+        f"{MARKER}\n## Gateway review\n\nNo warnings.\n"
+    )
