@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import sys
 
-from gateway_stack.cli import run_app
+from gateway_stack.tools.cli import run_app
 
 if __name__ == "__main__":
     sys.exit(run_app())

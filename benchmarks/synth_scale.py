@@ -77,8 +77,8 @@ def _context() -> dict[str, Any]:
 def work_library(services: int, outdir: str) -> None:
     import aws_cdk as cdk
 
-    from gateway_stack.config import parse_gateway
-    from gateway_stack.gateway_app import build_gateway
+    from gateway_stack.gateway.app import build_gateway
+    from gateway_stack.gateway.config import parse_gateway
 
     context = _context()
     app = cdk.App(outdir=outdir, context=context, stack_traces=False)
@@ -91,7 +91,7 @@ def work_handwritten(services: int, outdir: str) -> None:
     from aws_cdk import aws_apigateway as apigw
     from aws_cdk import aws_logs as logs
 
-    from gateway_stack.access_log import access_log_format
+    from gateway_stack.constructs.access_log import access_log_format
 
     context = _context()
     app = cdk.App(outdir=outdir, context=context, stack_traces=False)

@@ -1,7 +1,7 @@
-"""``python -m gateway_stack``: see :mod:`gateway_stack.cli`."""
+"""``python -m gateway_stack``: see :mod:`gateway_stack.tools.cli`."""
 
 import sys
 
-from .cli import main
+from gateway_stack.tools.cli import main
 
 sys.exit(main())

@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from .errors import GatewayStackError
+from gateway_stack.errors import GatewayStackError
 
 STACK_ARTIFACT = "aws:cloudformation:stack"
 NESTED_ASSEMBLY = "cdk:cloud-assembly"

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 
-from .openapi.routes import PARAMETER_SEGMENT, Route
+from gateway_stack.openapi.routes import PARAMETER_SEGMENT, Route
 
 #: One base-path segment: what API Gateway accepts in an API mapping key.
 BASE_PATH_SEGMENT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")

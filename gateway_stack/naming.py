@@ -136,6 +136,10 @@ class GatewayNames:
         """
         return f"arn:{partition}:lambda:{region}:{account}:function:{name}"
 
+    def authorizer_arn(self, account: str, region: str, partition: str = "aws") -> str:
+        """The authorizer function's ARN, known from names alone (no cross-stack reference)."""
+        return self.function_arn(self.authorizer_function, account, region, partition)
+
     # -- monitoring ------------------------------------------------------------------------
 
     @property

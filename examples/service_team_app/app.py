@@ -16,14 +16,14 @@ from pathlib import Path
 
 from aws_cdk import App, Environment, Stack
 
+from gateway_stack.constructs.monitoring import AlarmThresholds, ServiceMonitoring
+from gateway_stack.constructs.nag import acknowledge, add_aws_solutions_checks
+from gateway_stack.constructs.plan_membership import UsagePlanMembership
+from gateway_stack.constructs.platform_ref import PlatformRef
+from gateway_stack.constructs.service_api import ServiceApi, StageConfig
+from gateway_stack.constructs.synth_errors import synth_cleanly
 from gateway_stack.errors import GatewayStackError
-from gateway_stack.monitoring import AlarmThresholds, ServiceMonitoring
-from gateway_stack.nag import acknowledge, add_aws_solutions_checks
 from gateway_stack.openapi import PrivateIntegration
-from gateway_stack.plan_membership import UsagePlanMembership
-from gateway_stack.platform_ref import PlatformRef
-from gateway_stack.service_api import ServiceApi, StageConfig
-from gateway_stack.synth_errors import synth_cleanly
 
 HERE = Path(__file__).resolve().parent
 

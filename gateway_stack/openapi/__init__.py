@@ -4,8 +4,8 @@ Every route of a service API lives in its OpenAPI body rather than as one CloudF
 per method: a hundred routes cost one ``AWS::ApiGateway::RestApi`` resource, not three hundred.
 """
 
-from .cors import Cors
-from .definition import (
+from gateway_stack.openapi.cors import Cors
+from gateway_stack.openapi.definition import (
     DEFAULT_FORWARDED_CONTEXT,
     GatewaySettings,
     ServiceDefinition,
@@ -13,15 +13,26 @@ from .definition import (
     from_routes,
     proxy_routes,
 )
-from .document import OpenApiDocumentError, Problem, check_document, load_document
-from .integration import (
+from gateway_stack.openapi.document import (
+    OpenApiDocumentError,
+    Problem,
+    check_document,
+    load_document,
+)
+from gateway_stack.openapi.integration import (
     BACKEND_HOST_VARIABLE,
     VPC_LINK_VARIABLE,
     PrivateIntegration,
     mock_integration,
 )
-from .routes import MethodThrottle, Route, RouteOptions, parse_route, resource_paths
-from .security import AuthorizerRef
+from gateway_stack.openapi.routes import (
+    MethodThrottle,
+    Route,
+    RouteOptions,
+    parse_route,
+    resource_paths,
+)
+from gateway_stack.openapi.security import AuthorizerRef
 
 __all__ = [
     "BACKEND_HOST_VARIABLE",

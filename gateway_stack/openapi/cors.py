@@ -19,8 +19,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from .document import ANY_METHOD, OPERATIONS, parameters_of, resolve
-from .routes import Route
+from gateway_stack.openapi.document import ANY_METHOD, OPERATIONS, parameters_of, resolve
+from gateway_stack.openapi.routes import Route
 
 #: Methods an ``ANY`` operation stands for.
 ALL_METHODS = ("DELETE", "GET", "HEAD", "PATCH", "POST", "PUT")

@@ -15,8 +15,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from .cors import HEADER_PATTERN, Cors, add_preflights
-from .document import (
+from gateway_stack.openapi.cors import HEADER_PATTERN, Cors, add_preflights
+from gateway_stack.openapi.document import (
     ANY_METHOD,
     GATEWAY_EXTENSION,
     INTEGRATION,
@@ -29,11 +29,16 @@ from .document import (
     parameters_of,
     resolve,
 )
-from .gateway_responses import GATEWAY_RESPONSES, gateway_responses
-from .integration import PrivateIntegration, check_timeout, mock_integration
-from .routes import MethodThrottle, Route, RouteOptions
-from .security import AuthorizerRef, security_requirement, security_schemes
-from .validation import VALIDATOR, VALIDATORS, request_validator, validator_declarations
+from gateway_stack.openapi.gateway_responses import GATEWAY_RESPONSES, gateway_responses
+from gateway_stack.openapi.integration import PrivateIntegration, check_timeout, mock_integration
+from gateway_stack.openapi.routes import MethodThrottle, Route, RouteOptions
+from gateway_stack.openapi.security import AuthorizerRef, security_requirement, security_schemes
+from gateway_stack.openapi.validation import (
+    VALIDATOR,
+    VALIDATORS,
+    request_validator,
+    validator_declarations,
+)
 
 #: Default headers forwarded to the service: header -> authorizer context key.
 DEFAULT_FORWARDED_CONTEXT: Mapping[str, str] = {"X-Client-Id": "clientId"}

@@ -22,10 +22,10 @@ from typing import Any
 
 import yaml
 
-from ..errors import GatewayStackError
-from .gateway_responses import GATEWAY_RESPONSES
-from .routes import path_problem
-from .validation import VALIDATOR, VALIDATORS
+from gateway_stack.errors import GatewayStackError
+from gateway_stack.openapi.gateway_responses import GATEWAY_RESPONSES
+from gateway_stack.openapi.routes import path_problem
+from gateway_stack.openapi.validation import VALIDATOR, VALIDATORS
 
 OPERATIONS = ("get", "put", "post", "delete", "patch", "head", "options")
 ANY_METHOD = "x-amazon-apigateway-any-method"

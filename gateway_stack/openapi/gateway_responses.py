@@ -22,7 +22,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # the document module needs this one's name, and cors needs the document's
-    from .cors import Cors
+    from gateway_stack.openapi.cors import Cors
 
 #: Document-level extension holding the gateway responses.
 GATEWAY_RESPONSES = "x-amazon-apigateway-gateway-responses"

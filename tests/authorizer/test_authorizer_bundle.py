@@ -21,9 +21,8 @@ from typing import Any
 
 import pytest
 
-from gateway_stack.bundling import PythonBundle
-
-from .authorizer_support import (
+from gateway_stack.gateway.platform.bundling import PythonBundle
+from tests.authorizer.authorizer_support import (
     CODE_ROOT,
     KEY_PREFIX,
     REGION,

@@ -11,8 +11,13 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from .authorizer_support import CODE_ROOT, AuthorizerHarness, assert_unauthorized, default_claims
-from .test_authorizer_handler import logged_harness
+from tests.authorizer.authorizer_support import (
+    CODE_ROOT,
+    AuthorizerHarness,
+    assert_unauthorized,
+    default_claims,
+)
+from tests.authorizer.test_authorizer_handler import logged_harness
 
 sys.path.insert(0, str(CODE_ROOT))
 from token_authorizer.policy import glob_matches

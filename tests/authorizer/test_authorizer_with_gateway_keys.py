@@ -14,7 +14,12 @@ from typing import Any
 import pytest
 import yaml
 
-from .authorizer_support import AuthorizerHarness, default_claims, effect_of, shared_client
+from tests.authorizer.authorizer_support import (
+    AuthorizerHarness,
+    default_claims,
+    effect_of,
+    shared_client,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -25,8 +30,8 @@ def platform_keys() -> dict[str, Any]:
     import aws_cdk as cdk
     from aws_cdk.assertions import Template
 
-    from gateway_stack.config import parse_gateway
-    from gateway_stack.gateway_app import build_gateway
+    from gateway_stack.gateway.app import build_gateway
+    from gateway_stack.gateway.config import parse_gateway
 
     context = json.loads((ROOT / "cdk.json").read_text())["context"]
     app = cdk.App(context={**context, "aws:cdk:bundling-stacks": []})

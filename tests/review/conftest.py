@@ -16,13 +16,12 @@ import aws_cdk as cdk
 import pytest
 
 from gateway_stack.assembly import CloudAssembly
-from gateway_stack.config import parse_gateway
-from gateway_stack.gateway_app import build_gateway
-from gateway_stack.review import Review, review_assemblies
-from gateway_stack.review.synth import Toolchain
-
-from ..conftest import ROOT
-from ..unit.stacks import CONFIG
+from gateway_stack.gateway.app import build_gateway
+from gateway_stack.gateway.config import parse_gateway
+from gateway_stack.tools.review import Review, review_assemblies
+from gateway_stack.tools.review.synth import Toolchain
+from tests.conftest import ROOT
+from tests.unit.stacks import CONFIG
 
 Synthesize = Callable[[dict[str, Any]], CloudAssembly]
 

@@ -14,9 +14,8 @@ from typing import Any
 import pytest
 import yaml
 
-from gateway_stack.review.report import MARKER
-
-from ..conftest import ROOT
+from gateway_stack.tools.review.report import MARKER
+from tests.conftest import ROOT
 
 WORKFLOW = ROOT / ".github" / "workflows" / "ci.yml"
 ACTIONLINT = Path(sys.executable).parent / "actionlint"

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from ..conftest import ROOT
+from tests.conftest import ROOT
 
 #: Never remake the set-up in the copy: its .venv and node_modules are this tree's (linked).
 NO_SETUP = ["-o", ".venv/.stamps/node", "-o", ".venv/.stamps/python", "-o", ".venv/.stamps/venv"]
@@ -58,7 +58,7 @@ def repository(tmp_path: Path) -> Path:
 @pytest.mark.slow
 def test_make_review_against_the_merge_base(repository: Path, tmp_path: Path) -> None:
     # A refactor that renames the construct of every client's API key...
-    plans = repository / "gateway_stack" / "usage_plans.py"
+    plans = repository / "gateway_stack" / "gateway" / "platform" / "usage_plans.py"
     code = plans.read_text()
     assert code.count('"Key",') == 1
     plans.write_text(code.replace('"Key",', '"ApiKey",'))

@@ -8,12 +8,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 from gateway_stack.assembly import CloudAssembly
-from gateway_stack.review import Review, review_assemblies
-from gateway_stack.review.protected import DELETED, PROTECTED
-from gateway_stack.review.report import render_markdown
-
-from .. import variants
-from .conftest import TOOLCHAIN, Edit, edited, renamed
+from gateway_stack.tools.review import Review, review_assemblies
+from gateway_stack.tools.review.protected import DELETED, PROTECTED
+from gateway_stack.tools.review.report import render_markdown
+from tests import variants
+from tests.review.conftest import TOOLCHAIN, Edit, edited, renamed
 
 PLATFORM = "acme-dev-platform"
 LOG_KEY, TOPIC_KEY = "LogKey15608DC4", "MonitoringAlarmTopicKey22E4A359"

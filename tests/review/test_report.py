@@ -6,13 +6,13 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from gateway_stack.review import Review
-from gateway_stack.review.cfn_diff import EntryChange, ResourceChange, StackDiff
-from gateway_stack.review.protected import PROTECTED, ProtectedChange
-from gateway_stack.review.report import MARKER, MAX_CHARACTERS, render_markdown
-from gateway_stack.review.route_diff import RouteChange, field_changes
-from gateway_stack.route_table import Backend, Cache, RouteRow
-from gateway_stack.route_table.render import COLUMNS, cells
+from gateway_stack.tools.review import Review
+from gateway_stack.tools.review.cfn_diff import EntryChange, ResourceChange, StackDiff
+from gateway_stack.tools.review.protected import PROTECTED, ProtectedChange
+from gateway_stack.tools.review.report import MARKER, MAX_CHARACTERS, render_markdown
+from gateway_stack.tools.review.route_diff import RouteChange, field_changes
+from gateway_stack.tools.route_table import Backend, Cache, RouteRow
+from gateway_stack.tools.route_table.render import COLUMNS, cells
 
 ROUTE = RouteRow(
     service="pets",

@@ -13,13 +13,12 @@ from pathlib import Path
 from typing import Any
 
 from gateway_stack.assembly import CloudAssembly
-from gateway_stack.review import Review, review_assemblies
-from gateway_stack.review.report import MARKER, render_markdown
-from gateway_stack.route_table import Throttle
-
-from .. import variants
-from ..conftest import ROOT
-from .conftest import TOOLCHAIN, Edit, edited, stack
+from gateway_stack.tools.review import Review, review_assemblies
+from gateway_stack.tools.review.report import MARKER, render_markdown
+from gateway_stack.tools.route_table import Throttle
+from tests import variants
+from tests.conftest import ROOT
+from tests.review.conftest import TOOLCHAIN, Edit, edited, stack
 
 
 def test_no_change_reviews_as_nothing(example_assembly: CloudAssembly) -> None:

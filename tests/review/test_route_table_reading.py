@@ -12,8 +12,8 @@ import pytest
 
 from gateway_stack.assembly import AssemblyError, CloudAssembly
 from gateway_stack.errors import GatewayStackError
-from gateway_stack.policy.guard import inline_asset_bodies
-from gateway_stack.route_table import Cache, RouteRow, Throttle, TierLimit, route_table
+from gateway_stack.tools.policy.guard import inline_asset_bodies
+from gateway_stack.tools.route_table import Cache, RouteRow, Throttle, TierLimit, route_table
 
 BODY: dict[str, Any] = {
     "openapi": "3.0.1",

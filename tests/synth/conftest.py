@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from .cli import cdk_synth
+from tests.synth.cli import cdk_synth
 
 
 @pytest.fixture(scope="session")

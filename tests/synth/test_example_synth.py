@@ -10,8 +10,7 @@ import sys
 from pathlib import Path
 
 from gateway_stack.assembly import CloudAssembly
-
-from .cli import ROOT, cdk_synth
+from tests.synth.cli import ROOT, cdk_synth
 
 STACKS = [
     "acme-dev-platform",
@@ -185,7 +184,7 @@ def test_make_clients_lists_clients_tiers_limits_and_overrides() -> None:
 
 
 def test_the_command_lines_docstring_lists_every_command_and_option() -> None:
-    from gateway_stack import cli
+    from gateway_stack.tools import cli
 
     assert cli.__doc__ is not None
     text = cli.__doc__.replace("\n" + " " * 31 + "[", " [")  # a usage continued on a new line

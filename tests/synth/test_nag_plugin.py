@@ -8,12 +8,11 @@ import aws_cdk as cdk
 import pytest
 from aws_cdk import aws_s3 as s3
 
-from gateway_stack.config import parse_gateway
-from gateway_stack.gateway_app import build_gateway
-from gateway_stack.nag import acknowledge
-from gateway_stack.synth_errors import SynthError, synth_cleanly
-
-from .cli import ROOT
+from gateway_stack.constructs.nag import acknowledge
+from gateway_stack.constructs.synth_errors import SynthError, synth_cleanly
+from gateway_stack.gateway.app import build_gateway
+from gateway_stack.gateway.config import parse_gateway
+from tests.synth.cli import ROOT
 
 
 def test_a_finding_fails_the_synth_with_a_readable_message(
@@ -40,9 +39,9 @@ def test_service_api_waives_no_finding_for_a_service_team(
     cdk_context: dict[str, Any], tmp_path: Any
 ) -> None:
     """The gateway app acknowledges APIG2/APIG3 with its reasons; the construct does not."""
-    from gateway_stack.nag import add_aws_solutions_checks
+    from gateway_stack.constructs.nag import add_aws_solutions_checks
+    from gateway_stack.constructs.service_api import BackendRef, ServiceApi, StageConfig
     from gateway_stack.openapi import PrivateIntegration
-    from gateway_stack.service_api import BackendRef, ServiceApi, StageConfig
 
     app = cdk.App(context=cdk_context, outdir=str(tmp_path))
     stack = cdk.Stack(app, "Team", env=cdk.Environment(account="123456789012", region="eu-west-1"))

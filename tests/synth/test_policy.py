@@ -11,12 +11,11 @@ from typing import Any
 
 import pytest
 
-from gateway_stack.config import load_gateway
+from gateway_stack.gateway.config import load_gateway
 from gateway_stack.naming import GatewayNames
-from gateway_stack.policy.boundary import service_deploy_boundary
-from gateway_stack.policy.check import check_templates
-
-from .cli import ROOT, cdk_synth
+from gateway_stack.tools.policy.boundary import service_deploy_boundary
+from gateway_stack.tools.policy.check import check_templates
+from tests.synth.cli import ROOT, cdk_synth
 
 GATEWAY = load_gateway(ROOT / "config" / "example.yaml")
 SERVICES = ("orders", "inventory", "billing")
@@ -271,9 +270,9 @@ def test_the_deploy_boundary(
 def test_a_body_that_travels_as_an_s3_asset_is_checked_too(tmp_path: Path) -> None:
     import aws_cdk as cdk
 
+    from gateway_stack.constructs.platform_ref import PlatformRef
+    from gateway_stack.constructs.service_api import ServiceApi, StageConfig
     from gateway_stack.openapi import PrivateIntegration
-    from gateway_stack.platform_ref import PlatformRef
-    from gateway_stack.service_api import ServiceApi, StageConfig
 
     context = json.loads((ROOT / "cdk.json").read_text())["context"]
     app = cdk.App(context=context, outdir=str(tmp_path / "out"))

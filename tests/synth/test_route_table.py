@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from gateway_stack.route_table import (
+from gateway_stack.tools.route_table import (
     Backend,
     Cache,
     RouteRow,
@@ -20,9 +20,8 @@ from gateway_stack.route_table import (
     read_route_table,
     render_markdown,
 )
-from gateway_stack.route_table.render import COLUMNS, LEGEND, cell, cells
-
-from .cli import ROOT
+from gateway_stack.tools.route_table.render import COLUMNS, LEGEND, cell, cells
+from tests.synth.cli import ROOT
 
 AUTHORIZER = "token acme-dev-authorizer (cache 300 s)"
 KEY = "required (from the authorizer)"

@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from .cli import ROOT, cdk_synth
+from tests.synth.cli import ROOT, cdk_synth
 
 APP = ROOT / "examples" / "service_team_app"
 
@@ -77,7 +77,7 @@ def test_service_team_app_synthesizes_against_the_platform_by_name(tmp_path: Pat
 
     # The route table reads a team's own stack alone: the domain and the plans are the
     # platform's, known by their SSM parameters only.
-    from gateway_stack.route_table import read_route_table
+    from gateway_stack.tools.route_table import read_route_table
 
     rows = {row.name: row for row in read_route_table(tmp_path)}
     update = rows["acme-dev-catalog PUT /products/{productId}"]

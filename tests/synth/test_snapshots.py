@@ -11,14 +11,13 @@ import shutil
 from pathlib import Path
 
 from gateway_stack.assembly import CloudAssembly
-from gateway_stack.snapshots import (
+from gateway_stack.tools.snapshots import (
     ASSET_PLACEHOLDER,
     normalise,
     snapshot_problems,
     write_snapshots,
 )
-
-from .cli import ROOT
+from tests.synth.cli import ROOT
 
 SNAPSHOTS = ROOT / "tests" / "snapshots"
 

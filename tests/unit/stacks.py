@@ -8,8 +8,8 @@ from typing import Any
 import aws_cdk as cdk
 from aws_cdk.assertions import Template
 
-from gateway_stack.config import parse_gateway
-from gateway_stack.gateway_app import GatewayStacks, build_gateway
+from gateway_stack.gateway.app import GatewayStacks, build_gateway
+from gateway_stack.gateway.config import parse_gateway
 
 CONFIG = Path(__file__).resolve().parents[2] / "config"
 

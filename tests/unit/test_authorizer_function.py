@@ -9,8 +9,7 @@ import pytest
 from aws_cdk.assertions import Match, Template
 
 from gateway_stack.openapi.security import BEARER_EXPRESSION
-
-from .stacks import build, templates
+from tests.unit.stacks import build, templates
 
 FUNCTION_ARN = "arn:aws:lambda:eu-west-1:123456789012:function:acme-dev-authorizer"
 

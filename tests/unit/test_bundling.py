@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from gateway_stack.bundling import PythonBundle
+from gateway_stack.gateway.platform.bundling import PythonBundle
 
 
 def bundle(code: Path, platform: str = "manylinux2014_aarch64") -> PythonBundle:

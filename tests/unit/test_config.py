@@ -11,8 +11,8 @@ import jsonschema
 import pytest
 import yaml
 
-from gateway_stack.config import Gateway, GatewayFileError, load_gateway, parse_gateway
-from gateway_stack.config.schema import render_schema
+from gateway_stack.gateway.config import Gateway, GatewayFileError, load_gateway, parse_gateway
+from gateway_stack.gateway.config.schema import render_schema
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -9,11 +9,10 @@ import pytest
 from aws_cdk.assertions import Match, Template
 
 from gateway_stack.base_paths import shadowed_routes
+from gateway_stack.constructs.guards import assembly_problems
 from gateway_stack.errors import GatewayStackError
-from gateway_stack.guards import assembly_problems
 from gateway_stack.openapi import parse_route
-
-from .stacks import build, templates
+from tests.unit.stacks import build, templates
 
 CERTIFICATE = "arn:aws:acm:eu-west-1:123456789012:certificate/0f0e0d0c-0b0a-0908-0706-050403020100"
 

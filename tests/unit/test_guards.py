@@ -10,8 +10,9 @@ import aws_cdk as cdk
 import pytest
 from aws_cdk import aws_apigatewayv2 as apigwv2
 
-from gateway_stack.guards import STACK_RESOURCE_BUDGET, assembly_problems
-from gateway_stack.synth_errors import SynthError, synth_cleanly
+from gateway_stack.constructs.guards import assembly_problems
+from gateway_stack.constructs.synth_errors import SynthError, synth_cleanly
+from gateway_stack.limits import STACK_RESOURCE_BUDGET
 
 
 def test_a_stage_holding_an_oversize_stack_fails_the_synth(

@@ -3,7 +3,7 @@
 CloudFormation treats a new logical id as a new resource: it creates one and deletes (or, when
 retained, orphans) the old. For an API key that is a new key value; for a domain name, a new
 endpoint. These tests synthesize the example before and after the changes gateway files see
-every day, and compare every protected resource (see ``gateway_stack.review.protected``).
+every day, and compare every protected resource (see ``gateway_stack.tools.review.protected``).
 Deployments are not protected: their logical id carries the body's hash on purpose.
 """
 
@@ -15,10 +15,9 @@ from typing import Any
 
 import pytest
 
-from gateway_stack.review.protected import NAME_PROPERTIES, PROTECTED
-
-from .. import variants
-from .stacks import build, templates
+from gateway_stack.tools.review.protected import NAME_PROPERTIES, PROTECTED
+from tests import variants
+from tests.unit.stacks import build, templates
 
 Identity = dict[tuple[str, str], tuple[str, str]]
 

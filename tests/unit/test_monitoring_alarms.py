@@ -10,11 +10,13 @@ from typing import Any
 import pytest
 from aws_cdk.assertions import Match, Template
 
-from gateway_stack.access_log import ACCESS_LOG_FIELDS, access_log_format
-from gateway_stack.monitoring.throttles import AUTHORIZER_FAILURE_PATTERN, THROTTLED_PATTERN
-
-from .dashboards import alarms, dashboards, expression, inputs, lines, widget
-from .stacks import build, key_with_statement, keys_with_statement, templates
+from gateway_stack.constructs.access_log import ACCESS_LOG_FIELDS, access_log_format
+from gateway_stack.constructs.monitoring.throttles import (
+    AUTHORIZER_FAILURE_PATTERN,
+    THROTTLED_PATTERN,
+)
+from tests.unit.dashboards import alarms, dashboards, expression, inputs, lines, widget
+from tests.unit.stacks import build, key_with_statement, keys_with_statement, templates
 
 TOPIC_ARN = "arn:aws:sns:eu-west-1:123456789012:acme-dev-alarms"
 EXISTING_TOPIC = "arn:aws:sns:eu-west-1:123456789012:ops-pager"

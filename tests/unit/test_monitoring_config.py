@@ -11,18 +11,17 @@ import aws_cdk as cdk
 import pytest
 import yaml
 
-from gateway_stack.config import GatewayFileError, load_gateway, parse_gateway
-from gateway_stack.config.monitoring import AlarmDefaults, ServiceAlarms
+from gateway_stack.constructs.monitoring import AlarmThresholds, ServiceMonitoring
+from gateway_stack.constructs.monitoring.service_monitoring import integration_timeout_ms
+from gateway_stack.constructs.service_api import BackendRef, ServiceApi, StageConfig
 from gateway_stack.errors import GatewayStackError
-from gateway_stack.monitoring import AlarmThresholds, ServiceMonitoring
-from gateway_stack.monitoring.gateway_file import service_alarm_thresholds
-from gateway_stack.monitoring.service_monitoring import integration_timeout_ms
+from gateway_stack.gateway.alarm_thresholds import service_alarm_thresholds
+from gateway_stack.gateway.config import GatewayFileError, load_gateway, parse_gateway
+from gateway_stack.gateway.config.monitoring import AlarmDefaults, ServiceAlarms
 from gateway_stack.naming import GatewayNames
 from gateway_stack.openapi import PrivateIntegration
 from gateway_stack.openapi.routes import RouteOptions, parse_route
-from gateway_stack.service_api import BackendRef, ServiceApi, StageConfig
-
-from .stacks import build
+from tests.unit.stacks import build
 
 ROOT = Path(__file__).resolve().parents[2]
 

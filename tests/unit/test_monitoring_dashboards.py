@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from aws_cdk.assertions import Template
 
-from .dashboards import dashboards, lines, titles, widget
-from .stacks import build, templates
+from tests.unit.dashboards import dashboards, lines, titles, widget
+from tests.unit.stacks import build, templates
 
 #: CloudWatch search over the gateway's APIs: the prefix's tokens in a row, the stage exactly.
 SEARCH = (

@@ -11,9 +11,9 @@ from aws_cdk import aws_elasticloadbalancingv2 as elbv2
 from aws_cdk import aws_ssm as ssm
 from aws_cdk.assertions import Annotations, Match, Template
 
+from gateway_stack.constructs.platform_ref import ALLOWLIST_CONTEXT, PlatformRef
 from gateway_stack.errors import GatewayStackError
-from gateway_stack.load_balancer import vpc_link_backend
-from gateway_stack.platform_ref import ALLOWLIST_CONTEXT, PlatformRef
+from gateway_stack.gateway.platform.load_balancer import vpc_link_backend
 
 ENV = cdk.Environment(account="123456789012", region="eu-west-1")
 ALLOWLIST = {"base_paths": ["catalog", "orders/v*"]}

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from aws_cdk.assertions import Match, Template
 
-from .stacks import build, templates
+from tests.unit.stacks import build, templates
 
 EXISTING_NLB = {
     "arn": "arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/net/ledger/"

@@ -9,10 +9,9 @@ from typing import Any
 import pytest
 from aws_cdk.assertions import Template
 
-from gateway_stack.config import parse_gateway
-
-from .stacks import build, key_with_statement, keys_with_statement, templates
-from .test_config import errors_of, write
+from gateway_stack.gateway.config import parse_gateway
+from tests.unit.stacks import build, key_with_statement, keys_with_statement, templates
+from tests.unit.test_config import errors_of, write
 
 SERVICES = ("orders", "inventory", "billing")
 LOGS_STATEMENT = "CloudWatchLogsOfThisAccountAndRegion"

@@ -13,12 +13,11 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_ssm as ssm
 from aws_cdk.assertions import Match, Template
 
+from gateway_stack.constructs.service_api import BackendRef, ServiceApi, StageConfig
+from gateway_stack.constructs.synth_errors import SynthError, synth_cleanly
 from gateway_stack.errors import GatewayStackError
 from gateway_stack.openapi import PrivateIntegration, RouteOptions, parse_route
-from gateway_stack.service_api import BackendRef, ServiceApi, StageConfig
-from gateway_stack.synth_errors import SynthError, synth_cleanly
-
-from .stacks import build, templates
+from tests.unit.stacks import build, templates
 
 ROOT = Path(__file__).resolve().parents[2]
 ORDERS = yaml.safe_load((ROOT / "config" / "openapi" / "orders.yaml").read_text())

@@ -8,9 +8,8 @@ from typing import Any
 import pytest
 from aws_cdk.assertions import Match, Template
 
-from gateway_stack.access_log import ACCESS_LOG_FIELDS
-
-from .stacks import build, templates
+from gateway_stack.constructs.access_log import ACCESS_LOG_FIELDS
+from tests.unit.stacks import build, templates
 
 
 @pytest.fixture(scope="module")

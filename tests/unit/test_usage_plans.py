@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from aws_cdk.assertions import Match, Template
 
-from .stacks import build, templates
+from tests.unit.stacks import build, templates
 
 
 @pytest.fixture(scope="module")

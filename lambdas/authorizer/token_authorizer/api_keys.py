@@ -16,9 +16,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
-from .aws_clients import AwsClients, error_code
-from .errors import LookupFailed
-from .ttl_cache import FAILURE_CACHE_SECONDS, MAX_STALE_SECONDS, TtlCache
+from token_authorizer.aws_clients import AwsClients, error_code
+from token_authorizer.errors import LookupFailed
+from token_authorizer.ttl_cache import FAILURE_CACHE_SECONDS, MAX_STALE_SECONDS, TtlCache
 
 PAGE_SIZE = 500
 MAX_PAGES = 20  # 10,000 keys: API Gateway's per-account quota

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from .errors import Unauthenticated
+from token_authorizer.errors import Unauthenticated
 
 #: HTTP verbs API Gateway REST APIs route (``ANY`` reaches the authorizer as the real verb).
 HTTP_VERBS: tuple[str, ...] = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")

@@ -5,15 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from .arn import MethodArn, parse_method_arn
-from .errors import AccessDenied, LookupFailed, Unauthenticated
-from .policy import WHOLE_STAGE, allow_response, allows, deny_response
+from token_authorizer.arn import MethodArn, parse_method_arn
+from token_authorizer.errors import AccessDenied, LookupFailed, Unauthenticated
+from token_authorizer.policy import WHOLE_STAGE, allow_response, allows, deny_response
 
 if TYPE_CHECKING:  # imported only for annotations: scope maps load only when configured
-    from .api_keys import ApiKeyStore
-    from .permissions import PermissionStore
-    from .route_policy import RoutePolicyCache
-    from .tokens import TokenVerifier, VerifiedToken
+    from token_authorizer.api_keys import ApiKeyStore
+    from token_authorizer.permissions import PermissionStore
+    from token_authorizer.route_policy import RoutePolicyCache
+    from token_authorizer.tokens import TokenVerifier, VerifiedToken
 
 ALLOW, DENY, UNAUTHORIZED = "allow", "deny", "unauthorized"
 

@@ -27,9 +27,9 @@ from typing import Any
 from jwt import PyJWK
 from jwt.exceptions import PyJWTError
 
-from .errors import KeyUnavailable
-from .jwks_fetch import fetch_jwks_document
-from .settings import ALGORITHM_KEYS
+from token_authorizer.errors import KeyUnavailable
+from token_authorizer.jwks_fetch import fetch_jwks_document
+from token_authorizer.settings import ALGORITHM_KEYS
 
 FAILED_FETCH_BACKOFF_SECONDS = 5.0
 MAX_KID_CHARS = 256

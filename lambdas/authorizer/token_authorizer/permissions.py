@@ -20,11 +20,11 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from .arn import HTTP_VERBS
-from .aws_clients import AwsClients, error_code
-from .errors import LookupFailed
-from .tokens import SCOPE
-from .ttl_cache import FAILURE_CACHE_SECONDS, MAX_STALE_SECONDS, TtlCache
+from token_authorizer.arn import HTTP_VERBS
+from token_authorizer.aws_clients import AwsClients, error_code
+from token_authorizer.errors import LookupFailed
+from token_authorizer.tokens import SCOPE
+from token_authorizer.ttl_cache import FAILURE_CACHE_SECONDS, MAX_STALE_SECONDS, TtlCache
 
 MAX_ROUTES = 1000
 MAX_SCOPES_PER_ROUTE = 50

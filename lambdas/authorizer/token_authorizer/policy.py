@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .arn import MethodArn
+from token_authorizer.arn import MethodArn
 
 MAX_RESOURCE_CHARS = 512  # API Gateway's limit on one Resource ARN in an authorizer policy
 WHOLE_STAGE = "*/*"  # every verb and path of the calling API and stage

@@ -23,9 +23,9 @@ from __future__ import annotations
 from collections import OrderedDict
 from dataclasses import dataclass
 
-from .arn import HTTP_VERBS
-from .permissions import LITERAL, PARAM, PROXY, PermissionMap, RouteRule
-from .route_language import Language, glob_language, intersects, route_language
+from token_authorizer.arn import HTTP_VERBS
+from token_authorizer.permissions import LITERAL, PARAM, PROXY, PermissionMap, RouteRule
+from token_authorizer.route_language import Language, glob_language, intersects, route_language
 
 _RANK = {LITERAL: 2, PARAM: 1, PROXY: 0}
 _CACHE_SIZE = 256

@@ -20,9 +20,9 @@ from jwt.exceptions import (
     PyJWTError,
 )
 
-from .errors import Unauthenticated
-from .jwks import JwksCache
-from .settings import Settings
+from token_authorizer.errors import Unauthenticated
+from token_authorizer.jwks import JwksCache
+from token_authorizer.settings import Settings
 
 #: Longer headers are refused before any decoding (real access tokens are a few KB at most).
 MAX_AUTHORIZATION_CHARS = 8192

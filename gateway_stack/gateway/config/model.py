@@ -1,0 +1,332 @@
+"""The gateway file's typed model.
+
+One frozen pydantic model per section of the gateway file. Every model forbids unknown keys, so a
+typo is an error rather than a silently ignored setting. Validators check one field or one
+section; names that must be unique or must exist across sections (a client's tier, a service's
+load balancer) are checked by ``references.py``, which the loader also runs on the raw file so
+that every error of a file is reported at once.
+
+The JSON Schema of the file (``config/gateway.schema.json``) is generated from these models
+(``make schema``); a test keeps the two in step.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Literal
+
+from pydantic import Field, StringConstraints, ValidationInfo, field_validator, model_validator
+from pydantic_core import PydanticCustomError
+
+from gateway_stack.gateway.config.domain import Domain
+from gateway_stack.gateway.config.monitoring import Monitoring
+from gateway_stack.gateway.config.protection import Cors, LogKey, Waf
+from gateway_stack.gateway.config.references import REFERENCE_ERROR, check_references
+from gateway_stack.gateway.config.services import LoadBalancer, RouteThrottle, Service
+from gateway_stack.models.allowlist import Allowlist
+from gateway_stack.models.fields import (
+    LOG_RETENTION_DAYS,
+    AccountId,
+    Cidr,
+    Region,
+    Section,
+    Slug,
+    rule,
+)
+from gateway_stack.openapi.routes import parse_route
+
+# -- network ----------------------------------------------------------------------------------
+
+
+class CreatedVpc(Section):
+    """A VPC the gateway creates: private isolated subnets only (no NAT, no internet gateway)."""
+
+    cidr: Cidr = Field("10.0.0.0/16", description="IPv4 CIDR of the VPC. Default: 10.0.0.0/16.")
+
+
+class Network(Section):
+    """Where gateway-created load balancers live: an existing VPC, or one the gateway creates.
+
+    Either ``vpc_id`` with ``cidr`` and ``private_subnet_ids`` (one per availability zone, in
+    the order of ``availability_zones``), or ``create``.
+    """
+
+    vpc_id: str | None = Field(
+        None,
+        pattern=rule(r"^vpc-[0-9a-f]{8,17}$", "vpc- and 8 to 17 hex digits"),
+        description="Existing VPC id (vpc-...).",
+    )
+    cidr: Cidr | None = Field(
+        None, description="The existing VPC's IPv4 CIDR (load balancers admit traffic from it)."
+    )
+    private_subnet_ids: tuple[
+        Annotated[
+            str,
+            StringConstraints(
+                pattern=rule(r"^subnet-[0-9a-f]{8,17}$", "subnet- and 8 to 17 hex digits")
+            ),
+        ],
+        ...,
+    ] = Field((), description="Private subnets of the existing VPC, one per availability zone.")
+    create: CreatedVpc | None = Field(None, description="Create a VPC with these settings.")
+
+    @model_validator(mode="after")
+    def _one_source(self) -> Network:
+        if (self.vpc_id is None) == (self.create is None):
+            raise ValueError("set exactly one of 'vpc_id' (an existing VPC) or 'create'")
+        if self.vpc_id is not None and (self.cidr is None or not self.private_subnet_ids):
+            raise ValueError("an existing VPC needs 'cidr' and 'private_subnet_ids' too")
+        if self.create is not None and (self.cidr is not None or self.private_subnet_ids):
+            raise ValueError(
+                "'cidr' and 'private_subnet_ids' describe an existing VPC: with "
+                "'create', set 'create.cidr' instead"
+            )
+        return self
+
+    @property
+    def vpc_cidr(self) -> str:
+        """The VPC's IPv4 CIDR, created or existing."""
+        return self.create.cidr if self.create is not None else str(self.cidr)
+
+
+# -- domain and auth ----------------------------------------------------------------------------
+
+
+class Auth(Section):
+    """How callers' JWTs are verified (by the shared token authorizer)."""
+
+    issuer: str = Field(
+        pattern=rule(r"^https://\S+$", "an https:// URL"),
+        description="The exact 'iss' of accepted tokens (https URL).",
+    )
+    audience: tuple[Annotated[str, StringConstraints(min_length=1)], ...] = Field(
+        min_length=1,
+        description="Accepted 'aud' values; a token must carry one of them.",
+    )
+    jwks_uri: str = Field(
+        pattern=rule(r"^https://\S+$", "an https:// URL"),
+        description="The issuer's JWKS endpoint (https URL).",
+    )
+    client_id_claim: str = Field(
+        "client_id",
+        min_length=1,
+        description="Claim that names the client. Default: client_id.",
+    )
+    api_key_name_prefix: str | None = Field(
+        None,
+        pattern=rule(r"^[A-Za-z0-9._-]{1,64}$", "letters, digits, '.', '_' or '-', at most 64"),
+        description="Prefix of every client's API key name (the key is the prefix and the "
+        "client id). Default: '<name>-<environment>-'.",
+    )
+    cache_ttl_seconds: int = Field(
+        300,
+        ge=0,
+        le=3600,
+        description="API Gateway authorizer result cache TTL, 0-3600 s. Default: 300.",
+    )
+
+
+# -- tiers and clients -----------------------------------------------------------------------
+
+
+class Quota(Section):
+    """A request quota per client over a period."""
+
+    limit: int = Field(ge=1, description="Requests allowed per period.")
+    period: Literal["DAY", "WEEK", "MONTH"] = Field(description="DAY, WEEK or MONTH.")
+    offset: int = Field(
+        0,
+        ge=0,
+        description="Days into the period the quota starts: 0 for DAY, 0-6 for WEEK, 0-27 for "
+        "MONTH. Default: 0.",
+    )
+
+    @model_validator(mode="after")
+    def _offset_within_period(self) -> Quota:
+        limit = {"DAY": 0, "WEEK": 6, "MONTH": 27}[self.period]
+        if self.offset > limit:
+            raise ValueError(f"offset {self.offset} is outside 0-{limit} for a {self.period} quota")
+        return self
+
+
+class Tier(Section):
+    """A usage plan: the throttle (and optional quota) every client of the tier gets."""
+
+    rate_limit: float = Field(gt=0, description="Steady-state requests per second per client.")
+    burst_limit: int = Field(ge=0, description="Burst capacity per client, in requests.")
+    quota: Quota | None = Field(None, description="Optional quota. Default: none.")
+    route_throttles: dict[str, RouteThrottle] = Field(
+        default_factory=dict,
+        description="Limits for single routes in this tier, keyed '<service> <METHOD> <path>' "
+        "(e.g. 'orders POST /orders'). Default: none.",
+    )
+
+    @field_validator("route_throttles")
+    @classmethod
+    def _route_keys(cls, value: dict[str, RouteThrottle]) -> dict[str, RouteThrottle]:
+        for key in value:
+            service, _, route = key.partition(" ")
+            if not service or not route:
+                raise ValueError(f"{key!r} is not '<service> <METHOD> <path>'")
+            parse_route(route)
+        return value
+
+
+class Client(Section):
+    """An API client: one API key, in one tier."""
+
+    id: Annotated[
+        str,
+        StringConstraints(
+            pattern=rule(
+                r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$",
+                "letters, digits, '.', '_' or '-', starting with a letter or digit, at most 64",
+            )
+        ),
+        Field(description="Client id, as the token's client claim carries it."),
+    ]
+    tier: str = Field(description="Name of a tier declared under 'tiers'.")
+    enabled: bool = Field(True, description="Whether the client's API key works. Default: yes.")
+    customer_id: str | None = Field(
+        None, max_length=256, description="AWS Marketplace customer id of the key. Default: none."
+    )
+    description: str | None = Field(None, max_length=512, description="The key's description.")
+    tags: dict[str, str] = Field(default_factory=dict, description="Tags of the client's key.")
+
+
+class Throttle(Section):
+    """A stage's default throttle, for all callers together."""
+
+    rate_limit: float = Field(500, gt=0, description="Requests per second. Default: 500.")
+    burst_limit: int = Field(1000, ge=0, description="Burst, in requests. Default: 1000.")
+
+
+class StageSettings(Section):
+    """Settings every service API's stage gets."""
+
+    name: Slug | None = Field(None, description="Stage name. Default: the environment's name.")
+    throttle: Throttle = Field(default_factory=Throttle, description="Default stage throttle.")
+    access_log_retention_days: int = Field(
+        90,
+        description="Access log retention in days (a CloudWatch Logs value). Default: 90.",
+    )
+    access_log_kms_key: LogKey | None = Field(
+        None,
+        description="Encrypt every log group the gateway creates (access logs, its functions' "
+        "logs, a created VPC's flow logs) with a KMS key: 'create' for a key of the platform "
+        "stack, or an existing key's ARN (its policy must let CloudWatch Logs use it). "
+        "Default: none (CloudWatch Logs' own encryption).",
+    )
+
+    @field_validator("access_log_retention_days")
+    @classmethod
+    def _retention(cls, value: int) -> int:
+        if value not in LOG_RETENTION_DAYS:
+            raise ValueError(
+                "not a CloudWatch Logs retention period; use one of "
+                + ", ".join(map(str, LOG_RETENTION_DAYS))
+            )
+        return value
+
+
+# -- the whole file ----------------------------------------------------------------------------
+
+
+class Gateway(Section):
+    """A gateway file: one environment of one gateway."""
+
+    name: Slug = Field(description="Gateway name: prefix of every stack and SSM parameter.")
+    environment: Slug = Field(description="Environment name, e.g. dev, prod.")
+    account: AccountId
+    region: Region
+    availability_zones: tuple[str, ...] = Field(
+        min_length=1,
+        max_length=6,
+        description="The region's availability zones to use (what a synth would look up).",
+    )
+    network: Network | None = Field(
+        None, description="The VPC for gateway-created load balancers. Default: none."
+    )
+    domain: Domain
+    allowlist: Allowlist | None = Field(
+        None, description="What services may register (platform-owned). Default: anything."
+    )
+    auth: Auth
+    stage: StageSettings = Field(default_factory=StageSettings)
+    waf: Waf = Field(
+        default_factory=Waf, description="The AWS WAF web ACL in front of every stage."
+    )
+    cors: Cors | None = Field(
+        None,
+        description="CORS headers on the gateway's own responses. Default: none.",
+    )
+    cloudwatch_role: bool = Field(
+        True,
+        description="Set API Gateway's CloudWatch Logs role for the account and region (a "
+        "per-region singleton). Turn off when another stack already owns it. Default: on.",
+    )
+    tiers: dict[Slug, Tier] = Field(min_length=1, description="Usage-plan tiers by name.")
+    clients: tuple[Client, ...] = Field((), description="API clients. Default: none.")
+    load_balancers: dict[Slug, LoadBalancer] = Field(
+        min_length=1, description="Service backends by name."
+    )
+    services: tuple[Service, ...] = Field(min_length=1, description="The services behind the API.")
+    monitoring: Monitoring = Field(
+        default_factory=Monitoring, description="Dashboards and alarms. Default: both on."
+    )
+
+    @field_validator("account", mode="before")
+    @classmethod
+    def _quoted_account(cls, value: object) -> object:
+        if isinstance(value, int):
+            raise ValueError(
+                'write the account id in quotes ("012345678901"): YAML reads it as a number '
+                "otherwise, and drops leading zeros"
+            )
+        return value
+
+    @field_validator("availability_zones")
+    @classmethod
+    def _zones(cls, value: tuple[str, ...], info: ValidationInfo) -> tuple[str, ...]:
+        region = info.data.get("region")
+        for zone in value:
+            if region and not re.fullmatch(re.escape(region) + r"[a-z]", zone):
+                raise ValueError(f"{zone!r} is not an availability zone of {region}")
+        if len(set(value)) != len(value):
+            raise ValueError("lists a zone twice")
+        return value
+
+    @model_validator(mode="after")
+    def _references(self) -> Gateway:
+        # The loader runs the same checks on the raw file so that they are reported together
+        # with every other error; this keeps a Gateway built in code to the same rules.
+        issues = check_references(self.model_dump(mode="python"))
+        if issues:
+            raise PydanticCustomError(
+                REFERENCE_ERROR,
+                "{issues}",
+                {"issues": "; ".join(f"{issue.location}: {issue.message}" for issue in issues)},
+            )
+        return self
+
+    @property
+    def partition(self) -> str:
+        """The AWS partition of the region (aws, aws-cn, aws-us-gov)."""
+        for prefix, partition in (("cn-", "aws-cn"), ("us-gov-", "aws-us-gov")):
+            if self.region.startswith(prefix):
+                return partition
+        return "aws"
+
+    @property
+    def api_key_name_prefix(self) -> str:
+        """The prefix of every client's API key name."""
+        return self.auth.api_key_name_prefix or f"{self.name}-{self.environment}-"
+
+    @property
+    def stage_name(self) -> str:
+        """The stage name every service API deploys to."""
+        return self.stage.name or self.environment
+
+    def services_on(self, load_balancer: str) -> tuple[Service, ...]:
+        """The services whose backend is the named load balancer."""
+        return tuple(s for s in self.services if s.backend.load_balancer == load_balancer)

@@ -1,0 +1,126 @@
+"""The gateway file's protection settings: the AWS WAF web ACL, CORS, log encryption."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field, StringConstraints, model_validator
+
+from gateway_stack.models.fields import Section, rule
+from gateway_stack.openapi.cors import HEADER_PATTERN, MAX_AGE_SECONDS, ORIGIN_PATTERN
+
+#: Short names of the AWS managed rule groups the web ACL can use -> their AWS names.
+MANAGED_RULE_GROUPS: dict[str, str] = {
+    "common": "AWSManagedRulesCommonRuleSet",
+    "known_bad_inputs": "AWSManagedRulesKnownBadInputsRuleSet",
+    "ip_reputation": "AWSManagedRulesAmazonIpReputationList",
+    "anonymous_ip": "AWSManagedRulesAnonymousIpList",
+    "sql_injection": "AWSManagedRulesSQLiRuleSet",
+    "linux": "AWSManagedRulesLinuxRuleSet",
+    "unix": "AWSManagedRulesUnixRuleSet",
+}
+RuleGroupName = Literal[
+    "common", "known_bad_inputs", "ip_reputation", "anonymous_ip", "sql_injection", "linux", "unix"
+]
+
+
+class Waf(Section):
+    """The AWS WAF web ACL in front of every service API's stage.
+
+    One REGIONAL web ACL, in the platform stack, associated with every stage: the AWS managed
+    rule groups named here (blocking what they match, except the rules in ``count_rules``) and a
+    rate-based rule that blocks a client IP over ``rate_limit`` requests per window.
+    """
+
+    enabled: bool = Field(
+        True, description="Put every stage behind the web ACL. Default: on (WAF is billed)."
+    )
+    managed_rule_groups: tuple[RuleGroupName, ...] = Field(
+        ("common", "known_bad_inputs", "ip_reputation"),
+        min_length=1,
+        description="AWS managed rule groups, in order of evaluation. Default: common, "
+        "known_bad_inputs, ip_reputation.",
+    )
+    count_rules: tuple[
+        Annotated[
+            str,
+            StringConstraints(
+                pattern=rule(r"^[a-z_]+/[A-Za-z0-9_-]+$", "'<rule group>/<rule name>'")
+            ),
+        ],
+        ...,
+    ] = Field(
+        (),
+        description="Rules of the managed groups that only count (not block), as "
+        "'<group>/<rule>', e.g. 'common/SizeRestrictions_BODY' for APIs that take bodies over "
+        "8 KB. Default: none.",
+    )
+    rate_limit: int = Field(
+        2000,
+        ge=10,
+        le=2_000_000_000,
+        description="Requests one client IP may send per window before it is blocked (AWS WAF "
+        "allows 10 to 2,000,000,000). Default: 2000.",
+    )
+    rate_window_seconds: Literal[60, 120, 300, 600] = Field(
+        300, description="The rate-based rule's window: 60, 120, 300 or 600 s. Default: 300."
+    )
+
+    @model_validator(mode="after")
+    def _counted_rules_in_used_groups(self) -> Waf:
+        for entry in self.count_rules:
+            group = entry.partition("/")[0]
+            if group not in self.managed_rule_groups:
+                raise ValueError(
+                    f"count_rules: {entry!r} is in rule group {group!r}, which "
+                    "managed_rule_groups does not list (it lists "
+                    + ", ".join(self.managed_rule_groups)
+                    + ")"
+                )
+        if len(set(self.count_rules)) != len(self.count_rules):
+            raise ValueError("count_rules: lists a rule twice")
+        if len(set(self.managed_rule_groups)) != len(self.managed_rule_groups):
+            raise ValueError("managed_rule_groups: lists a group twice")
+        return self
+
+
+class Cors(Section):
+    """Cross-origin calls from browsers: every path answers CORS preflight requests, and the
+    gateway's own responses carry the allowed origin."""
+
+    allow_origin: str = Field(
+        pattern=rule(
+            ORIGIN_PATTERN,
+            "'*' or an origin such as https://app.example.com (scheme, host, optional port)",
+        ),
+        description="The origin browsers may call from (Access-Control-Allow-Origin): one "
+        "origin, or '*'.",
+    )
+    allow_headers: tuple[
+        Annotated[
+            str,
+            StringConstraints(pattern=rule(HEADER_PATTERN, "letters, digits and '-'")),
+        ],
+        ...,
+    ] = Field(
+        ("Authorization", "Content-Type"),
+        min_length=1,
+        description="Request headers browsers may send. Default: Authorization, Content-Type.",
+    )
+    max_age_seconds: int = Field(
+        600,
+        ge=0,
+        le=MAX_AGE_SECONDS,
+        description="How long browsers may cache a preflight answer, 0-86400 s. Default: 600.",
+    )
+
+
+LogKey = Annotated[
+    str,
+    StringConstraints(
+        pattern=rule(
+            r"^(create|arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key/(mrk-[0-9a-f]{32}|[0-9a-f-]{36}))$",
+            "'create', or a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)",
+        )
+    ),
+]

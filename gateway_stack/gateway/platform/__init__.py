@@ -1,0 +1,3 @@
+"""The platform stack's constructs: the shared authorizer and plan-membership functions, the
+custom domain, the load balancers' VPC links, usage plans and keys, the web ACL, log encryption
+and the gateway-wide dashboard."""

@@ -1,0 +1,139 @@
+"""``GatewayDashboard``: the dashboard of a whole gateway environment, in the platform stack."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from aws_cdk import Duration
+from aws_cdk import aws_cloudwatch as cw
+from constructs import Construct
+
+from gateway_stack.constructs.monitoring.metrics import (
+    PERCENTILES,
+    AuthorizerMetrics,
+    GatewaySearch,
+    ThrottledRequests,
+)
+from gateway_stack.constructs.monitoring.widgets import (
+    FULL_WIDTH,
+    authorizer_graphs,
+    graph,
+    header,
+)
+
+
+class GatewayDashboard(Construct):
+    """Every service API of the gateway, and the shared authorizer, on one dashboard.
+
+    It lists no service: each API graph is a CloudWatch ``SEARCH`` on the gateway's API name
+    prefix and stage (:class:`.GatewaySearch`), so a new service
+    shows up without a change to the platform stack. Widgets, three to a row under a title:
+
+    1. **requests**, **4XX** and **5XX**: the gateway's total and one line per API;
+    2. **latency** of the slowest API (the highest p50/p90/p99 of any API, period by period),
+       **p99 latency by API**, **integration latency** of the slowest API;
+    3. **integration latency p99 by API**, **cache** hits and misses (totals), **throttled
+       requests** (429s) by base path;
+    4. the authorizer's **errors, throttles, failures and 401 answers**, its **duration**
+       p50/p90/p99, and the state of its alarms (when there are any).
+
+    Percentiles of several APIs cannot be added up: the gateway-wide latency lines are the
+    worst API's, and the per-API lines say which one it is.
+
+    Args:
+        scope: parent construct (the platform stack).
+        construct_id: construct id.
+        dashboard_name: the dashboard's name (``GatewayNames.dashboard``).
+        apis: the gateway's API metrics, by search.
+        throttled: the gateway's 429 metrics.
+        authorizer: the shared authorizer's metrics.
+        authorizer_alarms: the authorizer's alarms, whose state the dashboard shows. Default:
+            none.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        dashboard_name: str,
+        apis: GatewaySearch,
+        throttled: ThrottledRequests,
+        authorizer: AuthorizerMetrics,
+        authorizer_alarms: Sequence[cw.IAlarm] = (),
+    ) -> None:
+        super().__init__(scope, construct_id)
+        self.dashboard = cw.Dashboard(
+            self,
+            "Dashboard",
+            dashboard_name=dashboard_name,
+            default_interval=Duration.hours(6),
+        )
+        self.dashboard.add_widgets(
+            header(
+                f"## Gateway {dashboard_name}: every API\n\n"
+                f"APIs named `{apis.api_name_prefix}-*`, stage `{apis.stage}`, found by search: "
+                "a new service appears here by itself. Each service has its own dashboard, "
+                f"named like its API (`{apis.api_name_prefix}-<service>`)."
+            )
+        )
+        self.dashboard.add_widgets(
+            *(
+                graph(
+                    title,
+                    [apis.total(metric, "All APIs"), apis.by_api(metric, "Sum")],
+                    unit=unit,
+                )
+                for title, metric, unit in (
+                    ("Requests", "Count", "requests"),
+                    ("4XX responses", "4XXError", "responses"),
+                    ("5XX responses", "5XXError", "responses"),
+                )
+            )
+        )
+        self.dashboard.add_widgets(
+            graph(
+                "Latency, slowest API",
+                [apis.slowest("Latency", p, f"Latency {p}") for p in PERCENTILES],
+                unit="ms",
+            ),
+            graph("Latency p99 by API", [apis.by_api("Latency", "p99")], unit="ms"),
+            graph(
+                "Integration latency, slowest API",
+                [apis.slowest("IntegrationLatency", p, f"Integration {p}") for p in PERCENTILES],
+                unit="ms",
+            ),
+        )
+        self.dashboard.add_widgets(
+            graph(
+                "Integration latency p99 by API",
+                [apis.by_api("IntegrationLatency", "p99")],
+                unit="ms",
+            ),
+            graph(
+                "Cache",
+                [
+                    apis.total("CacheHitCount", "Cache hits"),
+                    apis.total("CacheMissCount", "Cache misses"),
+                ],
+                unit="requests",
+            ),
+            graph(
+                "Throttled requests (429) by base path", [throttled.by_base_path()], unit="requests"
+            ),
+        )
+        self.dashboard.add_widgets(
+            *authorizer_graphs(authorizer, "Authorizer"),
+            *(
+                [
+                    cw.AlarmStatusWidget(
+                        alarms=list(authorizer_alarms),
+                        title="Authorizer alarms",
+                        width=FULL_WIDTH // 3,
+                        height=6,
+                    )
+                ]
+                if authorizer_alarms
+                else []
+            ),
+        )

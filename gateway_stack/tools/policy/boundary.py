@@ -1,0 +1,181 @@
+"""The IAM permissions boundary a platform puts on service teams' deployment roles.
+
+The Guard rules check what a template asks for; this boundary caps what a service team's
+CloudFormation execution role can do at all, whatever the template says (bootstrap the service
+team's CDK environment with ``cdk bootstrap --custom-permissions-boundary <policy name>``).
+
+Within API Gateway, a service team may write only REST APIs (and their stages, deployments,
+gateway responses) and API mappings on the gateway's own domain names: not domain
+names, VPC links, usage plans, API keys or the account's CloudWatch role. It may not write the
+SSM parameters the platform publishes, DNS records or certificates, nor change the platform's web
+ACL (it may associate its stages with it), its KMS keys (the log key and the alarm topic's, by
+alias) or its alarm topic; roles it creates must carry this same boundary, and it cannot remove a
+boundary.
+
+What it does not do: isolate service teams from each other. Every role under it may write any
+REST API of the account, any mapping on the gateway's names and any permission map; give each
+team its own account (the usual answer), or add tag conditions per team.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from gateway_stack.naming import GatewayNames
+
+#: API Gateway's write actions (IAM authorizes API Gateway management by HTTP verb).
+APIGATEWAY_WRITES = ("apigateway:POST", "apigateway:PUT", "apigateway:PATCH", "apigateway:DELETE")
+#: Prefixes under the gateway's SSM path that only the platform writes.
+PLATFORM_PARAMETERS = (
+    "domain/*",
+    "load-balancers/*",
+    "allowlist",
+    "authorizer/*",
+    "plans/*",
+    "waf/*",
+    "logs/*",
+)
+
+
+def service_deploy_boundary(
+    names: GatewayNames,
+    *,
+    account: str,
+    region: str,
+    domain_names: Sequence[str],
+    boundary_name: str,
+    partition: str = "aws",
+) -> dict[str, Any]:
+    """The permissions boundary policy document for service teams' deployment roles.
+
+    Args:
+        names: the gateway environment's names.
+        account: the account the boundary is created in.
+        region: the gateway's region.
+        domain_names: the gateway's custom domain names.
+        boundary_name: the managed policy's name (roles created must carry it).
+        partition: the region's partition. Default: ``aws``.
+    """
+    apigw = f"arn:{partition}:apigateway:{region}::"
+    parameters = f"arn:{partition}:ssm:{region}:{account}:parameter{names.parameter_path}"
+    boundary_arn = f"arn:{partition}:iam::{account}:policy/{boundary_name}"
+    mappings = [
+        arn
+        for name in domain_names
+        for arn in (
+            f"{apigw}/domainnames/{name}/apimappings",
+            f"{apigw}/domainnames/{name}/apimappings/*",
+        )
+    ]
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "CeilingTheRolesOwnPolicyNarrows",
+                "Effect": "Allow",
+                "Action": "*",
+                "Resource": "*",
+            },
+            {
+                "Sid": "ApiGatewayWritesOnlyOwnApisAndMappingsOnTheGateway",
+                "Effect": "Deny",
+                "Action": list(APIGATEWAY_WRITES),
+                "NotResource": [
+                    f"{apigw}/restapis",
+                    f"{apigw}/restapis/*",
+                    f"{apigw}/tags/*",
+                    *mappings,
+                ],
+            },
+            {
+                "Sid": "NoWritesToThePlatformsParameters",
+                "Effect": "Deny",
+                "Action": [
+                    "ssm:PutParameter",
+                    "ssm:DeleteParameter",
+                    "ssm:DeleteParameters",
+                    "ssm:LabelParameterVersion",
+                    "ssm:AddTagsToResource",
+                    "ssm:RemoveTagsFromResource",
+                ],
+                "Resource": [f"{parameters}/{prefix}" for prefix in PLATFORM_PARAMETERS],
+            },
+            {
+                "Sid": "NoChangesToThePlatformsWebAcl",
+                "Effect": "Deny",
+                "Action": [
+                    "wafv2:UpdateWebACL",
+                    "wafv2:DeleteWebACL",
+                    "wafv2:PutLoggingConfiguration",
+                ],
+                "Resource": f"arn:{partition}:wafv2:{region}:{account}:regional/webacl/"
+                f"{names.web_acl}/*",
+            },
+            {
+                "Sid": "NoChangesToThePlatformsKeys",
+                "Effect": "Deny",
+                "Action": [
+                    "kms:ScheduleKeyDeletion",
+                    "kms:DisableKey",
+                    "kms:DisableKeyRotation",
+                    "kms:PutKeyPolicy",
+                    "kms:UpdateAlias",
+                    "kms:DeleteAlias",
+                ],
+                "Resource": "*",
+                "Condition": {
+                    "ForAnyValue:StringEquals": {
+                        "kms:ResourceAliases": [
+                            f"alias/{names.log_key_alias}",
+                            f"alias/{names.alarm_topic}",
+                        ]
+                    }
+                },
+            },
+            {
+                "Sid": "NoChangesToThePlatformsAlarmTopic",
+                "Effect": "Deny",
+                "Action": [
+                    "sns:DeleteTopic",
+                    "sns:SetTopicAttributes",
+                    "sns:AddPermission",
+                    "sns:RemovePermission",
+                    "sns:PutDataProtectionPolicy",
+                ],
+                "Resource": names.topic_arn(names.alarm_topic, account, region, partition),
+            },
+            {
+                "Sid": "NoDnsOrCertificates",
+                "Effect": "Deny",
+                "Action": [
+                    "route53:ChangeResourceRecordSets",
+                    "route53:CreateHostedZone",
+                    "route53:DeleteHostedZone",
+                    "acm:RequestCertificate",
+                    "acm:ImportCertificate",
+                    "acm:DeleteCertificate",
+                ],
+                "Resource": "*",
+            },
+            {
+                "Sid": "NewRolesCarryThisBoundary",
+                "Effect": "Deny",
+                "Action": ["iam:CreateRole", "iam:PutRolePermissionsBoundary"],
+                "Resource": "*",
+                "Condition": {"StringNotEquals": {"iam:PermissionsBoundary": boundary_arn}},
+            },
+            {
+                "Sid": "NoBoundaryEscape",
+                "Effect": "Deny",
+                "Action": [
+                    "iam:DeleteRolePermissionsBoundary",
+                    "iam:CreatePolicyVersion",
+                    "iam:DeletePolicy",
+                    "iam:DeletePolicyVersion",
+                    "iam:SetDefaultPolicyVersion",
+                ],
+                "Resource": [boundary_arn, f"arn:{partition}:iam::*:role/*"],
+            },
+        ],
+    }

@@ -1,0 +1,54 @@
+"""The short summary ``make synth`` prints: stacks with their size, services with their route."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from gateway_stack.assembly import AssemblyError, CloudAssembly, StackTemplate
+from gateway_stack.gateway.config import Gateway
+from gateway_stack.naming import GatewayNames
+
+#: CloudFormation's resources per stack, for the headroom column.
+MAX_RESOURCES = 500
+
+
+def render_summary(gateway: Gateway, stacks: Sequence[StackTemplate]) -> str:
+    """The summary as text: the stacks in the assembly's order (nested Stages' included)."""
+    names = GatewayNames(gateway.name, gateway.environment)
+    lines = [
+        f"Gateway {gateway.name} ({gateway.environment}) in {gateway.account}/{gateway.region}: "
+        + ", ".join(f"https://{name.name}/" for name in gateway.domain.names),
+        "",
+        f"  {'stack':<40} {'resources':>9} {'template':>10}",
+    ]
+    for stack in stacks:
+        lines.append(
+            f"  {stack.name:<40} {len(stack.resources):>5}/{MAX_RESOURCES} "
+            f"{stack.path.stat().st_size / 1024:>8.1f} KB"
+        )
+    lines += ["", f"  {'service':<14} {'base path':<16} {'backend':<46} stack"]
+    for service in gateway.services:
+        balancer = gateway.load_balancers[service.backend.load_balancer]
+        where = balancer.dns_name or "created by the platform stack"
+        backend = f"{service.backend.load_balancer}:{service.backend.port} ({where})"
+        lines.append(
+            f"  {service.name:<14} /{service.base_path:<15} {backend:<46} "
+            f"{names.service_stack(service.name)}"
+        )
+    return "\n".join(lines)
+
+
+def print_summary(gateway: Gateway, cdk_out: Path) -> int:
+    """Print the summary of ``cdk_out``; 1 if it holds no stack."""
+    try:
+        stacks = CloudAssembly.read(cdk_out).stacks
+    except AssemblyError as error:
+        print(*error.messages, sep="\n")
+        return 1
+    if not stacks:
+        print(f"{cdk_out}: no stacks were synthesized")
+        return 1
+    print(render_summary(gateway, stacks))
+    print(f"\n  Templates: {cdk_out}/<stack>.template.json")
+    return 0
