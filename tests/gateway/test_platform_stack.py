@@ -1,0 +1,170 @@
+"""The platform stack: network, load balancers and their VPC links, published in SSM."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from aws_cdk.assertions import Match, Template
+
+from tests.gateway.stacks import build, templates
+
+EXISTING_NLB = {
+    "arn": "arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/net/ledger/"
+    "0123456789abcdef",
+    "dns_name": "ledger-0123456789abcdef.elb.eu-west-1.amazonaws.com",
+}
+
+
+@pytest.fixture(scope="module")
+def platform(example_data: dict[str, Any], cdk_context: dict[str, Any]) -> Template:
+    return templates(build(example_data, cdk_context))["acme-dev-platform"]
+
+
+def test_created_vpc_is_private_only_with_flow_logs(platform: Template) -> None:
+    platform.has_resource_properties("AWS::EC2::VPC", {"CidrBlock": "10.40.0.0/16"})
+    platform.resource_count_is("AWS::EC2::Subnet", 2)
+    platform.has_resource_properties(
+        "AWS::EC2::Subnet", {"AvailabilityZone": "eu-west-1a", "MapPublicIpOnLaunch": False}
+    )
+    platform.has_resource_properties(
+        "AWS::EC2::Subnet", {"AvailabilityZone": "eu-west-1b", "MapPublicIpOnLaunch": False}
+    )
+    for absent in ("AWS::EC2::NatGateway", "AWS::EC2::InternetGateway", "AWS::EC2::EIP"):
+        platform.resource_count_is(absent, 0)
+    platform.has_resource_properties("AWS::EC2::FlowLog", {"TrafficType": "REJECT"})
+
+
+def test_one_internal_nlb_and_one_vpc_link_per_load_balancer(platform: Template) -> None:
+    platform.resource_count_is("AWS::ElasticLoadBalancingV2::LoadBalancer", 2)
+    platform.all_resources_properties(
+        "AWS::ElasticLoadBalancingV2::LoadBalancer", {"Scheme": "internal", "Type": "network"}
+    )
+    platform.resource_count_is("AWS::ApiGateway::VpcLink", 2)
+    platform.has_resource_properties("AWS::ApiGateway::VpcLink", {"Name": "acme-dev-commerce"})
+    platform.has_resource_properties("AWS::ApiGateway::VpcLink", {"Name": "acme-dev-billing"})
+
+
+def test_created_nlb_admits_the_vpc_links_private_link_traffic(platform: Template) -> None:
+    platform.all_resources_properties(
+        "AWS::ElasticLoadBalancingV2::LoadBalancer",
+        {"EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic": "off"},
+    )
+
+
+def test_created_nlb_listens_on_each_port_its_services_use(platform: Template) -> None:
+    listeners = platform.find_resources("AWS::ElasticLoadBalancingV2::Listener")
+    assert sorted(r["Properties"]["Port"] for r in listeners.values()) == [8080, 8081, 8443]
+    platform.all_resources_properties("AWS::ElasticLoadBalancingV2::Listener", {"Protocol": "TCP"})
+    platform.has_resource_properties(
+        "AWS::EC2::SecurityGroup",
+        {
+            "SecurityGroupIngress": Match.array_with(
+                [Match.object_like({"CidrIp": "10.40.0.0/16", "FromPort": 8443, "ToPort": 8443})]
+            )
+        },
+    )
+
+
+def test_publishes_vpc_link_and_dns_name_of_every_load_balancer(platform: Template) -> None:
+    parameters = platform.find_resources("AWS::SSM::Parameter")
+    names = sorted(p["Properties"]["Name"] for p in parameters.values())
+    assert names == [
+        "/gateway-stack/acme/dev/allowlist",
+        "/gateway-stack/acme/dev/authorizer/function-arn",
+        "/gateway-stack/acme/dev/domain/name",
+        "/gateway-stack/acme/dev/domain/names",
+        "/gateway-stack/acme/dev/load-balancers/billing/dns-name",
+        "/gateway-stack/acme/dev/load-balancers/billing/vpc-link-id",
+        "/gateway-stack/acme/dev/load-balancers/commerce/dns-name",
+        "/gateway-stack/acme/dev/load-balancers/commerce/vpc-link-id",
+        "/gateway-stack/acme/dev/logs/kms-key-arn",
+        "/gateway-stack/acme/dev/plans/bronze/id",
+        "/gateway-stack/acme/dev/plans/gold/id",
+        "/gateway-stack/acme/dev/waf/web-acl-arn",
+    ]
+    platform.has_resource_properties(
+        "AWS::SSM::Parameter",
+        {
+            "Name": "/gateway-stack/acme/dev/load-balancers/commerce/vpc-link-id",
+            "Value": {"Ref": Match.string_like_regexp("^BackendscommerceVpcLink")},
+        },
+    )
+
+
+def test_owns_the_regions_api_gateway_cloudwatch_role(platform: Template) -> None:
+    platform.resource_count_is("AWS::ApiGateway::Account", 1)
+    platform.has_resource_properties(
+        "AWS::IAM::Role",
+        {
+            "AssumeRolePolicyDocument": Match.object_like(
+                {
+                    "Statement": [
+                        Match.object_like({"Principal": {"Service": "apigateway.amazonaws.com"}})
+                    ]
+                }
+            )
+        },
+    )
+
+
+def test_exports_nothing(platform: Template) -> None:
+    outputs = platform.to_json().get("Outputs", {})
+    assert not [name for name, output in outputs.items() if "Export" in output]
+
+
+def test_cloudwatch_role_can_be_left_to_another_stack(
+    gateway_data: dict[str, Any], cdk_context: dict[str, Any]
+) -> None:
+    gateway_data["cloudwatch_role"] = False
+    platform = templates(build(gateway_data, cdk_context))["acme-dev-platform"]
+    platform.resource_count_is("AWS::ApiGateway::Account", 0)
+
+
+def test_existing_nlb_is_referenced_not_created(
+    gateway_data: dict[str, Any], cdk_context: dict[str, Any]
+) -> None:
+    gateway_data.pop("network")
+    gateway_data["load_balancers"] = {"ledger": EXISTING_NLB}
+    for service in gateway_data["services"]:
+        service["backend"]["load_balancer"] = "ledger"
+    platform = templates(build(gateway_data, cdk_context))["acme-dev-platform"]
+    platform.resource_count_is("AWS::ElasticLoadBalancingV2::LoadBalancer", 0)
+    platform.resource_count_is("AWS::EC2::VPC", 0)
+    platform.resource_count_is("AWS::ApiGateway::VpcLink", 1)
+    platform.has_resource_properties(
+        "AWS::ApiGateway::VpcLink", {"TargetArns": [EXISTING_NLB["arn"]]}
+    )
+    platform.has_resource_properties(
+        "AWS::SSM::Parameter",
+        {
+            "Name": "/gateway-stack/acme/dev/load-balancers/ledger/dns-name",
+            "Value": EXISTING_NLB["dns_name"],
+        },
+    )
+
+
+def test_created_nlb_in_an_existing_vpc(
+    gateway_data: dict[str, Any], cdk_context: dict[str, Any]
+) -> None:
+    gateway_data["allowlist"]["backends"]["vpc_ids"] = ["vpc-0a1b2c3d4e5f60718"]
+    gateway_data["network"] = {
+        "vpc_id": "vpc-0a1b2c3d4e5f60718",
+        "cidr": "10.8.0.0/16",
+        "private_subnet_ids": ["subnet-0a1b2c3d4e5f60718", "subnet-1a1b2c3d4e5f60718"],
+    }
+    platform = templates(build(gateway_data, cdk_context))["acme-dev-platform"]
+    platform.resource_count_is("AWS::EC2::VPC", 0)
+    platform.has_resource_properties(
+        "AWS::ElasticLoadBalancingV2::LoadBalancer",
+        {"Subnets": ["subnet-0a1b2c3d4e5f60718", "subnet-1a1b2c3d4e5f60718"]},
+    )
+    platform.has_resource_properties(
+        "AWS::EC2::SecurityGroup",
+        {
+            "VpcId": "vpc-0a1b2c3d4e5f60718",
+            "SecurityGroupIngress": Match.array_with(
+                [Match.object_like({"CidrIp": "10.8.0.0/16", "FromPort": 8080})]
+            ),
+        },
+    )
