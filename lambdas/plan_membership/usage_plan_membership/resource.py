@@ -14,8 +14,9 @@ sends FAILED ("Execution timed out") before the function times out.
   context it is given reports ``TIMEOUT_RESERVE_SECONDS`` less, so FAILED goes out about 5 s
   before the function times out, and no AWS call starts with less than ``CALL_MARGIN_SECONDS``
   left (nor once the answer is sent);
-- **the physical id of a failure** (``failure_physical_id``), and a reason that names the log
-  stream and fits crhelper's 256 characters keeping its beginning (crhelper keeps the end).
+- **the physical id of a failure** (``failure_physical_id``, put into the body crhelper sends),
+  and a reason that names the log stream and fits crhelper's 256 characters keeping its
+  beginning (crhelper keeps the end).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 from crhelper import FAILED, CfnResource
+from crhelper.utils import _send_response  # crhelper's PUT: the default of CfnResource._send
 
 from usage_plan_membership.clients import AwsClients
 from usage_plan_membership.lifecycle import Lifecycle, Outcome, failure_physical_id
@@ -140,7 +142,6 @@ class MembershipResource(CfnResource):
 
     def _on_event(self, event: Mapping[str, Any], context: Any) -> str:
         """Create, Update or Delete: the physical id of the success, or a ``ReportedFailure``."""
-        self.PhysicalResourceId = failure_physical_id(event)  # what a failure or timeout reports
         self._lifecycle = Lifecycle(self._clients, self._check_time)
         try:
             outcome = self._lifecycle.process(event)
@@ -168,7 +169,9 @@ class MembershipResource(CfnResource):
     def _send(self, status: str | None = None, reason: str = "", **options: Any) -> None:
         """crhelper's send, at most once per event, with the failure's id and reason.
 
-        crhelper calls it from its timer thread (timeout) and at the end of the event.
+        crhelper calls it from its timer thread (timeout) and at the end of the event. A FAILED
+        answer always carries ``failure_physical_id(event)``, decided here whatever crhelper's
+        ``PhysicalResourceId`` holds at that moment (the normal path may be setting it).
         """
         if status is None:  # the end of the event: what the lifecycle left in Status and Reason
             status, reason = self.Status, str(self.Reason)
@@ -177,9 +180,9 @@ class MembershipResource(CfnResource):
                 log("response.suppressed", status=status, already=self.sent)
                 return
             self.sent = status
-        if not self.PhysicalResourceId:  # crhelper failed before the lifecycle set it
-            self.PhysicalResourceId = failure_physical_id(self._request)
+        physical_id = str(self.PhysicalResourceId)
         if status == FAILED:
+            physical_id = failure_physical_id(self._request)
             request_type = self._request.get("RequestType")
             if request_type not in HANDLED_REQUEST_TYPES:  # crhelper found no function for it
                 reason = f"unknown RequestType {request_type!r}"
@@ -187,9 +190,13 @@ class MembershipResource(CfnResource):
         log(
             "response",
             status=status,
-            physical_id=self.PhysicalResourceId,
+            physical_id=physical_id,
             reason=reason,
             request_id=self._request.get("RequestId"),
         )
-        super()._send(status, reason, **options)
+
+        def send_response(url: str, body: dict[str, Any], ssl_verify: Any) -> None:
+            _send_response(url, {**body, "PhysicalResourceId": physical_id}, ssl_verify)
+
+        super()._send(status, reason, send_response=send_response, **options)
         log("response.sent", status=status)
