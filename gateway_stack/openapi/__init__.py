@@ -4,7 +4,8 @@ Every route of a service API lives in its OpenAPI body rather than as one CloudF
 per method: a hundred routes cost one ``AWS::ApiGateway::RestApi`` resource, not three hundred.
 """
 
-from gateway_stack.openapi.cors import Cors
+from gateway_stack.models.cors import Cors
+from gateway_stack.models.throttle import Throttle
 from gateway_stack.openapi.definition import (
     DEFAULT_FORWARDED_CONTEXT,
     GatewaySettings,
@@ -26,7 +27,6 @@ from gateway_stack.openapi.integration import (
     mock_integration,
 )
 from gateway_stack.openapi.routes import (
-    MethodThrottle,
     Route,
     RouteOptions,
     parse_route,
@@ -41,13 +41,13 @@ __all__ = [
     "AuthorizerRef",
     "Cors",
     "GatewaySettings",
-    "MethodThrottle",
     "OpenApiDocumentError",
     "PrivateIntegration",
     "Problem",
     "Route",
     "RouteOptions",
     "ServiceDefinition",
+    "Throttle",
     "check_document",
     "from_document",
     "from_routes",
