@@ -341,8 +341,8 @@ def _options(extension: Any) -> RouteOptions:
         )
     throttle = extension.get("throttle")
     if throttle is not None:
-        if not isinstance(throttle, dict) or set(throttle) != {"rate_limit", "burst_limit"}:
-            raise ValueError("throttle: give rate_limit and burst_limit")
+        if not isinstance(throttle, dict):
+            raise ValueError("throttle: a mapping of rate_limit and burst_limit")
         try:
             throttle = Throttle.model_validate(throttle)
         except ValidationError as error:

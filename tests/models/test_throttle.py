@@ -142,6 +142,12 @@ def test_a_documents_throttle_is_checked_by_the_same_rules() -> None:
             }
         },
     }
+    settings = GatewaySettings(integration=PrivateIntegration(port=80))
     with pytest.raises(OpenApiDocumentError) as caught:
-        from_document(document, GatewaySettings(integration=PrivateIntegration(port=80)))
+        from_document(document, settings)
     assert "throttle: rate_limit: Input should be greater than 0 (got 0)" in str(caught.value)
+    operation = document["paths"]["/items"]["get"]
+    operation["x-gateway-stack"] = {"throttle": {"rate_limit": 5}}
+    with pytest.raises(OpenApiDocumentError) as caught:
+        from_document(document, settings)
+    assert "throttle: burst_limit: Field required" in str(caught.value)
