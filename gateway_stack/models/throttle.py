@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from gateway_stack.models.fields import Section
 
@@ -32,6 +32,14 @@ class Throttle(Section):
     burst_limit: int = Field(
         ge=0, description="Burst capacity, in requests (a whole number, 0 or more)."
     )
+
+    @field_validator("rate_limit", "burst_limit", mode="before")
+    @classmethod
+    def _not_a_boolean(cls, value: Any) -> Any:
+        # pydantic would read true as 1: in a limit it is a mistake, not a number.
+        if isinstance(value, bool):
+            raise ValueError(f"a number, not {str(value).lower()}")
+        return value
 
     def __str__(self) -> str:
         """``50/100``: the rate (``0.5`` stays ``0.5``) and the burst."""

@@ -44,6 +44,7 @@ def test_a_throttle_is_a_positive_rate_and_a_whole_burst() -> None:
         ({"rate_limit": 10, "burst_limit": -1}, "burst_limit", "greater than or equal to 0"),
         ({"rate_limit": 10, "burst_limit": 2.5}, "burst_limit", "fractional part"),
         ({"rate_limit": 10}, "burst_limit", "Field required"),
+        ({"rate_limit": True, "burst_limit": 10}, "rate_limit", "a number, not true"),
         ({"rate_limit": 10, "burst_limit": 5, "burst": 5}, "burst", "Extra inputs"),
     ],
 )
