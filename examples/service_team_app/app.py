@@ -26,6 +26,7 @@ from gateway_stack import (
     add_aws_solutions_checks,
     synth_cleanly,
 )
+from gateway_stack.models.throttle import Throttle
 
 HERE = Path(__file__).resolve().parent
 
@@ -47,7 +48,7 @@ def build(app: App) -> Stack:
         base_path="catalog",
         backend="commerce",  # a load balancer the platform publishes (its VPC link, its NLB)
         integration=PrivateIntegration(port=8090, timeout_ms=8000),
-        stage=StageConfig(name="dev", rate_limit=200, burst_limit=400),
+        stage=StageConfig(name="dev", throttle=Throttle(rate_limit=200, burst_limit=400)),
         openapi=HERE / "openapi.yaml",  # the team's document; x-gateway-stack for settings
         tiers=["bronze", "gold"],  # the usage plans the clients' keys are metered in
         alarms=AlarmThresholds(latency_p99_ms=2000),  # the team's p99 target

@@ -16,7 +16,7 @@ from aws_cdk import CustomResource, Duration, Fn
 from constructs import Construct
 
 from gateway_stack.constructs.service_api import ServiceApi
-from gateway_stack.openapi import MethodThrottle
+from gateway_stack.models.throttle import Throttle
 
 #: The override's method key: every resource and method of the stage.
 WHOLE_STAGE = "/*/*"
@@ -32,7 +32,7 @@ class PlanThrottle:
             whole stage. Default: the whole stage.
     """
 
-    throttle: MethodThrottle
+    throttle: Throttle
     methods: tuple[str, ...] = (WHOLE_STAGE,)
 
 

@@ -10,6 +10,7 @@ from aws_cdk import aws_apigateway as apigw
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_logs as logs
 
+from gateway_stack.models.throttle import DEFAULT_STAGE_THROTTLE, Throttle
 from gateway_stack.openapi import Route
 
 #: Stage cache cluster sizes API Gateway offers, in GB.
@@ -22,9 +23,9 @@ class StageConfig:
 
     Attributes:
         name: the stage name.
-        rate_limit: default steady-state throttle for the stage, requests per second.
-            Default: 500.
-        burst_limit: default burst throttle for the stage, requests. Default: 1000.
+        throttle: the stage's default throttle, for all callers together (routes may have
+            their own). Default: :data:`~gateway_stack.models.throttle.DEFAULT_STAGE_THROTTLE`,
+            500 requests per second, bursts of 1000.
         access_log_retention: how long access logs are kept. Default: three months.
         tracing: X-Ray tracing of requests. Default: on.
         cache_size_gb: size of the stage's cache cluster, one of :data:`CACHE_SIZES`; needed
@@ -35,8 +36,7 @@ class StageConfig:
     """
 
     name: str
-    rate_limit: float = 500
-    burst_limit: int = 1000
+    throttle: Throttle = DEFAULT_STAGE_THROTTLE
     access_log_retention: logs.RetentionDays = logs.RetentionDays.THREE_MONTHS
     tracing: bool = True
     cache_size_gb: str | None = None
@@ -61,16 +61,17 @@ def method_options(
     """
     options = {}
     for route in routes:
-        throttle, ttl = route.options.throttle, route.options.cache_ttl_seconds
-        if throttle is None and not ttl:
+        own, ttl = route.options.throttle, route.options.cache_ttl_seconds
+        if own is None and not ttl:
             continue
+        throttle = own or stage.throttle
         method = "*" if route.method == "ANY" else route.method
         options[f"{route.path}/{method}"] = apigw.MethodDeploymentOptions(
             logging_level=apigw.MethodLoggingLevel.INFO,
             metrics_enabled=True,
             data_trace_enabled=False,
-            throttling_rate_limit=throttle.rate_limit if throttle else stage.rate_limit,
-            throttling_burst_limit=throttle.burst_limit if throttle else stage.burst_limit,
+            throttling_rate_limit=throttle.rate_limit,
+            throttling_burst_limit=throttle.burst_limit,
             caching_enabled=bool(ttl),
             cache_ttl=Duration.seconds(ttl) if ttl else None,
             cache_data_encrypted=True if ttl else None,

@@ -3,9 +3,11 @@ constructs: the thresholds in force for a service."""
 
 from __future__ import annotations
 
-from gateway_stack.constructs.monitoring.alarms import AlarmThresholds
+from pydantic import ValidationError
+
 from gateway_stack.errors import GatewayStackError
 from gateway_stack.gateway.config import Gateway, Service
+from gateway_stack.models.alarms import AlarmThresholds
 
 
 def service_alarm_thresholds(gateway: Gateway, service: Service) -> AlarmThresholds | None:
@@ -19,10 +21,7 @@ def service_alarm_thresholds(gateway: Gateway, service: Service) -> AlarmThresho
         return None
     where = f"services[{gateway.services.index(service)}].alarms"
     try:
-        merged = service.alarms.over(gateway.monitoring.alarms)
-    except ValueError as error:
-        reason = error.errors()[0]["msg"] if hasattr(error, "errors") else str(error)
-        raise GatewayStackError(
-            [f"{where}: with monitoring.alarms, {reason.removeprefix('Value error, ')}"]
-        ) from None
-    return AlarmThresholds(**merged.model_dump(exclude_none=True))
+        return service.alarms.over(gateway.monitoring.alarms)
+    except ValidationError as error:
+        reason = str(error.errors()[0]["msg"]).removeprefix("Value error, ")
+        raise GatewayStackError([f"{where}: with monitoring.alarms, {reason}"]) from None

@@ -20,12 +20,7 @@ from gateway_stack.errors import GatewayStackError
 from gateway_stack.gateway.alarm_thresholds import service_alarm_thresholds
 from gateway_stack.gateway.config import Gateway, Service
 from gateway_stack.naming import GatewayNames
-from gateway_stack.openapi import (
-    DEFAULT_FORWARDED_CONTEXT,
-    Cors,
-    MethodThrottle,
-    PrivateIntegration,
-)
+from gateway_stack.openapi import DEFAULT_FORWARDED_CONTEXT, PrivateIntegration
 from gateway_stack.openapi.document import operations
 from gateway_stack.openapi.routes import Route, parse_route
 from gateway_stack.openapi.validation import VALIDATOR
@@ -63,7 +58,6 @@ class ServiceStack(Stack):
         self.platform = PlatformRef(
             self, "Platform", gateway=gateway.name, environment=gateway.environment
         )
-        throttle = service.throttle or gateway.stage.throttle
         self.service_api = ServiceApi(
             self,
             "Service",
@@ -82,13 +76,12 @@ class ServiceStack(Stack):
             authorizer=self.platform.authorizer(gateway.auth.cache_ttl_seconds),
             stage=StageConfig(
                 name=gateway.stage_name,
-                rate_limit=throttle.rate_limit,
-                burst_limit=throttle.burst_limit,
+                throttle=service.throttle or gateway.stage.throttle,
                 access_log_retention=retention_days(gateway.stage.access_log_retention_days),
                 cache_size_gb=service.cache_size_gb,
                 access_log_key=self._log_key(gateway),
             ),
-            cors=Cors(**gateway.cors.model_dump()) if gateway.cors else None,
+            cors=gateway.cors,
         )
         # The gateway's decisions, not the construct's: a service team's app makes its own.
         acknowledge(
@@ -172,8 +165,7 @@ def _plan_overrides(
     for tier_name, tier in gateway.tiers.items():
         groups = []
         if tier_name in service.plan_throttles:
-            limit = service.plan_throttles[tier_name]
-            groups.append(PlanThrottle(MethodThrottle(limit.rate_limit, limit.burst_limit)))
+            groups.append(PlanThrottle(service.plan_throttles[tier_name]))
         for key, limit in tier.route_throttles.items():
             name, _, route = key.partition(" ")
             if name != service.name:
@@ -185,12 +177,7 @@ def _plan_overrides(
                     f"{parsed.key}; its routes: {', '.join(sorted(keys))}"
                 )
                 continue
-            groups.append(
-                PlanThrottle(
-                    MethodThrottle(limit.rate_limit, limit.burst_limit),
-                    methods=(method_key(parsed.method, parsed.path),),
-                )
-            )
+            groups.append(PlanThrottle(limit, methods=(method_key(parsed.method, parsed.path),)))
         if groups:
             overrides[tier_name] = groups
     if problems:

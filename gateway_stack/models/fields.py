@@ -7,9 +7,18 @@ error says what is allowed rather than quoting the expression.
 from __future__ import annotations
 
 import re
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+)
+from pydantic.json_schema import WithJsonSchema
+from pydantic_core import PydanticCustomError
 
 #: Human-readable rule of every regular expression a field must match (shown in errors).
 PATTERN_RULES: dict[str, str] = {}
@@ -19,6 +28,41 @@ def rule(pattern: str, description: str) -> str:
     """Register the words for ``pattern`` that an error shows; return the pattern."""
     PATTERN_RULES[pattern] = description
     return pattern
+
+
+def described(error: ValidationError) -> str:
+    """A model's validation errors in one line: ``key.path: rule (got value)``, joined by ``;``."""
+    parts = []
+    for detail in error.errors(include_url=False):
+        where = ".".join(str(part) for part in detail["loc"])
+        message = str(detail["msg"]).removeprefix("Value error, ")
+        if detail["type"] not in {"value_error", "missing", "extra_forbidden"}:
+            message += f" (got {detail['input']!r})"
+        parts.append(f"{where}: {message}" if where else message)
+    return "; ".join(parts)
+
+
+def worded(pattern: str, description: str) -> Any:
+    """A string type that must match ``pattern``, whose error says ``description`` (in code as in
+    a gateway file) rather than quoting the expression; the JSON Schema carries the pattern.
+
+    Use it for models that constructs take in code, where no loader rewords the error.
+    """
+    rule(pattern, description)
+    compiled = re.compile(pattern)
+
+    def check(value: str) -> str:
+        if not compiled.search(value):
+            raise PydanticCustomError(
+                "string_pattern_mismatch",
+                "must be {rule}",
+                {"pattern": pattern, "rule": description},
+            )
+        return value
+
+    return Annotated[
+        str, AfterValidator(check), WithJsonSchema({"type": "string", "pattern": pattern})
+    ]
 
 
 # -- reusable field types ----------------------------------------------------------------------

@@ -4,7 +4,8 @@ Every route of a service API lives in its OpenAPI body rather than as one CloudF
 per method: a hundred routes cost one ``AWS::ApiGateway::RestApi`` resource, not three hundred.
 """
 
-from gateway_stack.openapi.cors import Cors
+from gateway_stack.models.cors import Cors
+from gateway_stack.models.throttle import Throttle
 from gateway_stack.openapi.definition import (
     DEFAULT_FORWARDED_CONTEXT,
     GatewaySettings,
@@ -26,13 +27,16 @@ from gateway_stack.openapi.integration import (
     mock_integration,
 )
 from gateway_stack.openapi.routes import (
-    MethodThrottle,
     Route,
     RouteOptions,
     parse_route,
     resource_paths,
 )
 from gateway_stack.openapi.security import AuthorizerRef
+
+#: The same class as :class:`Throttle` (one throttle model), under the name the package's public
+#: face exports; new code names it ``Throttle``.
+MethodThrottle = Throttle
 
 __all__ = [
     "BACKEND_HOST_VARIABLE",
@@ -48,6 +52,7 @@ __all__ = [
     "Route",
     "RouteOptions",
     "ServiceDefinition",
+    "Throttle",
     "check_document",
     "from_document",
     "from_routes",

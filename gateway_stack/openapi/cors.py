@@ -7,72 +7,27 @@ call. With CORS on, the gateway adds to every path an ``OPTIONS`` operation that
 (204, no authorizer, no API key) with the allowed origin, the path's methods, the allowed
 headers and how long the browser may cache the answer.
 
-The service's own responses pass through HTTP_PROXY unchanged: the service sets
-``Access-Control-Allow-Origin`` on them. The gateway's error responses (401, 403, 429, ...) get it
-from :mod:`~gateway_stack.openapi.gateway_responses`.
+The settings are :class:`~gateway_stack.models.cors.Cors`, the model the gateway file's ``cors``
+section holds too. The service's own responses pass through HTTP_PROXY unchanged: the service
+sets ``Access-Control-Allow-Origin`` on them. The gateway's error responses (401, 403, 429, ...)
+get it from :mod:`~gateway_stack.openapi.gateway_responses`.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Any
 
+from gateway_stack.models.cors import HEADER_PATTERN, Cors
 from gateway_stack.openapi.document import ANY_METHOD, OPERATIONS, parameters_of, resolve
 from gateway_stack.openapi.routes import Route
 
+__all__ = ["ALL_METHODS", "Cors", "add_preflights", "is_preflight", "preflight_operation"]
+
 #: Methods an ``ANY`` operation stands for.
 ALL_METHODS = ("DELETE", "GET", "HEAD", "PATCH", "POST", "PUT")
-#: An allowed origin: ``*``, or scheme, host and optional port (no path).
-ORIGIN_PATTERN = r"^(\*|https?://[A-Za-z0-9.-]+(:\d{1,5})?)$"
-#: A header name.
-HEADER_PATTERN = r"^[A-Za-z0-9-]+$"
-#: Browsers may cache a preflight answer for 0 to this many seconds.
-MAX_AGE_SECONDS = 86400
-_ORIGIN = re.compile(ORIGIN_PATTERN)
 _HEADER = re.compile(HEADER_PATTERN)
-
-
-@dataclass(frozen=True)
-class Cors:
-    """Cross-origin settings of a service API.
-
-    Attributes:
-        allow_origin: the origin browsers may call from (``https://app.example.com``), or
-            ``*`` for any.
-        allow_headers: request headers a browser may send. Default: ``Authorization``,
-            ``Content-Type``.
-        max_age_seconds: how long a browser may cache a preflight answer (0-86400).
-            Default: 600.
-    """
-
-    allow_origin: str
-    allow_headers: tuple[str, ...] = ("Authorization", "Content-Type")
-    max_age_seconds: int = 600
-
-    def __post_init__(self) -> None:
-        if not _ORIGIN.match(self.allow_origin):
-            raise ValueError(
-                f"Cors.allow_origin: {self.allow_origin!r}; use '*' or an origin such as "
-                "https://app.example.com (scheme, host, optional port; no path)"
-            )
-        bad = [h for h in self.allow_headers if not _HEADER.match(h)]
-        if bad or not self.allow_headers:
-            raise ValueError(
-                f"Cors.allow_headers: {bad or '(empty)'}: header names are letters, digits "
-                "and '-', at least one"
-            )
-        if not 0 <= self.max_age_seconds <= MAX_AGE_SECONDS:
-            raise ValueError(f"Cors.max_age_seconds: {self.max_age_seconds}; use 0 to 86400")
-
-    def origin_headers(self) -> dict[str, str]:
-        """The headers every cross-origin answer carries: the origin, and ``Vary: Origin`` when
-        the answer depends on it (a single origin)."""
-        headers = {"Access-Control-Allow-Origin": self.allow_origin}
-        if self.allow_origin != "*":
-            headers["Vary"] = "Origin"
-        return headers
 
 
 def preflight_operation(

@@ -15,7 +15,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from gateway_stack.openapi.cors import HEADER_PATTERN, Cors, add_preflights
+from pydantic import ValidationError
+
+from gateway_stack.models.cors import HEADER_PATTERN, Cors
+from gateway_stack.models.fields import described
+from gateway_stack.models.throttle import Throttle
+from gateway_stack.openapi.cors import add_preflights
 from gateway_stack.openapi.document import (
     ANY_METHOD,
     GATEWAY_EXTENSION,
@@ -31,7 +36,7 @@ from gateway_stack.openapi.document import (
 )
 from gateway_stack.openapi.gateway_responses import GATEWAY_RESPONSES, gateway_responses
 from gateway_stack.openapi.integration import PrivateIntegration, check_timeout, mock_integration
-from gateway_stack.openapi.routes import MethodThrottle, Route, RouteOptions
+from gateway_stack.openapi.routes import Route, RouteOptions
 from gateway_stack.openapi.security import AuthorizerRef, security_requirement, security_schemes
 from gateway_stack.openapi.validation import (
     VALIDATOR,
@@ -336,9 +341,12 @@ def _options(extension: Any) -> RouteOptions:
         )
     throttle = extension.get("throttle")
     if throttle is not None:
-        if not isinstance(throttle, dict) or set(throttle) != {"rate_limit", "burst_limit"}:
-            raise ValueError("throttle: give rate_limit and burst_limit")
-        throttle = MethodThrottle(float(throttle["rate_limit"]), int(throttle["burst_limit"]))
+        if not isinstance(throttle, dict):
+            raise ValueError("throttle: a mapping of rate_limit and burst_limit")
+        try:
+            throttle = Throttle.model_validate(throttle)
+        except ValidationError as error:
+            raise ValueError(f"throttle: {described(error)}") from None
     timeout = extension.get("timeout_ms")
     if timeout is not None:
         check_timeout(int(timeout), "timeout_ms")

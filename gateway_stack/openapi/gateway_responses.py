@@ -19,10 +19,9 @@ responses declared beside it would be reset by the next import.
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:  # the document module needs this one's name, and cors needs the document's
-    from gateway_stack.openapi.cors import Cors
+from gateway_stack.models.cors import Cors
 
 #: Document-level extension holding the gateway responses.
 GATEWAY_RESPONSES = "x-amazon-apigateway-gateway-responses"

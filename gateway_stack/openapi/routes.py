@@ -11,25 +11,14 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from gateway_stack.models.throttle import Throttle
+
 #: HTTP methods API Gateway routes, and ANY (API Gateway's x-amazon-apigateway-any-method).
 METHODS = ("GET", "PUT", "POST", "DELETE", "PATCH", "HEAD", "OPTIONS", "ANY")
 #: One path segment: literal characters API Gateway accepts, or a whole-segment parameter.
 LITERAL_SEGMENT = re.compile(r"^[A-Za-z0-9._~:,-]+$")
 PARAMETER_SEGMENT = re.compile(r"^\{([A-Za-z0-9_.-]+)(\+?)\}$")
 MAX_CACHE_TTL_SECONDS = 3600
-
-
-@dataclass(frozen=True)
-class MethodThrottle:
-    """A throttle override for one route, on the stage.
-
-    Attributes:
-        rate_limit: steady-state requests per second.
-        burst_limit: burst capacity in requests.
-    """
-
-    rate_limit: float
-    burst_limit: int
 
 
 @dataclass(frozen=True)
@@ -48,7 +37,7 @@ class RouteOptions:
             use their own response examples). Default: none.
     """
 
-    throttle: MethodThrottle | None = None
+    throttle: Throttle | None = None
     cache_ttl_seconds: int | None = None
     timeout_ms: int | None = None
     scopes: tuple[str, ...] = ()

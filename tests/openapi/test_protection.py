@@ -239,11 +239,11 @@ def test_cors_origin_goes_on_every_gateway_response() -> None:
 @pytest.mark.parametrize(
     ("settings", "message"),
     [
-        ({"allow_origin": "https://x.example.com' , 'evil"}, "Cors.allow_origin"),
+        ({"allow_origin": "https://x.example.com' , 'evil"}, r"allow_origin\n.*must be '\*'"),
         ({"allow_origin": "https://app.example.com/login"}, "no path"),
-        ({"allow_origin": "*", "allow_headers": ("X-Ok", "Bad Header")}, "Cors.allow_headers"),
-        ({"allow_origin": "*", "allow_headers": ()}, "at least one"),
-        ({"allow_origin": "*", "max_age_seconds": 86401}, "Cors.max_age_seconds"),
+        ({"allow_origin": "*", "allow_headers": ("X-Ok", "Bad Header")}, r"allow_headers\.1\n"),
+        ({"allow_origin": "*", "allow_headers": ()}, "at least 1 item"),
+        ({"allow_origin": "*", "max_age_seconds": 86401}, r"max_age_seconds\n.*86400"),
     ],
 )
 def test_cors_settings_that_would_break_a_static_header_are_refused(

@@ -25,9 +25,9 @@ from tests.synth.cli import ROOT
 
 AUTHORIZER = "token acme-dev-authorizer (cache 300 s)"
 KEY = "required (from the authorizer)"
-STAGE = Throttle(500, 1000)
-BRONZE = TierLimit("bronze", Throttle(10, 20), "100000/MONTH")
-GOLD = TierLimit("gold", Throttle(200, 400))
+STAGE = Throttle(rate_limit=500, burst_limit=1000)
+BRONZE = TierLimit("bronze", Throttle(rate_limit=10, burst_limit=20), "100000/MONTH")
+GOLD = TierLimit("gold", Throttle(rate_limit=200, burst_limit=400))
 
 
 @pytest.fixture(scope="module")
@@ -101,18 +101,29 @@ def test_access_is_the_token_authorizer_its_scopes_and_the_clients_key(
 
 def test_throttles_of_the_stage_the_route_and_each_tier(routes: dict[str, RouteRow]) -> None:
     reserve = routes["inventory POST /items/{sku}/reservations"]
-    assert (reserve.stage_throttle, reserve.route_throttle) == (STAGE, Throttle(20, 40))
+    assert (reserve.stage_throttle, reserve.route_throttle) == (
+        STAGE,
+        Throttle(rate_limit=20, burst_limit=40),
+    )
     assert reserve.tiers == (BRONZE, GOLD)
     # The team's own document gives GET /orders a stage limit of its own (x-gateway-stack).
-    assert routes["orders GET /orders"].route_throttle == Throttle(100, 200)
+    assert routes["orders GET /orders"].route_throttle == Throttle(rate_limit=100, burst_limit=200)
     assert "route 100/200" in routes["orders GET /orders"].throttles
     # orders: gold clients get 50/100 of the whole stage, and 20/40 of POST /orders.
     assert routes["orders GET /orders"].tiers == (
         BRONZE,
-        TierLimit("gold", Throttle(50, 100), plan_throttle=Throttle(200, 400)),
+        TierLimit(
+            "gold",
+            Throttle(rate_limit=50, burst_limit=100),
+            plan_throttle=Throttle(rate_limit=200, burst_limit=400),
+        ),
     )
     create = routes["orders POST /orders"]
-    assert create.tiers[1] == TierLimit("gold", Throttle(20, 40), plan_throttle=Throttle(200, 400))
+    assert create.tiers[1] == TierLimit(
+        "gold",
+        Throttle(rate_limit=20, burst_limit=40),
+        plan_throttle=Throttle(rate_limit=200, burst_limit=400),
+    )
     assert create.throttles == (
         "stage 500/1000; bronze 10/20, 100000/MONTH; gold 20/40 (plan 200/400)"
     )

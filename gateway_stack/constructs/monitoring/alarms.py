@@ -2,13 +2,13 @@
 
 Every alarm evaluates 5-minute periods, notifies one SNS topic when it fires and when it
 recovers, and treats missing data as not breaching: an idle API or function is healthy, not
-unknown.
+unknown. The thresholds are :class:`~gateway_stack.models.alarms.AlarmThresholds`, the model the
+gateway file's ``monitoring.alarms`` holds too.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from aws_cdk import aws_cloudwatch as cw
 from aws_cdk import aws_cloudwatch_actions as actions
@@ -16,83 +16,9 @@ from aws_cdk import aws_sns as sns
 from constructs import Construct
 
 from gateway_stack.constructs.monitoring.metrics import ApiMetrics, AuthorizerMetrics
+from gateway_stack.models.alarms import AlarmThresholds
 
-#: The most evaluation periods of 5 minutes an alarm may use (one day).
-MAX_EVALUATION_PERIODS = 288
-
-
-@dataclass(frozen=True)
-class AlarmThresholds:
-    """Thresholds of a service API's alarms (see ``docs/monitoring.md``).
-
-    Attributes:
-        server_error_rate_percent: 5XX responses, as a % of a period's requests, that alarm.
-            Default: 5.
-        client_error_rate_percent: 4XX responses, as a % of a period's requests, that alarm (a
-            spike of refused or malformed calls). Default: 25.
-        latency_p99_timeout_percent: p99 latency that alarms, as a % of the API's longest
-            integration timeout. Default: 80.
-        latency_p99_ms: p99 latency that alarms, in ms; replaces
-            ``latency_p99_timeout_percent``. Default: none.
-        min_requests: requests a period needs before it can breach: quieter periods count as
-            healthy. Default: 50.
-        evaluation_periods: 5-minute periods each alarm looks at, 1 to 288. Default: 3.
-        datapoints_to_alarm: breaching periods, of ``evaluation_periods``, that fire the alarm.
-            Default: 2.
-    """
-
-    server_error_rate_percent: float = 5
-    client_error_rate_percent: float = 25
-    latency_p99_timeout_percent: float = 80
-    latency_p99_ms: int | None = None
-    min_requests: int = 50
-    evaluation_periods: int = 3
-    datapoints_to_alarm: int = 2
-
-    def __post_init__(self) -> None:
-        problems = [
-            f"AlarmThresholds.{name}: {value} is outside (0, 100]"
-            for name, value in (
-                ("server_error_rate_percent", self.server_error_rate_percent),
-                ("client_error_rate_percent", self.client_error_rate_percent),
-                ("latency_p99_timeout_percent", self.latency_p99_timeout_percent),
-            )
-            if not 0 < value <= 100
-        ]
-        if self.latency_p99_ms is not None and self.latency_p99_ms < 1:
-            problems.append(f"AlarmThresholds.latency_p99_ms: {self.latency_p99_ms} is below 1")
-        if self.min_requests < 1:
-            problems.append(f"AlarmThresholds.min_requests: {self.min_requests} is below 1")
-        if not 1 <= self.evaluation_periods <= MAX_EVALUATION_PERIODS:
-            problems.append(
-                f"AlarmThresholds.evaluation_periods: {self.evaluation_periods} is outside "
-                f"1-{MAX_EVALUATION_PERIODS} (one day of 5-minute periods)"
-            )
-        if not 1 <= self.datapoints_to_alarm <= self.evaluation_periods:
-            problems.append(
-                f"AlarmThresholds.datapoints_to_alarm: {self.datapoints_to_alarm} is outside "
-                f"1-{self.evaluation_periods} (evaluation_periods)"
-            )
-        if problems:
-            raise ValueError("; ".join(problems))
-
-    def latency_threshold_ms(self, integration_timeout_ms: int) -> float:
-        """The p99 latency that alarms, for an API whose longest integration timeout is
-        ``integration_timeout_ms``.
-
-        Raises:
-            ValueError: ``latency_p99_ms`` is over the timeout: requests would time out (504)
-                before the alarm could fire.
-        """
-        if self.latency_p99_ms is None:
-            return round(integration_timeout_ms * self.latency_p99_timeout_percent / 100, 1)
-        if self.latency_p99_ms > integration_timeout_ms:
-            raise ValueError(
-                f"latency_p99_ms: {self.latency_p99_ms} ms is over the API's integration "
-                f"timeout ({integration_timeout_ms} ms): requests time out before the alarm "
-                f"could fire; set at most {integration_timeout_ms}"
-            )
-        return float(self.latency_p99_ms)
+__all__ = ["AlarmThresholds", "ApiAlarms", "AuthorizerAlarms", "notify"]
 
 
 class ApiAlarms(Construct):

@@ -18,7 +18,6 @@ from gateway_stack.gateway.config.model import (
     Network,
     Quota,
     StageSettings,
-    Throttle,
     Tier,
 )
 from gateway_stack.gateway.config.services import Backend, LoadBalancer, RouteSpec, Service
@@ -47,7 +46,6 @@ __all__ = [
     "RouteSpec",
     "Service",
     "StageSettings",
-    "Throttle",
     "Tier",
     "gateway_schema",
     "load_gateway",

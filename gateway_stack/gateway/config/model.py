@@ -13,17 +13,18 @@ The JSON Schema of the file (``config/gateway.schema.json``) is generated from t
 from __future__ import annotations
 
 import re
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, StringConstraints, ValidationInfo, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from gateway_stack.gateway.config.domain import Domain
 from gateway_stack.gateway.config.monitoring import Monitoring
-from gateway_stack.gateway.config.protection import Cors, LogKey, Waf
+from gateway_stack.gateway.config.protection import LogKey, Waf
 from gateway_stack.gateway.config.references import REFERENCE_ERROR, check_references
-from gateway_stack.gateway.config.services import LoadBalancer, RouteThrottle, Service
+from gateway_stack.gateway.config.services import LoadBalancer, Service
 from gateway_stack.models.allowlist import Allowlist
+from gateway_stack.models.cors import Cors
 from gateway_stack.models.fields import (
     LOG_RETENTION_DAYS,
     AccountId,
@@ -32,6 +33,12 @@ from gateway_stack.models.fields import (
     Section,
     Slug,
     rule,
+)
+from gateway_stack.models.throttle import (
+    DEFAULT_STAGE_THROTTLE,
+    Throttle,
+    fill_throttle,
+    partial_throttle_schema,
 )
 from gateway_stack.openapi.routes import parse_route
 
@@ -149,13 +156,12 @@ class Quota(Section):
         return self
 
 
-class Tier(Section):
-    """A usage plan: the throttle (and optional quota) every client of the tier gets."""
+class Tier(Throttle):
+    """A usage plan: the throttle (``rate_limit`` and ``burst_limit``, applied to each client
+    key on its own) and the optional quota every client of the tier gets; a throttle with more."""
 
-    rate_limit: float = Field(gt=0, description="Steady-state requests per second per client.")
-    burst_limit: int = Field(ge=0, description="Burst capacity per client, in requests.")
     quota: Quota | None = Field(None, description="Optional quota. Default: none.")
-    route_throttles: dict[str, RouteThrottle] = Field(
+    route_throttles: dict[str, Throttle] = Field(
         default_factory=dict,
         description="Limits for single routes in this tier, keyed '<service> <METHOD> <path>' "
         "(e.g. 'orders POST /orders'). Default: none.",
@@ -163,7 +169,7 @@ class Tier(Section):
 
     @field_validator("route_throttles")
     @classmethod
-    def _route_keys(cls, value: dict[str, RouteThrottle]) -> dict[str, RouteThrottle]:
+    def _route_keys(cls, value: dict[str, Throttle]) -> dict[str, Throttle]:
         for key in value:
             service, _, route = key.partition(" ")
             if not service or not route:
@@ -194,18 +200,16 @@ class Client(Section):
     tags: dict[str, str] = Field(default_factory=dict, description="Tags of the client's key.")
 
 
-class Throttle(Section):
-    """A stage's default throttle, for all callers together."""
-
-    rate_limit: float = Field(500, gt=0, description="Requests per second. Default: 500.")
-    burst_limit: int = Field(1000, ge=0, description="Burst, in requests. Default: 1000.")
-
-
 class StageSettings(Section):
     """Settings every service API's stage gets."""
 
     name: Slug | None = Field(None, description="Stage name. Default: the environment's name.")
-    throttle: Throttle = Field(default_factory=Throttle, description="Default stage throttle.")
+    throttle: Throttle = Field(
+        DEFAULT_STAGE_THROTTLE,
+        description="Default stage throttle, for all callers together; a key left out keeps "
+        "its default (500 requests per second, bursts of 1000).",
+        json_schema_extra=lambda schema: partial_throttle_schema(schema, DEFAULT_STAGE_THROTTLE),
+    )
     access_log_retention_days: int = Field(
         90,
         description="Access log retention in days (a CloudWatch Logs value). Default: 90.",
@@ -217,6 +221,11 @@ class StageSettings(Section):
         "stack, or an existing key's ARN (its policy must let CloudWatch Logs use it). "
         "Default: none (CloudWatch Logs' own encryption).",
     )
+
+    @field_validator("throttle", mode="before")
+    @classmethod
+    def _throttle_defaults(cls, value: Any) -> Any:
+        return fill_throttle(value, DEFAULT_STAGE_THROTTLE)
 
     @field_validator("access_log_retention_days")
     @classmethod

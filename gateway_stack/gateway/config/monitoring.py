@@ -1,18 +1,21 @@
 """The gateway file's ``monitoring`` section and each service's ``alarms`` override.
 
-``monitoring.alarms`` holds the alarm thresholds every service gets; a service's ``alarms``
-holds the same fields, each optional (left out: the gateway's value), and ``enabled: false`` to
-switch that service's alarms off. What each alarm measures is in ``docs/monitoring.md``.
+``monitoring.alarms`` holds the alarm thresholds every service gets
+(:class:`~gateway_stack.models.alarms.AlarmThresholds`, the model ``ServiceMonitoring`` takes); a
+service's ``alarms`` holds the same thresholds, each optional (left out: the gateway's value), and
+``enabled: false`` to switch that service's alarms off. What each alarm measures is in
+``docs/monitoring.md``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Annotated, Any
+from typing import Any
 
-from pydantic import Field, model_validator
+from pydantic import Field
 
 from gateway_stack.gateway.config.issues import Issue
+from gateway_stack.models.alarms import AlarmOverrides, AlarmThresholds, Requests
 from gateway_stack.models.fields import Section, rule
 
 #: An SNS topic ARN (standard topics only: CloudWatch alarms do not publish to FIFO topics).
@@ -21,123 +24,22 @@ SNS_TOPIC_ARN = rule(
     "an SNS topic ARN, arn:aws:sns:<region>:<12-digit account>:<topic name> (not FIFO)",
 )
 
-# Field types shared by the defaults and the per-service overrides.
-Percent = Annotated[float, Field(gt=0, le=100)]
-Requests = Annotated[int, Field(ge=1)]
-Milliseconds = Annotated[int, Field(ge=1, le=300_000)]
-#: An alarm evaluates at most one day of 5-minute periods.
-Periods = Annotated[int, Field(ge=1, le=288)]
 
-
-def _check_latency(section: AlarmDefaults | ServiceAlarms) -> None:
-    if section.latency_p99_ms is not None and section.latency_p99_timeout_percent is not None:
-        raise ValueError(
-            "give latency_p99_ms (a fixed threshold) or latency_p99_timeout_percent (a share of "
-            "the integration timeout), not both"
-        )
-
-
-def _check_datapoints(evaluation_periods: int | None, datapoints_to_alarm: int | None) -> None:
-    if (
-        evaluation_periods is not None
-        and datapoints_to_alarm is not None
-        and datapoints_to_alarm > evaluation_periods
-    ):
-        raise ValueError(
-            f"datapoints_to_alarm ({datapoints_to_alarm}) must be at most evaluation_periods "
-            f"({evaluation_periods}): an alarm looks at evaluation_periods periods and fires "
-            "when datapoints_to_alarm of them breach"
-        )
-
-
-class AlarmDefaults(Section):
-    """Alarm thresholds of every service's API (5-minute periods).
-
-    Rates are percentages of the requests of a period; a period with fewer than
-    ``min_requests`` requests never breaches, so one error in one request does not page.
-    """
-
-    server_error_rate_percent: Percent = Field(
-        5, description="5XX responses, % of requests, that alarm. Default: 5."
-    )
-    client_error_rate_percent: Percent = Field(
-        25, description="4XX responses, % of requests, that alarm (a spike). Default: 25."
-    )
-    latency_p99_timeout_percent: Percent | None = Field(
-        None,
-        description="p99 latency that alarms, as a % of the API's integration timeout (its "
-        "longest). Default: 80, unless latency_p99_ms is set.",
-    )
-    latency_p99_ms: Milliseconds | None = Field(
-        None,
-        description="p99 latency that alarms, in ms, instead of latency_p99_timeout_percent "
-        "(not both). At most the API's integration timeout. Default: none.",
-    )
-    min_requests: Requests = Field(
-        50, description="Requests a 5-minute period needs before any alarm judges it. Default: 50."
-    )
-    evaluation_periods: Periods = Field(
-        3, description="5-minute periods each alarm looks at, 1-288. Default: 3."
-    )
-    datapoints_to_alarm: Periods = Field(
-        2,
-        description="Breaching periods, of evaluation_periods, that fire an alarm. Default: 2.",
-    )
-
-    @model_validator(mode="after")
-    def _consistent(self) -> AlarmDefaults:
-        _check_latency(self)
-        _check_datapoints(self.evaluation_periods, self.datapoints_to_alarm)
-        return self
-
-
-class ServiceAlarms(Section):
+class ServiceAlarms(AlarmOverrides):
     """One service's alarms: ``enabled: false`` switches them off; any threshold given replaces
     the gateway's (``monitoring.alarms``) for this service."""
 
     enabled: bool = Field(True, description="Create this service's alarms. Default: yes.")
-    server_error_rate_percent: Percent | None = Field(
-        None, description="5XX rate (%) that alarms. Default: the gateway's."
-    )
-    client_error_rate_percent: Percent | None = Field(
-        None, description="4XX rate (%) that alarms. Default: the gateway's."
-    )
-    latency_p99_timeout_percent: Percent | None = Field(
-        None, description="p99 latency that alarms, % of the timeout. Default: the gateway's."
-    )
-    latency_p99_ms: Milliseconds | None = Field(
-        None, description="p99 latency that alarms, in ms. Default: the gateway's."
-    )
-    min_requests: Requests | None = Field(
-        None, description="Requests a period needs to be judged. Default: the gateway's."
-    )
-    evaluation_periods: Periods | None = Field(
-        None, description="5-minute periods each alarm looks at. Default: the gateway's."
-    )
-    datapoints_to_alarm: Periods | None = Field(
-        None, description="Breaching periods that fire an alarm. Default: the gateway's."
-    )
 
-    @model_validator(mode="after")
-    def _consistent(self) -> ServiceAlarms:
-        _check_latency(self)
-        _check_datapoints(self.evaluation_periods, self.datapoints_to_alarm)
-        return self
-
-    def over(self, defaults: AlarmDefaults) -> AlarmDefaults:
-        """The thresholds in force: ``defaults`` with this service's values on top. A service
-        that sets either latency field replaces the gateway's latency threshold, whichever way
-        the gateway's is given.
+    def over(self, defaults: AlarmThresholds) -> AlarmThresholds:
+        """The thresholds in force: ``defaults`` with this service's values on top
+        (:meth:`AlarmThresholds.with_overrides`).
 
         Raises:
-            ValueError: the merged ``datapoints_to_alarm`` exceeds ``evaluation_periods``.
+            pydantic.ValidationError: the merged ``datapoints_to_alarm`` exceeds
+                ``evaluation_periods``.
         """
-        merged = defaults.model_dump(exclude_none=True)
-        given = self.model_dump(exclude={"enabled"}, exclude_none=True)
-        if given.keys() & {"latency_p99_timeout_percent", "latency_p99_ms"}:
-            merged.pop("latency_p99_timeout_percent", None)
-            merged.pop("latency_p99_ms", None)
-        return AlarmDefaults.model_validate({**merged, **given})
+        return defaults.with_overrides(self)
 
 
 class AuthorizerThresholds(Section):
@@ -167,8 +69,8 @@ class Monitoring(Section):
         description="Existing SNS topic every alarm notifies. Default: the platform stack "
         "creates '<name>-<environment>-alarms' (KMS-encrypted, TLS only).",
     )
-    alarms: AlarmDefaults = Field(
-        default_factory=AlarmDefaults,
+    alarms: AlarmThresholds = Field(
+        default_factory=AlarmThresholds,
         description="Every service's alarm thresholds (a service's 'alarms' overrides them).",
     )
     authorizer_alarms: AuthorizerThresholds = Field(
@@ -184,7 +86,7 @@ def alarm_issues(data: Mapping[str, Any]) -> list[Issue]:
     monitoring = data.get("monitoring")
     defaults = monitoring.get("alarms") if isinstance(monitoring, Mapping) else None
     defaults = defaults if isinstance(defaults, Mapping) else {}
-    fields = AlarmDefaults.model_fields
+    fields = AlarmThresholds.model_fields
     issues = []
     services = data.get("services")
     for index, service in enumerate(services if isinstance(services, list) else []):

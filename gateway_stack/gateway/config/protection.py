@@ -1,4 +1,5 @@
-"""The gateway file's protection settings: the AWS WAF web ACL, CORS, log encryption."""
+"""The gateway file's protection settings: the AWS WAF web ACL and log encryption (its CORS
+section is :class:`gateway_stack.models.cors.Cors`)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,6 @@ from typing import Annotated, Literal
 from pydantic import Field, StringConstraints, model_validator
 
 from gateway_stack.models.fields import Section, rule
-from gateway_stack.openapi.cors import HEADER_PATTERN, MAX_AGE_SECONDS, ORIGIN_PATTERN
 
 #: Short names of the AWS managed rule groups the web ACL can use -> their AWS names.
 MANAGED_RULE_GROUPS: dict[str, str] = {
@@ -82,37 +82,6 @@ class Waf(Section):
         if len(set(self.managed_rule_groups)) != len(self.managed_rule_groups):
             raise ValueError("managed_rule_groups: lists a group twice")
         return self
-
-
-class Cors(Section):
-    """Cross-origin calls from browsers: every path answers CORS preflight requests, and the
-    gateway's own responses carry the allowed origin."""
-
-    allow_origin: str = Field(
-        pattern=rule(
-            ORIGIN_PATTERN,
-            "'*' or an origin such as https://app.example.com (scheme, host, optional port)",
-        ),
-        description="The origin browsers may call from (Access-Control-Allow-Origin): one "
-        "origin, or '*'.",
-    )
-    allow_headers: tuple[
-        Annotated[
-            str,
-            StringConstraints(pattern=rule(HEADER_PATTERN, "letters, digits and '-'")),
-        ],
-        ...,
-    ] = Field(
-        ("Authorization", "Content-Type"),
-        min_length=1,
-        description="Request headers browsers may send. Default: Authorization, Content-Type.",
-    )
-    max_age_seconds: int = Field(
-        600,
-        ge=0,
-        le=MAX_AGE_SECONDS,
-        description="How long browsers may cache a preflight answer, 0-86400 s. Default: 600.",
-    )
 
 
 LogKey = Annotated[

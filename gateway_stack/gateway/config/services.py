@@ -16,7 +16,8 @@ from gateway_stack.models.fields import (
     Slug,
     rule,
 )
-from gateway_stack.openapi.routes import MethodThrottle, Route, RouteOptions, parse_route
+from gateway_stack.models.throttle import Throttle
+from gateway_stack.openapi.routes import Route, RouteOptions, parse_route
 
 # -- backends and services -------------------------------------------------------------------
 
@@ -66,18 +67,11 @@ class Backend(Section):
     port: Port
 
 
-class RouteThrottle(Section):
-    """A throttle for one route or one service's stage."""
-
-    rate_limit: float = Field(gt=0, description="Requests per second.")
-    burst_limit: int = Field(ge=0, description="Burst, in requests.")
-
-
 class RouteSpec(Section):
     """One route of a service's route list, with its settings."""
 
     route: str = Field(description="'<METHOD> <path>', e.g. 'GET /items/{id}'.")
-    throttle: RouteThrottle | None = Field(None, description="Stage throttle for this route.")
+    throttle: Throttle | None = Field(None, description="Stage throttle for this route.")
     cache_ttl_seconds: int | None = Field(
         None, ge=1, le=3600, description="Cache responses this long (needs cache_size_gb)."
     )
@@ -105,9 +99,7 @@ class RouteSpec(Section):
         return parse_route(
             self.route,
             RouteOptions(
-                throttle=MethodThrottle(self.throttle.rate_limit, self.throttle.burst_limit)
-                if self.throttle
-                else None,
+                throttle=self.throttle,
                 cache_ttl_seconds=self.cache_ttl_seconds,
                 timeout_ms=self.timeout_ms,
                 scopes=self.scopes,
@@ -137,7 +129,7 @@ class Service(Section):
     timeout_ms: int = Field(
         29000, ge=50, le=29000, description="Integration timeout in ms. Default: 29000."
     )
-    throttle: RouteThrottle | None = Field(
+    throttle: Throttle | None = Field(
         None, description="This service's stage throttle. Default: the gateway's stage throttle."
     )
     cache_size_gb: Literal["0.5", "1.6", "6.1", "13.5", "28.4", "58.2", "118", "237"] | None = (
@@ -146,7 +138,7 @@ class Service(Section):
     binary_media_types: tuple[str, ...] = Field(
         (), description="Media types passed through as binary, e.g. application/pdf."
     )
-    plan_throttles: dict[str, RouteThrottle] = Field(
+    plan_throttles: dict[str, Throttle] = Field(
         default_factory=dict,
         description="Per tier, a throttle for this service's stage that replaces the tier's "
         "limits here (e.g. gold: {rate_limit: 50, burst_limit: 100}). Default: none.",

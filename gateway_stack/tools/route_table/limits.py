@@ -199,6 +199,9 @@ def _throttle(
     if not isinstance(entry, dict) or rate not in entry or burst not in entry:
         return None
     try:
-        return Throttle(float(entry[rate]), int(entry[burst]))
+        # What the template holds, as it holds it: read, not validated.
+        return Throttle.model_construct(
+            rate_limit=float(entry[rate]), burst_limit=int(entry[burst])
+        )
     except (TypeError, ValueError):
         return None

@@ -8,6 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from gateway_stack.models.throttle import Throttle
+
+__all__ = ["ANY_CLIENT", "Backend", "Cache", "RouteRow", "Throttle", "TierLimit"]
+
 #: A route's scopes when it needs none: any client the authorizer admits may call it.
 ANY_CLIENT = "-"
 
@@ -15,22 +19,6 @@ ANY_CLIENT = "-"
 def _number(value: float) -> str:
     """``50`` for 50.0, ``0.5`` for 0.5."""
     return f"{value:g}"
-
-
-@dataclass(frozen=True)
-class Throttle:
-    """A rate and burst limit.
-
-    Attributes:
-        rate_limit: steady-state requests per second.
-        burst_limit: burst, in requests.
-    """
-
-    rate_limit: float
-    burst_limit: int
-
-    def __str__(self) -> str:
-        return f"{_number(self.rate_limit)}/{self.burst_limit}"
 
 
 @dataclass(frozen=True)

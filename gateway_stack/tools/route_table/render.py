@@ -6,6 +6,8 @@ import json
 from collections.abc import Sequence
 from dataclasses import asdict
 
+from pydantic import BaseModel
+
 from gateway_stack.tools.route_table.model import ANY_CLIENT, RouteRow
 
 COLUMNS = (
@@ -73,4 +75,11 @@ def render_markdown(rows: Sequence[RouteRow]) -> str:
 
 def render_json(rows: Sequence[RouteRow]) -> str:
     """The table as a JSON list of routes (every field, with its structure)."""
-    return json.dumps([asdict(row) for row in rows], indent=2)
+    return json.dumps([asdict(row) for row in rows], indent=2, default=_plain)
+
+
+def _plain(value: object) -> object:
+    """A model in a row (a :class:`Throttle`) as the JSON object of its fields."""
+    if isinstance(value, BaseModel):
+        return value.model_dump()
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")

@@ -65,7 +65,7 @@ def test_a_throttle_changed(review: Callable[[Edit], Review]) -> None:
         "20/40 (plan 200/400)",
         "30/60 (plan 200/400)",
     )
-    assert change.route.tiers[1].throttle == Throttle(30, 60)
+    assert change.route.tiers[1].throttle == Throttle(rate_limit=30, burst_limit=60)
     orders = stack(result, "acme-dev-svc-orders")
     (membership,) = [r for r in orders.resources if r.type == "Custom::UsagePlanMembership"]
     assert [p.name for p in membership.properties] == ["Throttles"]

@@ -220,13 +220,26 @@ def test_stage_method_settings_and_a_plan_that_lists_its_stage(
     rows: dict[str, RouteRow],
 ) -> None:
     listing = rows["pets GET /pets"]
-    assert (listing.stage_throttle, listing.route_throttle) == (Throttle(100, 200), Throttle(5, 10))
+    assert (listing.stage_throttle, listing.route_throttle) == (
+        Throttle(rate_limit=100, burst_limit=200),
+        Throttle(rate_limit=5, burst_limit=10),
+    )
     assert listing.cache == Cache(30, ())
     health = rows["pets GET /health"]
-    assert (health.stage_throttle, health.route_throttle) == (Throttle(100, 200), None)
-    assert listing.tiers == (TierLimit("partners", Throttle(50, 100), "1000/DAY"),)
+    assert (health.stage_throttle, health.route_throttle) == (
+        Throttle(rate_limit=100, burst_limit=200),
+        None,
+    )
+    assert listing.tiers == (
+        TierLimit("partners", Throttle(rate_limit=50, burst_limit=100), "1000/DAY"),
+    )
     assert rows["pets POST /pets"].tiers == (
-        TierLimit("partners", Throttle(1, 2), "1000/DAY", plan_throttle=Throttle(50, 100)),
+        TierLimit(
+            "partners",
+            Throttle(rate_limit=1, burst_limit=2),
+            "1000/DAY",
+            plan_throttle=Throttle(rate_limit=50, burst_limit=100),
+        ),
     )
 
 
