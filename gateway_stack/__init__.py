@@ -12,7 +12,7 @@ Service teams attach a service to a platform from their own CDK app::
   :class:`BackendRef`, :class:`UsagePlanMembership`, :class:`PlanThrottle`,
   :class:`ServiceMonitoring`, :class:`AlarmThresholds`.
 * What they take: :class:`PrivateIntegration`, :class:`Route`, :class:`RouteOptions`,
-  :func:`parse_route`, :class:`MethodThrottle`, :class:`Cors`, :class:`AuthorizerRef`.
+  :func:`parse_route`, :class:`Throttle`, :class:`Cors`, :class:`AuthorizerRef`.
 * Checks: :func:`add_aws_solutions_checks`, :func:`acknowledge`, :func:`synth_cleanly`,
   :class:`GatewayStackError`.
 
@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from gateway_stack.constructs.backend import BackendRef
     from gateway_stack.constructs.gateway_service import GatewayService
-    from gateway_stack.constructs.monitoring import AlarmThresholds, ServiceMonitoring
+    from gateway_stack.constructs.monitoring import ServiceMonitoring
     from gateway_stack.constructs.nag import acknowledge, add_aws_solutions_checks
     from gateway_stack.constructs.plan_membership import PlanThrottle, UsagePlanMembership
     from gateway_stack.constructs.platform_ref import PlatformRef
@@ -43,11 +43,12 @@ if TYPE_CHECKING:
     from gateway_stack.gateway.app import GatewayStacks, build_gateway
     from gateway_stack.gateway.platform_stack import PlatformStack
     from gateway_stack.gateway.service_stack import ServiceStack
+    from gateway_stack.models.alarms import AlarmThresholds
+    from gateway_stack.models.cors import Cors
+    from gateway_stack.models.throttle import Throttle
     from gateway_stack.naming import GatewayNames
     from gateway_stack.openapi import (
         AuthorizerRef,
-        Cors,
-        MethodThrottle,
         PrivateIntegration,
         Route,
         RouteOptions,
@@ -65,14 +66,14 @@ _PUBLIC: dict[str, str] = {
     "UsagePlanMembership": "gateway_stack.constructs.plan_membership",
     "PlanThrottle": "gateway_stack.constructs.plan_membership",
     "ServiceMonitoring": "gateway_stack.constructs.monitoring",
-    "AlarmThresholds": "gateway_stack.constructs.monitoring",
+    "AlarmThresholds": "gateway_stack.models.alarms",
     # what they take
     "PrivateIntegration": "gateway_stack.openapi",
     "Route": "gateway_stack.openapi",
     "RouteOptions": "gateway_stack.openapi",
     "parse_route": "gateway_stack.openapi",
-    "MethodThrottle": "gateway_stack.openapi",
-    "Cors": "gateway_stack.openapi",
+    "Throttle": "gateway_stack.models.throttle",
+    "Cors": "gateway_stack.models.cors",
     "AuthorizerRef": "gateway_stack.openapi",
     # checks
     "add_aws_solutions_checks": "gateway_stack.constructs.nag",
@@ -96,7 +97,6 @@ __all__ = [
     "GatewayService",
     "GatewayStackError",
     "GatewayStacks",
-    "MethodThrottle",
     "PlanThrottle",
     "PlatformRef",
     "PlatformStack",
@@ -107,6 +107,7 @@ __all__ = [
     "ServiceMonitoring",
     "ServiceStack",
     "StageConfig",
+    "Throttle",
     "UsagePlanMembership",
     "acknowledge",
     "add_aws_solutions_checks",

@@ -23,10 +23,10 @@ from gateway_stack import (
     PlatformRef,
     PrivateIntegration,
     StageConfig,
+    Throttle,
     add_aws_solutions_checks,
     synth_cleanly,
 )
-from gateway_stack.models.throttle import Throttle
 
 HERE = Path(__file__).resolve().parent
 

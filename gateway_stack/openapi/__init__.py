@@ -34,10 +34,6 @@ from gateway_stack.openapi.routes import (
 )
 from gateway_stack.openapi.security import AuthorizerRef
 
-#: The same class as :class:`Throttle` (one throttle model), under the name the package's public
-#: face exports; new code names it ``Throttle``.
-MethodThrottle = Throttle
-
 __all__ = [
     "BACKEND_HOST_VARIABLE",
     "DEFAULT_FORWARDED_CONTEXT",
@@ -45,7 +41,6 @@ __all__ = [
     "AuthorizerRef",
     "Cors",
     "GatewaySettings",
-    "MethodThrottle",
     "OpenApiDocumentError",
     "PrivateIntegration",
     "Problem",

@@ -12,12 +12,12 @@ from gateway_stack import (
     AlarmThresholds,
     BackendRef,
     GatewayService,
-    MethodThrottle,
     PlanThrottle,
     PlatformRef,
     PrivateIntegration,
     RouteOptions,
     StageConfig,
+    Throttle,
     parse_route,
 )
 
@@ -100,7 +100,7 @@ def test_each_domain_name_given_gets_a_mapping(cdk_context: dict[str, Any]) -> N
 def test_the_permission_map_and_plan_membership(cdk_context: dict[str, Any]) -> None:
     stack, _ = attach(
         cdk_context,
-        plan_overrides={"gold": [PlanThrottle(MethodThrottle(rate_limit=50, burst_limit=100))]},
+        plan_overrides={"gold": [PlanThrottle(Throttle(rate_limit=50, burst_limit=100))]},
     )
     template = Template.from_stack(stack)
     template.has_resource_properties(
@@ -175,5 +175,5 @@ def test_overrides_for_a_tier_not_joined_are_refused(cdk_context: dict[str, Any]
     with pytest.raises(ValueError, match=r"plan_overrides names tiers .*\(silver\)"):
         attach(
             cdk_context,
-            plan_overrides={"silver": [PlanThrottle(MethodThrottle(rate_limit=5, burst_limit=5))]},
+            plan_overrides={"silver": [PlanThrottle(Throttle(rate_limit=5, burst_limit=5))]},
         )
