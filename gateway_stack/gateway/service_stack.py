@@ -2,33 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 from aws_cdk import Stack
 from aws_cdk import aws_kms as kms
 from constructs import Construct
 
-from gateway_stack.constructs.monitoring import ServiceMonitoring
+from gateway_stack.constructs.monitoring import AlarmThresholds, ServiceMonitoring
 from gateway_stack.constructs.nag import acknowledge
-from gateway_stack.constructs.plan_membership import PlanThrottle, UsagePlanMembership, method_key
+from gateway_stack.constructs.plan_membership import UsagePlanMembership
 from gateway_stack.constructs.platform_ref import PlatformRef
 from gateway_stack.constructs.retention import retention_days
 from gateway_stack.constructs.service_api import ServiceApi, StageConfig
-from gateway_stack.errors import GatewayStackError
-from gateway_stack.gateway.alarm_thresholds import service_alarm_thresholds
-from gateway_stack.gateway.config import Gateway, Service
-from gateway_stack.naming import GatewayNames
-from gateway_stack.openapi import (
-    DEFAULT_FORWARDED_CONTEXT,
-    Cors,
-    MethodThrottle,
-    PrivateIntegration,
-)
-from gateway_stack.openapi.document import operations
-from gateway_stack.openapi.routes import Route, parse_route
-from gateway_stack.openapi.validation import VALIDATOR
+from gateway_stack.gateway.plan import ServicePlan
 
 
 class ServiceStack(Stack):
@@ -39,62 +25,47 @@ class ServiceStack(Stack):
 
     Args:
         scope: the app.
-        construct_id: the stack's id (its name, from :class:`GatewayNames`).
-        gateway: the validated gateway file.
-        service: this service's entry in it.
-        documents: the folder that ``service.openapi`` is relative to (the gateway file's).
-            Default: the current folder.
+        construct_id: the stack's id (its name, from the plan's :class:`StackPlan`).
+        service: the service's part of the gateway plan: its definition, stage, mappings,
+            plan overrides and alarms, resolved and checked.
         **kwargs: passed to :class:`aws_cdk.Stack` (``env``, ``description``, ...).
     """
 
     def __init__(
-        self,
-        scope: Construct,
-        construct_id: str,
-        *,
-        gateway: Gateway,
-        service: Service,
-        documents: Path = Path(),
-        **kwargs: Any,
+        self, scope: Construct, construct_id: str, *, service: ServicePlan, **kwargs: Any
     ) -> None:
         super().__init__(scope, construct_id, **kwargs)
-        names = GatewayNames(gateway.name, gateway.environment)
+        names = service.names
+        #: The service's part of the plan.
         self.service = service
         self.platform = PlatformRef(
-            self, "Platform", gateway=gateway.name, environment=gateway.environment
+            self, "Platform", gateway=names.gateway, environment=names.environment
         )
-        throttle = service.throttle or gateway.stage.throttle
+        stage = service.stage
         self.service_api = ServiceApi(
             self,
             "Service",
             service_name=service.name,
             api_name_prefix=f"{names.prefix}-",
-            backend=self.platform.backend(service.backend.load_balancer),
-            integration=PrivateIntegration(
-                port=service.backend.port, timeout_ms=service.timeout_ms
-            ),
-            openapi=documents / service.openapi if service.openapi else None,
-            routes=service.route_list(),
-            forwarded_context=service.forward_context or DEFAULT_FORWARDED_CONTEXT,
-            binary_media_types=service.binary_media_types,
+            backend=self.platform.backend(service.load_balancer),
+            definition=service.definition,
             disable_execute_api_endpoint=True,
-            api_key_required=True,
-            authorizer=self.platform.authorizer(gateway.auth.cache_ttl_seconds),
             stage=StageConfig(
-                name=gateway.stage_name,
-                rate_limit=throttle.rate_limit,
-                burst_limit=throttle.burst_limit,
-                access_log_retention=retention_days(gateway.stage.access_log_retention_days),
-                cache_size_gb=service.cache_size_gb,
-                access_log_key=self._log_key(gateway),
+                name=stage.name,
+                rate_limit=stage.rate_limit,
+                burst_limit=stage.burst_limit,
+                access_log_retention=retention_days(stage.access_log_retention_days),
+                cache_size_gb=stage.cache_size_gb,
+                access_log_key=self._log_key(stage.access_log_kms_key),
             ),
-            cors=Cors(**gateway.cors.model_dump()) if gateway.cors else None,
         )
         # The gateway's decisions, not the construct's: a service team's app makes its own.
         acknowledge(
-            self.service_api.api, "AwsSolutions-APIG2", _validation_reason(self.service_api)
+            self.service_api.api,
+            "AwsSolutions-APIG2",
+            _validation_reason(service.validated_operations),
         )
-        if gateway.waf.enabled:
+        if service.web_acl:
             self.service_api.associate_web_acl(self.platform.web_acl_arn())
         else:
             acknowledge(
@@ -103,33 +74,33 @@ class ServiceStack(Stack):
                 "The gateway file turns AWS WAF off (waf.enabled: false): the stage throttle, "
                 "the usage plans and the authorizer are what limit abuse of this stage.",
             )
-        for name in gateway.domain.names:
-            self.service_api.add_api_mapping(name.name, service.base_path)
+        for mapping in service.mappings:
+            self.service_api.add_api_mapping(mapping.domain_name, mapping.base_path)
         self.service_api.publish_permissions(names.permissions_path)
-        plan_ids = {tier: self.platform.plan_id(tier) for tier in gateway.tiers}
-        overrides = _plan_overrides(gateway, service, self.service_api.routes)
+        plan_ids = {tier: self.platform.plan_id(tier) for tier in service.tiers}
         self.plan_membership = UsagePlanMembership(
             self,
             "UsagePlans",
             api=self.service_api,
             service_token=self.platform.plan_membership_token(),
             plan_ids=list(plan_ids.values()),
-            overrides={plan_ids[tier]: groups for tier, groups in overrides.items()},
+            overrides={plan_ids[tier]: groups for tier, groups in service.plan_overrides.items()},
         )
         # Dashboard and alarms (docs/monitoring.md), after the mappings that name the base path.
+        alarms = service.alarms
         self.monitoring = ServiceMonitoring(
             self,
             "Monitoring",
             api=self.service_api,
             names=names,
-            alarms=service_alarm_thresholds(gateway, service),
-            alarm_topic_arn=gateway.monitoring.alarm_topic_arn,
-            dashboard=gateway.monitoring.dashboards,
+            alarms=AlarmThresholds(**alarms.model_dump(exclude_none=True)) if alarms else None,
+            alarm_topic_arn=service.alarm_topic_arn,
+            dashboard=service.dashboard,
             base_paths=[service.base_path],
+            integration_timeout_ms=service.longest_timeout_ms,
         )
 
-    def _log_key(self, gateway: Gateway) -> kms.IKey | None:
-        setting = gateway.stage.access_log_kms_key
+    def _log_key(self, setting: str | None) -> kms.IKey | None:
         if setting is None:
             return None
         if setting == "create":
@@ -137,10 +108,9 @@ class ServiceStack(Stack):
         return kms.Key.from_key_arn(self, "LogKey", setting)
 
 
-def _validation_reason(api: ServiceApi) -> str:
+def _validation_reason(validated: int) -> str:
     """Why cdk-nag's APIG2 finding does not apply: it looks for AWS::ApiGateway::RequestValidator
-    resources, and the validators live in the OpenAPI body."""
-    validated = sum(1 for _, _, op in operations(api.body) if VALIDATOR in op)
+    resources, and the validators live in the OpenAPI body (``validated`` operations use one)."""
     reason = (
         "cdk-nag looks for AWS::ApiGateway::RequestValidator resources, but this API's "
         "validators are in its OpenAPI body (x-amazon-apigateway-request-validators), where "
@@ -155,44 +125,3 @@ def _validation_reason(api: ServiceApi) -> str:
         "No operation of this API defines a request schema or a required query string or "
         "header, so there is nothing to validate: requests are forwarded to the service."
     )
-
-
-def _plan_overrides(
-    gateway: Gateway, service: Service, routes: Sequence[Route]
-) -> dict[str, list[PlanThrottle]]:
-    """Per tier, the limits that replace the tier's own on this service's stage: the service's
-    ``plan_throttles`` (whole stage) and the tier's ``route_throttles`` for its routes.
-
-    Raises:
-        GatewayStackError: a tier names a route this service does not have.
-    """
-    keys = {f"{route.method} {route.path}" for route in routes}
-    overrides: dict[str, list[PlanThrottle]] = {}
-    problems = []
-    for tier_name, tier in gateway.tiers.items():
-        groups = []
-        if tier_name in service.plan_throttles:
-            limit = service.plan_throttles[tier_name]
-            groups.append(PlanThrottle(MethodThrottle(limit.rate_limit, limit.burst_limit)))
-        for key, limit in tier.route_throttles.items():
-            name, _, route = key.partition(" ")
-            if name != service.name:
-                continue
-            parsed = parse_route(route)
-            if parsed.key not in keys:
-                problems.append(
-                    f"tiers.{tier_name}.route_throttles: service {name!r} has no route "
-                    f"{parsed.key}; its routes: {', '.join(sorted(keys))}"
-                )
-                continue
-            groups.append(
-                PlanThrottle(
-                    MethodThrottle(limit.rate_limit, limit.burst_limit),
-                    methods=(method_key(parsed.method, parsed.path),),
-                )
-            )
-        if groups:
-            overrides[tier_name] = groups
-    if problems:
-        raise GatewayStackError(problems)
-    return overrides

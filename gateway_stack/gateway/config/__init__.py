@@ -1,6 +1,12 @@
 """The gateway file: its typed model, its loader and its JSON Schema."""
 
-from gateway_stack.gateway.config.loader import GatewayFileError, load_gateway, parse_gateway
+from gateway_stack.gateway.config.loader import (
+    GatewayFile,
+    GatewayFileError,
+    load_gateway,
+    load_gateway_file,
+    parse_gateway,
+)
 from gateway_stack.gateway.config.model import (
     Auth,
     Client,
@@ -21,6 +27,7 @@ __all__ = [
     "Client",
     "Domain",
     "Gateway",
+    "GatewayFile",
     "GatewayFileError",
     "LoadBalancer",
     "Network",
@@ -32,5 +39,6 @@ __all__ = [
     "Tier",
     "gateway_schema",
     "load_gateway",
+    "load_gateway_file",
     "parse_gateway",
 ]

@@ -22,6 +22,7 @@ from gateway_stack.gateway.config.domain import Domain
 from gateway_stack.gateway.config.monitoring import Monitoring
 from gateway_stack.gateway.config.protection import Cors, LogKey, Waf
 from gateway_stack.gateway.config.references import REFERENCE_ERROR, check_references
+from gateway_stack.gateway.config.route_keys import parse_service_route
 from gateway_stack.gateway.config.services import LoadBalancer, RouteThrottle, Service
 from gateway_stack.models.allowlist import Allowlist
 from gateway_stack.models.fields import (
@@ -33,7 +34,6 @@ from gateway_stack.models.fields import (
     Slug,
     rule,
 )
-from gateway_stack.openapi.routes import parse_route
 
 # -- network ----------------------------------------------------------------------------------
 
@@ -165,10 +165,7 @@ class Tier(Section):
     @classmethod
     def _route_keys(cls, value: dict[str, RouteThrottle]) -> dict[str, RouteThrottle]:
         for key in value:
-            service, _, route = key.partition(" ")
-            if not service or not route:
-                raise ValueError(f"{key!r} is not '<service> <METHOD> <path>'")
-            parse_route(route)
+            parse_service_route(key)
         return value
 
 
