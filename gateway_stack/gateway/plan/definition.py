@@ -73,6 +73,7 @@ def gateway_settings(
 def define(
     service: Service,
     index: int,
+    *,
     settings: GatewaySettings,
     api_name: str,
     documents: Path,

@@ -115,7 +115,9 @@ def _plan_service(
     service = gateway.services[index]
     api_name = f"{names.prefix}-{service.name}"
     settings = gateway_settings(gateway, index, names, problems)
-    defined = settings and define(service, index, settings, api_name, documents, problems)
+    defined = settings and define(
+        service, index, settings=settings, api_name=api_name, documents=documents, problems=problems
+    )
     if not defined:
         alarm_thresholds(gateway, index, None, problems)  # its own problems, without a timeout
         return None
