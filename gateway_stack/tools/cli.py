@@ -90,11 +90,11 @@ def main(argv: list[str] | None = None) -> int:
     from gateway_stack.tools.summary import print_summary
 
     try:
-        gateway = load_gateway(args.gateway)
-    except GatewayFileError as error:
+        plan = plan_gateway_file(args.gateway)
+    except GatewayStackError as error:
         _print_errors(error.messages)
         return 1
-    return print_summary(gateway, Path(args.cdk_out))
+    return print_summary(plan, Path(args.cdk_out))
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -147,12 +147,12 @@ def _policy(path: str, out: Path, templates: list[Path]) -> int:
     from gateway_stack.tools.policy.check import check_templates, write_policy
 
     try:
-        gateway = load_gateway(path)
-        for written in write_policy(gateway, out):
+        (deployment,) = plan_gateway_file(path).deployments
+        for written in write_policy(deployment.platform, out):
             print(f"wrote {written}")
         if not templates:
             return 0
-        result = check_templates(gateway, templates)
+        result = check_templates(deployment.platform, templates)
     except GatewayStackError as error:
         _print_errors(error.messages)
         return 1
