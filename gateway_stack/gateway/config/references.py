@@ -1,7 +1,9 @@
 """Cross-references inside a gateway file: names that must be unique, names that must exist.
 
 These checks read plain data (the parsed YAML, or a model dumped to a dict) and tolerate any
-shape, so the loader can report them together with the model's own errors in one pass.
+shape, so the loader can report them together with the model's own errors in one pass. What
+needs the services' resolved routes or their mappings (two services on one base path, shadowed
+routes, mappings per domain name) is the plan's (:mod:`gateway_stack.gateway.plan.checks`).
 """
 
 from __future__ import annotations
@@ -160,12 +162,6 @@ def _duplicates(
             continue
         if value in first:
             message = f"duplicate {what} {value!r}: {section}[{first[value]}] has it already"
-            owner = dict(items)[first[value]].get("name")
-            if key != "name" and isinstance(owner, str):
-                message = (
-                    f"{what} {value!r} is already service {owner!r}'s ({section}[{first[value]}]):"
-                    f" each {what} belongs to one service"
-                )
             issues.append(Issue((section, index, key), message))
         else:
             first[value] = index
