@@ -115,10 +115,17 @@ def _plan_service(
     service = gateway.services[index]
     api_name = f"{names.prefix}-{service.name}"
     settings = gateway_settings(gateway, index, names, problems)
-    defined = settings and define(
-        service, index, settings=settings, api_name=api_name, documents=documents, problems=problems
-    )
-    if not defined:
+    defined = None
+    if settings is not None:
+        defined = define(
+            service,
+            index,
+            settings=settings,
+            api_name=api_name,
+            documents=documents,
+            problems=problems,
+        )
+    if defined is None:
         alarm_thresholds(gateway, index, None, problems)  # its own problems, without a timeout
         return None
     definition = defined.definition

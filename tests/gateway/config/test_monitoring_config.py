@@ -260,6 +260,20 @@ def test_service_monitoring_reads_the_timeout_and_base_paths_from_the_api() -> N
     assert (monitoring.metrics.api_name, monitoring.metrics.stage) == ("acme-dev-team", "dev")
 
 
+def test_service_monitoring_takes_the_timeout_when_given() -> None:
+    api = _team_api(mapped=True)
+    monitoring = ServiceMonitoring(
+        api.node.scope,
+        "Monitoring",
+        api=api,
+        names=GatewayNames("acme", "dev"),
+        integration_timeout_ms=20000,
+    )
+    assert monitoring.integration_timeout_ms == 20000
+    assert monitoring.alarms is not None
+    assert monitoring.alarms.latency_threshold_ms == 16000
+
+
 def test_service_monitoring_needs_the_apis_base_paths() -> None:
     api = _team_api(mapped=False)
     with pytest.raises(GatewayStackError, match=r"create it after ServiceApi\.add_api_mapping"):

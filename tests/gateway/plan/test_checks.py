@@ -9,7 +9,7 @@ from typing import Any
 
 from gateway_stack.limits import MAX_API_MAPPINGS, MAX_VPC_LINKS
 from tests.gateway.config.test_config import write
-from tests.gateway.plan.conftest import line_of, refusals
+from tests.gateway.plan.support import line_of, refusals
 
 ROOT = Path(__file__).resolve().parents[3]
 

@@ -15,7 +15,7 @@ import yaml
 
 from gateway_stack.tools.cli import main
 from tests.gateway.config.test_config import write
-from tests.gateway.plan.conftest import line_of
+from tests.gateway.plan.support import line_of
 
 ROOT = Path(__file__).resolve().parents[3]
 
