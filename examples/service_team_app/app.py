@@ -3,8 +3,8 @@
 
 The team `pip install`s gateway-stack and writes only this file and its OpenAPI document. It
 needs no gateway file and no platform code: what it uses of the platform (the load balancer's
-VPC link and DNS name, the custom domain's name) is read from the platform's SSM parameters at
-deploy time, and the shared authorizer is known by name.
+VPC link and DNS name, the custom domain's name, the usage plans, the web ACL) is read from the
+platform's SSM parameters at deploy time, and the shared functions are known by name.
 
     cd examples/service_team_app && cdk synth
 """
@@ -16,14 +16,16 @@ from pathlib import Path
 
 from aws_cdk import App, Environment, Stack
 
-from gateway_stack.constructs.monitoring import AlarmThresholds, ServiceMonitoring
-from gateway_stack.constructs.nag import acknowledge, add_aws_solutions_checks
-from gateway_stack.constructs.plan_membership import UsagePlanMembership
-from gateway_stack.constructs.platform_ref import PlatformRef
-from gateway_stack.constructs.service_api import ServiceApi, StageConfig
-from gateway_stack.constructs.synth_errors import synth_cleanly
-from gateway_stack.errors import GatewayStackError
-from gateway_stack.openapi import PrivateIntegration
+from gateway_stack import (
+    AlarmThresholds,
+    GatewayService,
+    GatewayStackError,
+    PlatformRef,
+    PrivateIntegration,
+    StageConfig,
+    add_aws_solutions_checks,
+    synth_cleanly,
+)
 
 HERE = Path(__file__).resolve().parent
 
@@ -37,45 +39,18 @@ def build(app: App) -> Stack:
         description="The catalog team's service API on the acme gateway (dev)",
     )
     platform = PlatformRef(stack, "Platform", gateway="acme", environment="dev")
-    platform.check_allowlist(base_path="catalog")
-    catalog = ServiceApi(
+    GatewayService(
         stack,
         "Catalog",
+        platform=platform,
         service_name="catalog",
-        api_name_prefix="acme-dev-",
-        backend=platform.backend("commerce"),
+        base_path="catalog",
+        backend="commerce",  # a load balancer the platform publishes (its VPC link, its NLB)
         integration=PrivateIntegration(port=8090, timeout_ms=8000),
         stage=StageConfig(name="dev", rate_limit=200, burst_limit=400),
-        openapi=HERE / "openapi.yaml",
-        authorizer=platform.authorizer(cache_ttl_seconds=300),
-        api_key_required=True,  # the key is the client's, given by the authorizer
-        disable_execute_api_endpoint=True,
-    )
-    # cdk-nag findings this team accepts, with its reasons (the construct waives nothing).
-    acknowledge(
-        catalog.api,
-        "AwsSolutions-APIG2",
-        "Bodies are validated against the document's models by the validators the gateway "
-        "writes into the OpenAPI body, which cdk-nag does not read.",
-    )
-    catalog.associate_web_acl(platform.web_acl_arn())
-    catalog.add_api_mapping(platform.domain_name(), "catalog")
-    catalog.publish_permissions(platform.names.permissions_path)
-    UsagePlanMembership(
-        stack,
-        "UsagePlans",
-        api=catalog,
-        service_token=platform.plan_membership_token(),
-        plan_ids=[platform.plan_id(tier) for tier in ("bronze", "gold")],
-    )
-    # A dashboard named like the API, and alarms that notify the platform's alarm topic (found
-    # by its name); after the mapping, whose base path names the 429 metric.
-    ServiceMonitoring(
-        stack,
-        "Monitoring",
-        api=catalog,
-        names=platform.names,
-        alarms=AlarmThresholds(latency_p99_ms=2000),  # the team's p99 target; defaults otherwise
+        openapi=HERE / "openapi.yaml",  # the team's document; x-gateway-stack for settings
+        tiers=["bronze", "gold"],  # the usage plans the clients' keys are metered in
+        alarms=AlarmThresholds(latency_p99_ms=2000),  # the team's p99 target
     )
     return stack
 
@@ -84,8 +59,8 @@ if __name__ == "__main__":
     app = App()
     try:
         build(app)
-        add_aws_solutions_checks(app)
-        synth_cleanly(app)
+        add_aws_solutions_checks(app)  # cdk-nag's AwsSolutions pack, as the platform runs it
+        synth_cleanly(app)  # synth, then the quota guards; errors as messages
     except GatewayStackError as error:
         print("\n".join(error.messages), file=sys.stderr)
         sys.exit(1)

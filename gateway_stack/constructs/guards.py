@@ -18,19 +18,21 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jsii
 from aws_cdk import cx_api
 from constructs import IConstruct, IValidation
 
-from gateway_stack.assembly import CloudAssembly, StackTemplate
 from gateway_stack.limits import (
     MAX_API_MAPPINGS,
     MAX_VPC_LINKS,
     STACK_RESOURCE_BUDGET,
     STACK_TEMPLATE_BUDGET_BYTES,
 )
+
+if TYPE_CHECKING:
+    from gateway_stack.assembly import CloudAssembly, StackTemplate
 
 
 @jsii.implements(IValidation)
@@ -53,6 +55,9 @@ def assembly_problems(assembly: cx_api.CloudAssembly) -> list[str]:
     """Stacks over 450 resources or 800 KB, environments with over 20 VPC links, and domain
     names with over 200 API mappings: every stack of the assembly, those of nested assemblies
     (Stages) included, each template parsed once."""
+    # The cdk.out reader loads when a synth is checked, not with the constructs.
+    from gateway_stack.assembly import CloudAssembly
+
     read = CloudAssembly.read(Path(assembly.directory))
     problems = []
     links: Counter[str] = Counter()

@@ -16,7 +16,7 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_ssm as ssm
 from constructs import Construct
 
-from gateway_stack.constructs.service_api import BackendRef
+from gateway_stack.constructs.backend import BackendRef
 from gateway_stack.errors import GatewayStackError
 from gateway_stack.models.allowlist import Allowlist
 from gateway_stack.naming import GatewayNames

@@ -12,7 +12,7 @@ import hashlib
 import json
 import tempfile
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +26,7 @@ from constructs import Construct
 
 from gateway_stack.base_paths import validate_base_path
 from gateway_stack.constructs.access_log import access_log_format
+from gateway_stack.constructs.backend import BackendRef
 from gateway_stack.constructs.guards import add_check
 from gateway_stack.constructs.stage import StageConfig, method_options
 from gateway_stack.errors import GatewayStackError
@@ -50,21 +51,6 @@ from gateway_stack.openapi.document import dumps
 
 #: Bodies larger than this travel as an S3 asset instead of inline in the template.
 DEFAULT_INLINE_BODY_LIMIT = 32 * 1024
-
-
-@dataclass(frozen=True)
-class BackendRef:
-    """A service's backend as its API reaches it: a VPC link and the NLB's DNS name.
-
-    Either value may be a deploy-time token (an SSM parameter the platform publishes).
-
-    Attributes:
-        vpc_link_id: id of the REST API VPC link that targets the NLB.
-        host: the NLB's DNS name.
-    """
-
-    vpc_link_id: str
-    host: str
 
 
 class ServiceApi(Construct):

@@ -101,11 +101,14 @@ class ServiceDefinition:
         body: the OpenAPI document API Gateway imports.
         routes: every operation, with its settings (``mock`` when a MOCK answers it).
         warnings: what API Gateway will ignore in the document.
+        validated_operations: how many operations validate their body or required parameters
+            (:mod:`~gateway_stack.openapi.validation`).
     """
 
     body: dict[str, Any]
     routes: tuple[Route, ...]
     warnings: tuple[Problem, ...] = ()
+    validated_operations: int = 0
 
 
 def from_document(
@@ -160,7 +163,8 @@ def _define(body: dict[str, Any], settings: GatewaySettings, source: str) -> Ser
     if problems:
         raise OpenApiDocumentError(source, problems)
     _write_document(body, settings)
-    return ServiceDefinition(body, tuple(routes), tuple(dropped_keywords(body)))
+    validated = sum(1 for _, _, operation in operations(body) if VALIDATOR in operation)
+    return ServiceDefinition(body, tuple(routes), tuple(dropped_keywords(body)), validated)
 
 
 def from_routes(

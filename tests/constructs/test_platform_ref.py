@@ -11,9 +11,9 @@ from aws_cdk import aws_elasticloadbalancingv2 as elbv2
 from aws_cdk import aws_ssm as ssm
 from aws_cdk.assertions import Annotations, Match, Template
 
+from gateway_stack.constructs.backend import BackendRef
 from gateway_stack.constructs.platform_ref import ALLOWLIST_CONTEXT, PlatformRef
 from gateway_stack.errors import GatewayStackError
-from gateway_stack.gateway.platform.load_balancer import vpc_link_backend
 
 ENV = cdk.Environment(account="123456789012", region="eu-west-1")
 ALLOWLIST = {"base_paths": ["catalog", "orders/v*"]}
@@ -78,7 +78,7 @@ def test_a_service_teams_own_vpc_link(cdk_context: dict[str, Any]) -> None:
         "loadbalancer/net/shop/0123456789abcdef",
         load_balancer_dns_name="shop-0123456789abcdef.elb.eu-west-1.amazonaws.com",
     )
-    backend = vpc_link_backend(stack, "Link", nlb, vpc_link_name="shop")
+    backend = BackendRef.from_network_load_balancer(stack, "Link", nlb, vpc_link_name="shop")
     assert backend.host == "shop-0123456789abcdef.elb.eu-west-1.amazonaws.com"
     Template.from_stack(stack).has_resource_properties(
         "AWS::ApiGateway::VpcLink",

@@ -20,7 +20,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from gateway_stack.errors import GatewayStackError
-from gateway_stack.gateway.config.issues import Issue, Location
+from gateway_stack.gateway.config.issues import Issue, Location, render_issue
 from gateway_stack.gateway.config.model import Gateway
 from gateway_stack.gateway.config.references import REFERENCE_ERROR, check_references
 from gateway_stack.models.fields import PATTERN_RULES
@@ -209,20 +209,6 @@ def _model_of(annotation: Any) -> Any:
 def _short(value: Any) -> str:
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
-
-
-def render_issue(path: str, issue: Issue, lines: Mapping[Location, int]) -> str:
-    """``<file>: <key path>: <message> (line N)``, the line when the file has the key."""
-    line = _line_of(issue.loc, lines)
-    return f"{path}: {issue.location}: {issue.message}" + (f" (line {line})" if line else "")
-
-
-def _line_of(loc: Location, lines: Mapping[Location, int]) -> int | None:
-    """The line of ``loc``, or of its nearest ancestor in the file (a missing key's parent)."""
-    for end in range(len(loc), 0, -1):
-        if loc[:end] in lines:
-            return lines[loc[:end]]
-    return None
 
 
 # -- YAML with positions and without silent duplicate keys -------------------------------------

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from gateway_stack.gateway.config import Gateway, load_gateway_file
+from gateway_stack.gateway.config import Gateway
 from gateway_stack.gateway.config.issues import Location
 from gateway_stack.gateway.plan.alarms import alarm_thresholds
 from gateway_stack.gateway.plan.checks import check_service, check_services
@@ -50,6 +50,9 @@ def plan_gateway_file(path: str | Path) -> GatewayPlan:
         GatewayFileError: the file breaks a rule of the model.
         GatewayPlanError: every problem the plan finds, each with the file, line and place.
     """
+    # The YAML loader loads here, not with the plan: building from a plan never needs it.
+    from gateway_stack.gateway.config.loader import load_gateway_file
+
     loaded = load_gateway_file(path)
     return plan_gateway(
         loaded.gateway, loaded.path.parent, source=str(loaded.path), lines=loaded.lines

@@ -10,8 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from gateway_stack.errors import GatewayStackError
-from gateway_stack.gateway.config.issues import Issue, Location
-from gateway_stack.gateway.config.loader import render_issue
+from gateway_stack.gateway.config.issues import Issue, Location, render_issue
 from gateway_stack.openapi import OpenApiDocumentError
 
 

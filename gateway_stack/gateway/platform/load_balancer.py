@@ -10,7 +10,6 @@ from aws_cdk import aws_elasticloadbalancingv2 as elbv2
 from constructs import Construct
 
 from gateway_stack.constructs.nag import acknowledge
-from gateway_stack.constructs.service_api import BackendRef
 from gateway_stack.gateway.config import LoadBalancer
 from gateway_stack.gateway.platform.network import GatewayNetwork
 
@@ -105,22 +104,3 @@ class PrivateBackend(Construct):
             "every request through the gateway is logged at the API stage.",
         )
         return nlb
-
-
-def vpc_link_backend(
-    scope: Construct,
-    construct_id: str,
-    load_balancer: elbv2.INetworkLoadBalancer,
-    *,
-    vpc_link_name: str | None = None,
-) -> BackendRef:
-    """A VPC link of the service's own to its internal NLB, as a :class:`BackendRef`.
-
-    ``vpc_link_name`` defaults to one CloudFormation generates.
-
-    For a service team whose NLB the platform does not publish. Each VPC link counts against
-    the 20 per account and region (checked on the assembly by ``synth_cleanly``); prefer the
-    platform's shared one.
-    """
-    link = apigw.VpcLink(scope, construct_id, vpc_link_name=vpc_link_name, targets=[load_balancer])
-    return BackendRef(vpc_link_id=link.vpc_link_id, host=load_balancer.load_balancer_dns_name)
