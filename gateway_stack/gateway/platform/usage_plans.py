@@ -26,11 +26,13 @@ from constructs import Construct
 
 from gateway_stack.constructs.nag import acknowledge
 from gateway_stack.gateway.config import Client, Tier
+from gateway_stack.gateway.platform.bundling import bundled_code
 from gateway_stack.gateway.platform.code import code_root
 from gateway_stack.naming import GatewayNames
 
 MEMBERSHIP_CODE = code_root("plan_membership")
 MEMBERSHIP_RUNTIME = lambda_.Runtime.PYTHON_3_14
+MEMBERSHIP_ARCHITECTURE = lambda_.Architecture.ARM_64
 
 
 class UsagePlans(Construct):
@@ -131,9 +133,10 @@ class UsagePlans(Construct):
             function_name=self.names.plan_membership_function,
             description="Adds service stages to the gateway's usage plans (custom resource)",
             runtime=MEMBERSHIP_RUNTIME,
-            architecture=lambda_.Architecture.ARM_64,
+            architecture=MEMBERSHIP_ARCHITECTURE,
             handler="handler.handler",
-            code=lambda_.Code.from_asset(str(MEMBERSHIP_CODE), exclude=["__pycache__", "*.pyc"]),
+            # With its pinned requirements (crhelper), bundled without Docker like the authorizer.
+            code=bundled_code(MEMBERSHIP_CODE, MEMBERSHIP_RUNTIME, MEMBERSHIP_ARCHITECTURE),
             timeout=Duration.minutes(2),
             memory_size=256,
             retry_attempts=0,  # CloudFormation's event must be answered once, not retried

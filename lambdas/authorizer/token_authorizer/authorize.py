@@ -5,6 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from aws_lambda_powertools.utilities.data_classes.api_gateway_authorizer_event import (
+    APIGatewayAuthorizerTokenEvent,
+)
+
 from token_authorizer.arn import MethodArn, parse_method_arn
 from token_authorizer.errors import AccessDenied, LookupFailed, Unauthenticated
 from token_authorizer.policy import WHOLE_STAGE, allow_response, allows, deny_response
@@ -27,7 +31,25 @@ class Decision(NamedTuple):
     details: dict[str, Any]
 
 
+def _field(read: Callable[[], object]) -> object:
+    """A field read through Powertools' event property; None when the event lacks it (a 401)."""
+    try:
+        return read()
+    except KeyError:
+        return None
+
+
 class Authorizer:
+    """The decision for one TOKEN event (see docs/authorizer.md, "Decision table").
+
+    Args:
+        verifier: verifies the bearer token.
+        api_keys: the clients' API key values.
+        permissions: the permission maps; None when none are configured (the whole stage).
+        route_policies: the Allow/Deny patterns per map and scopes; None with ``permissions``.
+        warn: where warnings go (an imprecise map, once per map version and scopes).
+    """
+
     def __init__(
         self,
         verifier: TokenVerifier,
@@ -61,11 +83,14 @@ class Authorizer:
     def _authenticate(
         self, event: object, details: dict[str, Any]
     ) -> tuple[MethodArn, VerifiedToken]:
-        if not isinstance(event, dict) or event.get("type") != "TOKEN":
+        if not isinstance(event, dict):
             raise Unauthenticated("not_a_token_event")
-        method_arn = parse_method_arn(event.get("methodArn"))
+        token_event = APIGatewayAuthorizerTokenEvent(event)
+        if _field(lambda: token_event.get_type) != "TOKEN":
+            raise Unauthenticated("not_a_token_event")
+        method_arn = parse_method_arn(_field(lambda: token_event.method_arn))
         details.update(apiId=method_arn.api_id, stage=method_arn.stage, verb=method_arn.verb)
-        token = self._verifier.verify(event.get("authorizationToken"))
+        token = self._verifier.verify(_field(lambda: token_event.authorization_token))
         details.update(sub=token.subject, clientId=token.client_id, kid=token.key_id)
         return method_arn, token
 

@@ -1,8 +1,20 @@
-"""The authorizer response: IAM policy document, usage identifier key and a flat context."""
+"""The authorizer response: IAM policy document, usage identifier key and a flat context.
+
+The Deny answer (every route of the stage) is built by Powertools' ``APIGatewayAuthorizerResponse``.
+The Allow answer is built here: its resources are the permission map's patterns (``GET/items/*``,
+``*/orders``), each kept within API Gateway's 512 characters (an Allow that does not fit is
+dropped, a Deny is widened), in one Allow and at most one Deny statement; Powertools' builder
+takes a verb and a resource path matching ``[/.a-zA-Z0-9-_*{}+]+`` per route, does not fit or
+de-duplicate ARNs, and takes twice the time on the warm path (docs/authorizer.md).
+"""
 
 from __future__ import annotations
 
 from typing import Any
+
+from aws_lambda_powertools.utilities.data_classes.api_gateway_authorizer_event import (
+    APIGatewayAuthorizerResponse,
+)
 
 from token_authorizer.arn import MethodArn
 
@@ -73,15 +85,21 @@ def allow_response(
 def deny_response(
     method_arn: MethodArn, principal_id: str, context: dict[str, Any]
 ) -> dict[str, Any]:
-    """Deny every route of the calling API and stage (consistent under the authorizer cache)."""
-    return {
-        "principalId": principal_id,
-        "policyDocument": {
-            "Version": "2012-10-17",
-            "Statement": [_statement("Deny", [method_arn.stage_prefix + WHOLE_STAGE])],
-        },
-        "context": flat_context(context),
-    }
+    """Deny every route of the calling API and stage (consistent under the authorizer cache).
+
+    Powertools' response builder, ``deny_all_routes``: ``{stage_prefix}*/*``.
+    """
+    response = APIGatewayAuthorizerResponse(
+        principal_id,
+        method_arn.region,
+        method_arn.aws_account_id,
+        method_arn.api_id,
+        method_arn.stage,
+        context=flat_context(context),
+        partition=method_arn.partition,
+    )
+    response.deny_all_routes()
+    return response.asdict()
 
 
 def glob_matches(glob: str, text: str) -> bool:

@@ -29,8 +29,6 @@ from usage_plan_membership.properties import (
     raw_member_id,
 )
 
-SUCCESS = "SUCCESS"
-FAILED = "FAILED"
 FAILED_ID_PREFIX = "plan-membership-failed-"
 
 

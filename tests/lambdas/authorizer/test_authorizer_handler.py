@@ -175,6 +175,39 @@ def test_malformed_events_are_401(authorizer: AuthorizerHarness, event: Any) -> 
     assert_unauthorized(lambda: authorizer.raw(event))
 
 
+@pytest.mark.parametrize(
+    ("event", "reason"),
+    [
+        ({}, "not_a_token_event"),
+        ({"methodArn": method_arn(), "authorizationToken": "Bearer a.b.c"}, "not_a_token_event"),
+        ({"type": "TOKEN", "authorizationToken": "Bearer a.b.c"}, "bad_method_arn"),
+        ({"type": "TOKEN", "methodArn": "arn:aws:execute-api", "authorizationToken": "x"},
+         "bad_method_arn"),
+        ({"type": "TOKEN", "methodArn": method_arn()}, "missing_token"),
+    ],
+)  # fmt: skip
+def test_a_missing_event_field_is_refused_for_its_own_reason(
+    authorizer: AuthorizerHarness, event: dict[str, Any], reason: str
+) -> None:
+    """Powertools' event properties raise KeyError for a missing field: a 401, not a bug's."""
+    decision = authorizer.module.AUTHORIZER.decide(event)
+    assert (decision.outcome, decision.reason) == ("unauthorized", reason)
+
+
+def test_a_path_holding_colons_keeps_them(authorizer: AuthorizerHarness) -> None:
+    """Powertools' parse_api_gateway_arn would cut the path at its first ':'."""
+    from authorizer_iam import evaluate
+
+    arn = method_arn("GET", "items/urn:isbn:0451450523")
+    parsed = sys.modules["token_authorizer.arn"].parse_method_arn(arn)
+
+    assert parsed.path == "items/urn:isbn:0451450523"
+    assert parsed.arn == arn  # Powertools' APIGatewayRouteArn, rebuilt from the parts
+    assert (parsed.api_id, parsed.stage, parsed.http_method) == (API_ID, STAGE, "GET")
+    response = authorizer.call(authorizer.tokens.rsa(), arn)
+    assert evaluate(response, arn) is True
+
+
 def test_request_type_event_is_401(authorizer: AuthorizerHarness) -> None:
     event = load_event("request_event.json")
     event["headers"]["Authorization"] = f"Bearer {authorizer.tokens.rsa()}"

@@ -8,6 +8,7 @@ usage plan throttle paths: the tests of those use botocore's Stubber (test_throt
 from __future__ import annotations
 
 import json
+import logging
 import sys
 import uuid
 from collections.abc import Callable, Iterator
@@ -30,6 +31,7 @@ from membership_support import (
     load_event,
     load_handler,
     shared_session,
+    write_loopback_certificate,
 )
 
 load_handler()  # registers ``usage_plan_membership`` so test modules can import from it
@@ -55,16 +57,39 @@ def handler_module() -> ModuleType:
 
 
 @pytest.fixture(scope="session")
-def server_session() -> Iterator[ResponseServer]:
-    server = ResponseServer()
+def certificate(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """The loopback server's self-signed certificate and key files."""
+    return write_loopback_certificate(tmp_path_factory.mktemp("response-url"))
+
+
+@pytest.fixture
+def trust_loopback(certificate: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    """HTTPS clients (crhelper's) trust the loopback certificate, and only it."""
+    monkeypatch.setenv("SSL_CERT_FILE", str(certificate[0]))
+    monkeypatch.delenv("SSL_CERT_DIR", raising=False)
+
+
+@pytest.fixture(scope="session")
+def server_session(certificate: tuple[Path, Path]) -> Iterator[ResponseServer]:
+    server = ResponseServer(certificate)
     yield server
     server.close()
 
 
 @pytest.fixture
-def server(server_session: ResponseServer) -> ResponseServer:
+def server(server_session: ResponseServer, trust_loopback: None) -> ResponseServer:
     server_session.reset()
     return server_session
+
+
+@pytest.fixture(autouse=True)
+def logging_levels() -> Iterator[None]:
+    """crhelper sets the root and botocore loggers' levels on every event: restored after."""
+    names = ("", "boto", "boto3", "botocore", "urllib3", "crhelper")
+    levels = {name: logging.getLogger(name).level for name in names}
+    yield
+    for name, level in levels.items():
+        logging.getLogger(name).setLevel(level)
 
 
 @pytest.fixture

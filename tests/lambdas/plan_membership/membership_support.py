@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import socket
+import ssl
 import sys
 import threading
 import uuid
@@ -84,25 +86,93 @@ class RecordingSession:
 
 
 # ---------------------------------------------------------------- the pre-signed ResponseURL
+def write_loopback_certificate(folder: Path) -> tuple[Path, Path]:
+    """A self-signed certificate for 127.0.0.1 and its key, as PEM files: (certificate, key).
+
+    crhelper sends the response over HTTPS only; the tests trust this certificate through
+    ``SSL_CERT_FILE`` (which ``ssl.create_default_context`` reads), as a real client trusts S3's.
+    """
+    import datetime
+    import ipaddress
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = datetime.datetime.now(datetime.UTC)
+    identifier = x509.SubjectKeyIdentifier.from_public_key(key.public_key())
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(minutes=5))
+        .not_valid_after(now + datetime.timedelta(days=1))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=True,
+                content_commitment=False,
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                key_cert_sign=True,
+                crl_sign=False,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
+        .add_extension(
+            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+            critical=False,
+        )
+        .add_extension(identifier, critical=False)
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_subject_key_identifier(identifier),
+            critical=False,
+        )
+        .sign(key, hashes.SHA256())
+    )
+    certificate_file, key_file = folder / "loopback.pem", folder / "loopback.key"
+    certificate_file.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    key_file.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return certificate_file, key_file
+
+
 @dataclass
 class Put:
     path: str
-    headers: dict[str, str]
+    headers: dict[str, str]  # names in lower case
     body: dict[str, Any]
 
 
 @dataclass
 class ServerState:
     puts: list[Put] = field(default_factory=list)
-    fail_with: list[int] = field(default_factory=list)  # statuses to answer first, in order
     other_methods: list[str] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
 class ResponseServer:
-    """A loopback HTTP server standing in for S3's pre-signed URL; records every PUT body."""
+    """A loopback HTTPS server standing in for S3's pre-signed URL; records every PUT body.
 
-    def __init__(self) -> None:
+    Args:
+        certificate: the server's certificate and key files (``write_loopback_certificate``).
+        port: the port to listen on; 0 (the default) for any free one.
+    """
+
+    def __init__(self, certificate: tuple[Path, Path], port: int = 0) -> None:
         state = ServerState()
         self.state = state
 
@@ -110,11 +180,10 @@ class ResponseServer:
             def do_PUT(self) -> None:
                 length = int(self.headers.get("Content-Length", "0"))
                 raw = self.rfile.read(length)
+                headers = {name.lower(): value for name, value in self.headers.items()}
                 with state.lock:
-                    status = state.fail_with.pop(0) if state.fail_with else 200
-                    if status == 200:
-                        state.puts.append(Put(self.path, dict(self.headers), json.loads(raw)))
-                self.send_response(status)
+                    state.puts.append(Put(self.path, headers, json.loads(raw)))
+                self.send_response(200)
                 self.send_header("Content-Length", "0")
                 self.end_headers()
 
@@ -128,18 +197,23 @@ class ResponseServer:
             def log_message(self, *args: Any) -> None:  # keep test output quiet
                 return None
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(*map(str, certificate))
+        self._server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+        self._server.socket = context.wrap_socket(self._server.socket, server_side=True)
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
         self._thread.start()
 
+    @property
+    def port(self) -> int:
+        return int(self._server.server_address[1])
+
     def url(self, request_id: str) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}/cloudformation-response/{request_id}?X-Amz-Signature=sig"
+        return response_url(self.port, request_id)
 
     def reset(self) -> None:
         with self.state.lock:
             self.state.puts.clear()
-            self.state.fail_with.clear()
             self.state.other_methods.clear()
 
     @property
@@ -150,6 +224,18 @@ class ResponseServer:
     def close(self) -> None:
         self._server.shutdown()
         self._server.server_close()
+
+
+def response_url(port: int, request_id: str) -> str:
+    """A pre-signed-looking ResponseURL on the loopback address."""
+    return f"https://127.0.0.1:{port}/cloudformation-response/{request_id}?X-Amz-Signature=sig"
+
+
+def free_port() -> int:
+    """A loopback port nothing listens on (yet)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
 
 # ---------------------------------------------------------------- Lambda context and events

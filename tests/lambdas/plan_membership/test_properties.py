@@ -149,8 +149,15 @@ def test_invalid_properties_name_the_problem(change: dict[str, Any], message: st
         parse_membership({**BASE, "UsagePlanIds": ["gold111"], **change})
 
 
-def test_the_code_imports_only_the_standard_library_and_boto3() -> None:
-    allowed = set(sys.stdlib_module_names) | {"boto3", "botocore", "usage_plan_membership"}
+def test_the_code_imports_only_the_standard_library_boto3_and_its_pinned_packages() -> None:
+    pinned = {
+        line.split("==")[0].strip().lower()
+        for line in (CODE_ROOT / "requirements.txt").read_text().splitlines()
+        if line.strip() and not line.startswith("#")
+    }
+    assert pinned == {"crhelper"}
+    runtime = {"boto3", "botocore"}  # what the Lambda runtime provides
+    allowed = set(sys.stdlib_module_names) | runtime | pinned | {"usage_plan_membership"}
     for path in sorted(CODE_ROOT.rglob("*.py")):
         tree = ast.parse(path.read_text())
         for node in ast.walk(tree):

@@ -1,4 +1,5 @@
-"""The reply to CloudFormation: shape, exactly once, always (errors, timeouts), no secrets."""
+"""The reply to CloudFormation through crhelper: shape, exactly once, always (errors, timeouts),
+no secrets."""
 
 from __future__ import annotations
 
@@ -8,15 +9,28 @@ import sys
 import threading
 import time
 from collections.abc import Callable
+from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 import pytest
-from membership_support import RESPONSE_KEYS, FakeContext, Invoke, ResponseServer, World
+from membership_support import (
+    RESPONSE_KEYS,
+    FakeContext,
+    Invoke,
+    ResponseServer,
+    World,
+    free_port,
+    response_url,
+)
 
 
 def _lifecycle() -> Any:
     return sys.modules["usage_plan_membership.lifecycle"].Lifecycle
+
+
+def _resource_module() -> ModuleType:
+    return sys.modules["usage_plan_membership.resource"]
 
 
 def test_the_response_is_one_put_with_the_standard_body(
@@ -38,8 +52,8 @@ def test_the_response_is_one_put_with_the_standard_body(
         "NoEcho": False,
         "Data": {},
     }
-    assert put.headers.get("Content-Type") == ""  # the URL is pre-signed without a type
-    assert int(put.headers["Content-Length"]) == len(json.dumps(body).encode())
+    assert put.headers.get("content-type") == ""  # the URL is pre-signed without a type
+    assert int(put.headers["content-length"]) == len(json.dumps(body).encode())
     assert server.state.other_methods == []
 
 
@@ -104,7 +118,7 @@ def test_an_unknown_request_type_fails(
     assert body["PhysicalResourceId"] == f"plan-membership-failed-{event['RequestId']}"
 
 
-def test_the_watchdog_answers_before_the_timeout_and_the_late_result_is_dropped(
+def test_the_timeout_is_answered_before_the_end_and_the_late_result_is_dropped(
     handler_module: ModuleType,
     world: World,
     event_for: Callable[..., dict[str, Any]],
@@ -119,10 +133,10 @@ def test_the_watchdog_answers_before_the_timeout_and_the_late_result_is_dropped(
         return original(self, event)
 
     monkeypatch.setattr(_lifecycle(), "process", slow)
-    monkeypatch.setattr(handler_module, "WATCHDOG_MARGIN_SECONDS", 0.8)
-    monkeypatch.setattr(handler_module, "CALL_MARGIN_SECONDS", 0.0)
+    monkeypatch.setattr(_resource_module(), "TIMEOUT_RESERVE_SECONDS", 0.3)
+    monkeypatch.setattr(_resource_module(), "CALL_MARGIN_SECONDS", 0.0)
     event = event_for("create")
-    context = FakeContext(remaining_ms=1_000)  # the watchdog fires after 0.2 s
+    context = FakeContext(remaining_ms=1_000)  # crhelper's timer fires after 1 - 0.3 - 0.5 s
 
     worker = threading.Thread(target=handler_module.handler, args=(event, context))
     worker.start()
@@ -135,14 +149,14 @@ def test_the_watchdog_answers_before_the_timeout_and_the_late_result_is_dropped(
     assert not worker.is_alive()
     (put,) = server.puts  # the normal path finished later: its response was suppressed
     assert put.body["Status"] == "FAILED"
-    assert put.body["Reason"].startswith("timed out before the usage plans were updated")
+    assert put.body["Reason"].startswith("Execution timed out (log stream ")  # crhelper's words
     assert put.body["PhysicalResourceId"] == f"plan-membership-failed-{event['RequestId']}"
     # once FAILED is sent, no further change is made: the rollback's Delete will be a no-op
     assert world.members(world.bronze) == []
     assert world.members(world.gold) == []
 
 
-def test_a_create_that_succeeds_after_the_watchdog_answered_is_undone(
+def test_a_create_that_succeeds_after_the_timeout_was_answered_is_undone(
     handler_module: ModuleType,
     world: World,
     *,
@@ -157,19 +171,20 @@ def test_a_create_that_succeeds_after_the_watchdog_answered_is_undone(
     def late(self: Any, event: Any) -> Any:
         outcome = original(self, event)  # joins bronze, finds gold already joined
         deadline = time.monotonic() + 5
-        while not server.puts and time.monotonic() < deadline:  # the watchdog answers now
+        while not server.puts and time.monotonic() < deadline:  # the timer answers now
             time.sleep(0.02)
         return outcome
 
     monkeypatch.setattr(_lifecycle(), "process", late)
-    monkeypatch.setattr(handler_module, "WATCHDOG_MARGIN_SECONDS", 1.0)
-    monkeypatch.setattr(handler_module, "CALL_MARGIN_SECONDS", 0.0)
+    monkeypatch.setattr(_resource_module(), "TIMEOUT_RESERVE_SECONDS", 0.5)  # fires after 1 s
+    monkeypatch.setattr(_resource_module(), "CALL_MARGIN_SECONDS", 0.0)
 
     with caplog.at_level(logging.INFO, logger="plan_membership"):
         handler_module.handler(event_for("create"), FakeContext(remaining_ms=2_000))
 
     (put,) = server.puts
     assert put.body["Status"] == "FAILED"
+    assert put.body["Reason"].startswith("Execution timed out")
     assert '"action": "abandon"' in caplog.text
     assert world.members(world.bronze) == []  # added by this Create: undone
     assert world.members(world.gold) == [f"{world.api_id}:prod"]
@@ -185,36 +200,29 @@ def test_no_aws_call_starts_when_too_little_time_is_left(
     assert world.members(world.bronze) == []
 
 
-def test_a_server_error_on_the_put_is_retried(
-    world: World,
-    event_for: Callable[..., dict[str, Any]],
-    server: ResponseServer,
-    invoke: Invoke,
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    monkeypatch.setattr(
-        sys.modules["usage_plan_membership.cfn_response"], "PUT_BACKOFF_SECONDS", 0.0
-    )
-    server.state.fail_with.extend([503, 500])
-
-    body = invoke(event_for("create"))  # exactly one PUT accepted, after two refused
-
-    assert body["Status"] == "SUCCESS"
-
-
-def test_an_unreachable_response_url_does_not_raise(
+def test_a_response_url_that_refuses_the_connection_is_retried_until_it_answers(
     handler_module: ModuleType,
     world: World,
     event_for: Callable[..., dict[str, Any]],
-    monkeypatch: pytest.MonkeyPatch,
+    certificate: tuple[Path, Path],
+    trust_loopback: None,
 ) -> None:
-    monkeypatch.setattr(
-        sys.modules["usage_plan_membership.cfn_response"], "PUT_BACKOFF_SECONDS", 0.0
-    )
+    port = free_port()
     event = event_for("create")
-    event["ResponseURL"] = "http://127.0.0.1:9/unreachable"
-
-    assert handler_module.handler(event, FakeContext()) is None
+    event["ResponseURL"] = response_url(port, event["RequestId"])
+    worker = threading.Thread(target=handler_module.handler, args=(event, FakeContext()))
+    worker.start()
+    time.sleep(0.5)  # the first PUT has been refused by now: crhelper waits 2 s to retry
+    late = ResponseServer(certificate, port=port)
+    try:
+        worker.join(15)
+        assert not worker.is_alive()
+        (put,) = late.puts
+    finally:
+        late.close()
+    assert put.body["Status"] == "SUCCESS"
+    assert put.body["PhysicalResourceId"] == f"{world.api_id}:prod"
+    assert world.members(world.bronze) == [f"{world.api_id}:prod"]
 
 
 def test_an_event_without_response_url_is_logged_not_raised(
@@ -225,14 +233,44 @@ def test_an_event_without_response_url_is_logged_not_raised(
     assert '"action": "event.unusable"' in caplog.text
 
 
-def test_a_long_reason_is_cut_to_fit_the_response_limit() -> None:
-    response_body = sys.modules["usage_plan_membership.cfn_response"].response_body
-    event = {"StackId": "s", "RequestId": "r", "LogicalResourceId": "l"}
+def test_an_event_without_the_fields_of_an_answer_is_logged_not_raised(
+    handler_module: ModuleType,
+    world: World,
+    event_for: Callable[..., dict[str, Any]],
+    server: ResponseServer,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    event = event_for("create")
+    del event["StackId"]
 
-    body = response_body(event, "FAILED", "id", "x" * 10_000)
+    with caplog.at_level(logging.INFO, logger="plan_membership"):
+        assert handler_module.handler(event, FakeContext()) is None
 
-    assert len(body) <= 4096
-    assert json.loads(body)["Reason"].endswith("...")
+    assert '"action": "event.unusable"' in caplog.text
+    assert '"missing": ["StackId"]' in caplog.text
+    assert server.puts == []
+    assert world.members(world.bronze) == []
+
+
+def test_a_long_reason_is_cut_at_its_end_and_names_the_log_stream(
+    world: World,
+    event_for: Callable[..., dict[str, Any]],
+    invoke: Invoke,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    membership_error = sys.modules["usage_plan_membership.plans"].MembershipError
+
+    def verbose(self: Any, event: Any) -> Any:
+        raise membership_error("usage plan gold: " + "x" * 10_000)
+
+    monkeypatch.setattr(_lifecycle(), "process", verbose)
+
+    body = invoke(event_for("create"))
+
+    assert body["Status"] == "FAILED"
+    assert len(body["Reason"]) <= 256  # crhelper would keep only the last 240 characters
+    assert body["Reason"].startswith("usage plan gold: xxx")
+    assert body["Reason"].endswith("... (log stream 2026/01/01/[$LATEST]0123456789abcdef)")
 
 
 def test_the_logs_never_hold_the_response_url(
@@ -244,11 +282,16 @@ def test_the_logs_never_hold_the_response_url(
     event = event_for("update_plans")
     invoke(event_for("create"))
 
-    with caplog.at_level(logging.INFO, logger="plan_membership"):
+    with caplog.at_level(logging.DEBUG):  # crhelper logs the URL at DEBUG: never emitted
         invoke(event)
 
     assert "X-Amz-Signature" not in caplog.text
     assert "cloudformation-response" not in caplog.text
-    actions = [json.loads(record.getMessage())["action"] for record in caplog.records]
+    assert any(record.name.startswith("crhelper") for record in caplog.records)
+    actions = [
+        json.loads(record.getMessage())["action"]
+        for record in caplog.records
+        if record.name == "plan_membership"
+    ]
     assert actions[0] == "event"
     assert {"ownership.ok", "join", "leave", "update", "response", "response.sent"} <= set(actions)
