@@ -3,7 +3,7 @@
 
 For fleets of 1, 10 and 50 services with 30 routes each, synthesize
 
-* **library**: the gateway app (``build_gateway``) from a generated gateway file: routes in
+* **library**: the gateway app (``build_gateway_from``) from a generated gateway file: routes in
   each API's OpenAPI body, one stack per service;
 * **hand-written**: what a user writes without it: per service, an L2 ``RestApi`` with a
   ``Resource`` and a ``Method`` (HTTP_PROXY over a VPC link) per route, same stage settings;
@@ -77,12 +77,12 @@ def _context() -> dict[str, Any]:
 def work_library(services: int, outdir: str) -> None:
     import aws_cdk as cdk
 
-    from gateway_stack.gateway.app import build_gateway
+    from gateway_stack.gateway.app import build_gateway_from
     from gateway_stack.gateway.config import parse_gateway
 
     context = _context()
     app = cdk.App(outdir=outdir, context=context, stack_traces=False)
-    build_gateway(app, parse_gateway(gateway_data(services)), nag=False)
+    build_gateway_from(app, parse_gateway(gateway_data(services)), nag=False)
     app.synth()
 
 

@@ -8,6 +8,7 @@ Service teams attach a service to a platform from their own CDK app::
 
 * :class:`GatewayService`: a service's API attached as the platform's policy requires.
 * :class:`PlatformRef`: the platform, by its gateway's name and environment (SSM, at deploy).
+* :class:`PlatformAttachment`: an API of the team's own making, attached the same way.
 * The pieces, for teams that wire them themselves: :class:`ServiceApi`, :class:`StageConfig`,
   :class:`BackendRef`, :class:`UsagePlanMembership`, :class:`PlanThrottle`,
   :class:`ServiceMonitoring`, :class:`AlarmThresholds`.
@@ -17,8 +18,11 @@ Service teams attach a service to a platform from their own CDK app::
   :class:`GatewayStackError`.
 
 Platform teams build a whole gateway from a gateway file (``python -m gateway_stack init`` writes
-a starter app): :func:`build_gateway`, :class:`GatewayStacks`, :class:`PlatformStack`,
-:class:`ServiceStack`, :class:`GatewayNames`.
+a starter app): :func:`plan_gateway_file` resolves and checks it into a :class:`GatewayPlan`
+(the YAML loader loads when it is called), :func:`build_gateway` builds the plan's stacks
+(:class:`GatewayStacks`: a :class:`PlatformStack` and a :class:`ServiceStack` per service), and
+:func:`build_gateway_from` does both from a loaded model; :class:`GatewayNames` names
+everything.
 
 Names load on first use: ``import gateway_stack`` loads no CDK code, and the commands
 (``python -m gateway_stack validate``) start without it.
@@ -35,12 +39,14 @@ if TYPE_CHECKING:
     from gateway_stack.constructs.monitoring import ServiceMonitoring
     from gateway_stack.constructs.nag import acknowledge, add_aws_solutions_checks
     from gateway_stack.constructs.plan_membership import PlanThrottle, UsagePlanMembership
+    from gateway_stack.constructs.platform_attachment import PlatformAttachment
     from gateway_stack.constructs.platform_ref import PlatformRef
     from gateway_stack.constructs.service_api import ServiceApi
     from gateway_stack.constructs.stage import StageConfig
     from gateway_stack.constructs.synth_errors import synth_cleanly
     from gateway_stack.errors import GatewayStackError
-    from gateway_stack.gateway.app import GatewayStacks, build_gateway
+    from gateway_stack.gateway.app import GatewayStacks, build_gateway, build_gateway_from
+    from gateway_stack.gateway.plan import GatewayPlan, plan_gateway_file
     from gateway_stack.gateway.platform_stack import PlatformStack
     from gateway_stack.gateway.service_stack import ServiceStack
     from gateway_stack.models.alarms import AlarmThresholds
@@ -60,6 +66,7 @@ _PUBLIC: dict[str, str] = {
     # service teams: the construct, the platform, the pieces
     "GatewayService": "gateway_stack.constructs.gateway_service",
     "PlatformRef": "gateway_stack.constructs.platform_ref",
+    "PlatformAttachment": "gateway_stack.constructs.platform_attachment",
     "ServiceApi": "gateway_stack.constructs.service_api",
     "BackendRef": "gateway_stack.constructs.backend",
     "StageConfig": "gateway_stack.constructs.stage",
@@ -81,7 +88,10 @@ _PUBLIC: dict[str, str] = {
     "synth_cleanly": "gateway_stack.constructs.synth_errors",
     "GatewayStackError": "gateway_stack.errors",
     # platform teams
+    "plan_gateway_file": "gateway_stack.gateway.plan",
+    "GatewayPlan": "gateway_stack.gateway.plan",
     "build_gateway": "gateway_stack.gateway.app",
+    "build_gateway_from": "gateway_stack.gateway.app",
     "GatewayStacks": "gateway_stack.gateway.app",
     "PlatformStack": "gateway_stack.gateway.platform_stack",
     "ServiceStack": "gateway_stack.gateway.service_stack",
@@ -94,10 +104,12 @@ __all__ = [
     "BackendRef",
     "Cors",
     "GatewayNames",
+    "GatewayPlan",
     "GatewayService",
     "GatewayStackError",
     "GatewayStacks",
     "PlanThrottle",
+    "PlatformAttachment",
     "PlatformRef",
     "PlatformStack",
     "PrivateIntegration",
@@ -112,7 +124,9 @@ __all__ = [
     "acknowledge",
     "add_aws_solutions_checks",
     "build_gateway",
+    "build_gateway_from",
     "parse_route",
+    "plan_gateway_file",
     "synth_cleanly",
 ]
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 from gateway_stack.openapi.routes import PARAMETER_SEGMENT, Route
 
@@ -39,27 +40,64 @@ def validate_base_path(value: str) -> str:
     return value
 
 
-def shadowed_routes(services: Mapping[str, tuple[str, Sequence[Route]]]) -> list[str]:
+@dataclass(frozen=True)
+class ShadowedRoute:
+    """A route that a longer base path of another service makes unreachable.
+
+    Attributes:
+        service: the service whose route it is.
+        base_path: that service's base path.
+        route: the route.
+        by_service: the service with the longer base path.
+        by_base_path: its base path, which API Gateway matches first.
+    """
+
+    service: str
+    base_path: str
+    route: Route
+    by_service: str
+    by_base_path: str
+
+    @property
+    def message(self) -> str:
+        """What is wrong, and what to do."""
+        return (
+            f"service {self.service!r} (base path {self.base_path!r}): route {self.route.key} "
+            f"can never be called: API Gateway sends /{self.by_base_path}/... to service "
+            f"{self.by_service!r}, whose base path {self.by_base_path!r} is the longer match. "
+            "Rename the route, or move one of the base paths"
+        )
+
+
+def find_shadowed_routes(
+    services: Mapping[str, tuple[str, Sequence[Route]]],
+) -> list[ShadowedRoute]:
     """Routes that a longer base path of another service makes unreachable.
 
     Args:
         services: service name -> (base path, routes).
     """
-    problems = []
+    found = []
     for short_name, (short, routes) in services.items():
         for long_name, (long, _) in services.items():
             if not long.startswith(short + "/"):
                 continue
             rest = long[len(short) + 1 :].split("/")
-            for route in routes:
-                if _starts_with(route.path, rest):
-                    problems.append(
-                        f"service {short_name!r} (base path {short!r}): route {route.key} can "
-                        f"never be called: API Gateway sends /{long}/... to service "
-                        f"{long_name!r}, whose base path {long!r} is the longer match. Rename "
-                        "the route, or move one of the base paths"
-                    )
-    return problems
+            found += [
+                ShadowedRoute(short_name, short, route, long_name, long)
+                for route in routes
+                if _starts_with(route.path, rest)
+            ]
+    return found
+
+
+def shadowed_routes(services: Mapping[str, tuple[str, Sequence[Route]]]) -> list[str]:
+    """The messages of :func:`find_shadowed_routes`.
+
+    Args:
+        services: service name -> (base path, routes).
+    """
+    return [shadowed.message for shadowed in find_shadowed_routes(services)]
 
 
 def _starts_with(path: str, prefix: list[str]) -> bool:

@@ -70,7 +70,6 @@ def test_the_service_team_example_loads_only_constructs_and_leaves() -> None:
         m for m in package if m.startswith(("gateway_stack.gateway", "gateway_stack.tools"))
     ] == []
     assert "gateway_stack.assembly" not in package  # the cdk.out reader loads after a synth
-    assert len(package) <= 40, package
 
 
 def test_the_commands_start_without_the_cdk() -> None:

@@ -7,7 +7,8 @@ platform's custom domain, the platform's web ACL on the stage, the stage in the 
 plans, and the permission map the authorizer reads. This construct makes all of them from a
 :class:`PlatformRef`, so a service team writes its own choices (backend, routes, limits, alarms)
 and nothing else. The pieces stay available on their own: :class:`ServiceApi`,
-:class:`UsagePlanMembership`, :class:`ServiceMonitoring`.
+:class:`PlatformAttachment` (an API of your own, attached), :class:`UsagePlanMembership`,
+:class:`ServiceMonitoring`.
 """
 
 from __future__ import annotations
@@ -19,9 +20,10 @@ from typing import Any
 from constructs import Construct
 
 from gateway_stack.constructs.backend import BackendRef
-from gateway_stack.constructs.monitoring import AlarmThresholds, ServiceMonitoring
+from gateway_stack.constructs.monitoring import AlarmThresholds
 from gateway_stack.constructs.nag import acknowledge
-from gateway_stack.constructs.plan_membership import PlanThrottle, UsagePlanMembership
+from gateway_stack.constructs.plan_membership import PlanThrottle
+from gateway_stack.constructs.platform_attachment import PlatformAttachment, validation_reason
 from gateway_stack.constructs.platform_ref import PlatformRef
 from gateway_stack.constructs.service_api import ServiceApi
 from gateway_stack.constructs.stage import StageConfig
@@ -63,12 +65,14 @@ class GatewayService(Construct):
         base_path: the path under the custom domain (one or more levels: ``billing/v2``).
         backend: the load balancer that reaches the service: the name of one the platform
             publishes, or a :class:`BackendRef` of your own.
-        integration: the backend's port and default integration timeout.
         stage: the stage's settings (name, throttle, logs, cache).
+        integration: the backend's port and default integration timeout.
         openapi: the team's OpenAPI 3.0 document: a path or the parsed document.
             Default: none (then ``routes``).
         routes: a route list, when there is no document. Default: the root and a ``{proxy+}``
             catch-all.
+        integration_timeout_ms: the API's longest integration timeout, which the latency alarm
+            is a share of. Default: read from the API's routes.
         tiers: the usage-plan tiers whose plans the stage joins (the platform's tiers).
             Default: none.
         plan_overrides: tier -> limits that replace the tier's own on this stage (the whole
@@ -79,6 +83,9 @@ class GatewayService(Construct):
             token; 0 turns the cache off. Default: 300.
         web_acl: associate the platform's web ACL with the stage (the platform's policy requires
             it when the platform has a web ACL). Default: yes.
+        check_allowlist: check ``base_path`` against the platform's allowlist when it is given
+            as context (:meth:`PlatformRef.check_allowlist`); off where the allowlist was
+            checked already (the gateway's plan). Default: yes.
         alarms: the alarms' thresholds; ``None`` for no alarms. Default: the defaults of
             :class:`AlarmThresholds`.
         alarm_topic_arn: the SNS topic the alarms notify. Default: the platform's alarm topic.
@@ -94,6 +101,7 @@ class GatewayService(Construct):
 
     Attributes:
         api: the service's :class:`ServiceApi`.
+        attachment: its :class:`PlatformAttachment` (mappings, web ACL, plans, monitoring).
         plan_membership: the stage's usage-plan membership, or ``None`` without tiers.
         monitoring: the service's dashboard and alarms.
     """
@@ -111,11 +119,13 @@ class GatewayService(Construct):
         stage: StageConfig,
         openapi: str | Path | Mapping[str, Any] | None = None,
         routes: Sequence[Route] | None = None,
+        integration_timeout_ms: int | None = None,
         tiers: Sequence[str] = (),
         plan_overrides: Mapping[str, Sequence[PlanThrottle]] | None = None,
         domain_names: Sequence[str] | None = None,
         authorizer_cache_ttl_seconds: int = DEFAULT_AUTHORIZER_CACHE_TTL_SECONDS,
         web_acl: bool = True,
+        check_allowlist: bool = True,
         alarms: AlarmThresholds | None = AlarmThresholds(),  # noqa: B008 - frozen, immutable
         alarm_topic_arn: str | None = None,
         dashboard: bool = True,
@@ -126,20 +136,13 @@ class GatewayService(Construct):
         api_name_prefix: str | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
-        unknown = set(plan_overrides or {}) - set(tiers)
-        if unknown:
-            raise ValueError(
-                f"{service_name}: plan_overrides names tiers the stage does not join "
-                f"({', '.join(sorted(unknown))}): add them to tiers, or drop their overrides"
-            )
-        platform.check_allowlist(base_path=base_path)
         self.api = ServiceApi(
             self,
             "Service",
             service_name=service_name,
-            api_name_prefix=f"{platform.names.prefix}-"
-            if api_name_prefix is None
-            else api_name_prefix,
+            api_name_prefix=(
+                f"{platform.names.prefix}-" if api_name_prefix is None else api_name_prefix
+            ),
             backend=platform.backend(backend) if isinstance(backend, str) else backend,
             integration=integration,
             openapi=openapi,
@@ -155,53 +158,22 @@ class GatewayService(Construct):
         )
         if validate_requests:
             acknowledge(self.api.api, "AwsSolutions-APIG2", validation_reason(self.api))
-        if web_acl:
-            self.api.associate_web_acl(platform.web_acl_arn())
-        for name in domain_names if domain_names is not None else [platform.domain_name()]:
-            self.api.add_api_mapping(name, base_path)
-        self.api.publish_permissions(platform.names.permissions_path)
-        self.plan_membership: UsagePlanMembership | None = None
-        if tiers:
-            plan_ids = {tier: platform.plan_id(tier) for tier in tiers}
-            self.plan_membership = UsagePlanMembership(
-                self,
-                "UsagePlans",
-                api=self.api,
-                service_token=platform.plan_membership_token(),
-                plan_ids=list(plan_ids.values()),
-                overrides={
-                    plan_ids[tier]: groups for tier, groups in (plan_overrides or {}).items()
-                },
-            )
-        # After the mappings, whose base paths name the 429 metric.
-        self.monitoring = ServiceMonitoring(
+        # "Default": the attachment's children read as this construct's own in logical ids.
+        self.attachment = PlatformAttachment(
             self,
-            "Monitoring",
+            "Default",
+            platform=platform,
             api=self.api,
-            names=platform.names,
+            base_path=base_path,
+            domain_names=domain_names,
+            tiers=tiers,
+            plan_overrides=plan_overrides,
+            web_acl=web_acl,
+            check_allowlist=check_allowlist,
             alarms=alarms,
             alarm_topic_arn=alarm_topic_arn,
             dashboard=dashboard,
-            base_paths=[base_path],
+            integration_timeout_ms=integration_timeout_ms,
         )
-
-
-def validation_reason(api: ServiceApi) -> str:
-    """Why cdk-nag's APIG2 finding does not apply to ``api``: cdk-nag looks for
-    ``AWS::ApiGateway::RequestValidator`` resources, and the validators live in the OpenAPI
-    body."""
-    reason = (
-        "cdk-nag looks for AWS::ApiGateway::RequestValidator resources, but this API's "
-        "validators are in its OpenAPI body (x-amazon-apigateway-request-validators), where "
-        "the body's import keeps them; a separate resource would be reset by the next import. "
-    )
-    validated = api.definition.validated_operations
-    if validated:
-        return reason + (
-            f"{validated} operation(s) validate their body or required parameters; the others "
-            "define nothing to validate against and are forwarded unchanged to the service."
-        )
-    return reason + (
-        "No operation of this API defines a request schema or a required query string or "
-        "header, so there is nothing to validate: requests are forwarded to the service."
-    )
+        self.plan_membership = self.attachment.plan_membership
+        self.monitoring = self.attachment.monitoring

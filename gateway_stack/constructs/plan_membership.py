@@ -10,35 +10,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 
 from aws_cdk import CustomResource, Duration, Fn
 from constructs import Construct
 
 from gateway_stack.constructs.service_api import ServiceApi
-from gateway_stack.models.throttle import Throttle
+from gateway_stack.models.plan_throttle import WHOLE_STAGE, PlanThrottle, method_key
 
-#: The override's method key: every resource and method of the stage.
-WHOLE_STAGE = "/*/*"
-
-
-@dataclass(frozen=True)
-class PlanThrottle:
-    """Limits that replace a plan's own on some methods of this stage.
-
-    Attributes:
-        throttle: the rate and burst.
-        methods: ``/<resource path>/<METHOD>`` keys (``*`` for any method); ``/*/*`` is the
-            whole stage. Default: the whole stage.
-    """
-
-    throttle: Throttle
-    methods: tuple[str, ...] = (WHOLE_STAGE,)
-
-
-def method_key(method: str, path: str) -> str:
-    """A route's key in a usage plan's throttle map: ``/items/{sku}/GET`` (ANY is ``*``)."""
-    return f"{path.rstrip('/')}/{'*' if method == 'ANY' else method}"
+__all__ = ["WHOLE_STAGE", "PlanThrottle", "UsagePlanMembership", "method_key"]
 
 
 class UsagePlanMembership(Construct):

@@ -12,6 +12,7 @@ import hashlib
 import json
 import tempfile
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -57,7 +58,8 @@ class ServiceApi(Construct):
 
     Routes come from ``openapi`` (the service team's document), else ``routes``, else the root
     and a ``{proxy+}`` catch-all. The gateway writes each operation's private integration,
-    security and forwarded headers (see :mod:`gateway_stack.openapi.definition`).
+    security and forwarded headers (see :mod:`gateway_stack.openapi.definition`). Or the body
+    is made beforehand and given whole as ``definition`` (the gateway's plan does that).
 
     The stage writes JSON access logs (:mod:`.access_log`) to its own retained log
     group, traces with X-Ray, logs execution at INFO with per-method metrics (never request
@@ -69,11 +71,18 @@ class ServiceApi(Construct):
         construct_id: the construct's id. Keep it stable: it prefixes every logical id.
         service_name: the service's name; the API is named ``<api_name_prefix><service_name>``.
         backend: the VPC link and NLB DNS name that reach the service.
-        integration: the port and default timeout of the private integration.
+        integration: the port and default timeout of the private integration; required unless
+            ``definition`` is given. Default: none.
         stage: the stage's settings.
         openapi: the service team's OpenAPI 3.0 document: a path to a YAML or JSON file, or the
             parsed document. Default: none.
         routes: a route list, used when there is no document. Default: the proxy routes.
+        definition: a body and routes made beforehand (:func:`~gateway_stack.openapi.from_document`
+            or :func:`~gateway_stack.openapi.from_routes`), used as given, instead of
+            ``openapi``, ``routes`` and ``integration``; the props that shape a body
+            (``authorizer``, ``api_key_required``, ``forwarded_context``,
+            ``binary_media_types``, ``validate_requests``, ``gateway_responses``, ``cors``) then
+            do not apply. Default: none (the body is made from the props).
         authorizer: the shared token authorizer; every operation requires it. Default: none.
         api_key_required: every operation requires an API key (given by the authorizer).
             Default: no.
@@ -103,10 +112,11 @@ class ServiceApi(Construct):
         *,
         service_name: str,
         backend: BackendRef,
-        integration: PrivateIntegration,
         stage: StageConfig,
+        integration: PrivateIntegration | None = None,
         openapi: str | Path | Mapping[str, Any] | None = None,
         routes: Sequence[Route] | None = None,
+        definition: ServiceDefinition | None = None,
         authorizer: AuthorizerRef | None = None,
         api_key_required: bool = False,
         forwarded_context: Mapping[str, str] = DEFAULT_FORWARDED_CONTEXT,
@@ -121,23 +131,38 @@ class ServiceApi(Construct):
         super().__init__(scope, construct_id)
         stack = Stack.of(self)
         self.api_name = f"{api_name_prefix}{service_name}"
-        settings = GatewaySettings(
-            integration=integration,
-            authorizer=authorizer,
-            api_key_required=api_key_required,
-            forwarded_context=dict(forwarded_context),
-            binary_media_types=tuple(binary_media_types),
-            region=stack.region,
-            partition=stack.partition,
-            validate_requests=validate_requests,
-            gateway_responses=gateway_responses,
-            cors=cors,
-        )
-        self.definition: ServiceDefinition = _definition(openapi, routes, settings, self.api_name)
-        if disable_execute_api_endpoint:
-            self.definition.body["x-amazon-apigateway-endpoint-configuration"] = {
-                "disableExecuteApiEndpoint": True
-            }
+        if definition is None:
+            if integration is None:
+                raise ValueError(f"{self.api_name}: give the integration, or a definition")
+            settings = GatewaySettings(
+                integration=integration,
+                authorizer=authorizer,
+                api_key_required=api_key_required,
+                forwarded_context=dict(forwarded_context),
+                binary_media_types=tuple(binary_media_types),
+                region=stack.region,
+                partition=stack.partition,
+                validate_requests=validate_requests,
+                gateway_responses=gateway_responses,
+                cors=cors,
+            )
+            definition = _definition(openapi, routes, settings, self.api_name)
+        elif openapi is not None or routes is not None or integration is not None:
+            raise ValueError(
+                f"{self.api_name}: give a definition, or the openapi document or routes and the "
+                "integration to make one, not both"
+            )
+        if disable_execute_api_endpoint:  # on a copy: the definition given stays as it was
+            definition = replace(
+                definition,
+                body={
+                    **definition.body,
+                    "x-amazon-apigateway-endpoint-configuration": {
+                        "disableExecuteApiEndpoint": True
+                    },
+                },
+            )
+        self.definition: ServiceDefinition = definition
         # The body is final here: serialized once, for its size, its asset and its hash.
         self._body_text = dumps(self.definition.body)
         #: SHA-256 of the body (key order does not matter): part of the Deployment's logical id.

@@ -1,4 +1,4 @@
-"""Build a whole gateway - the platform stack and one stack per service - from a gateway file."""
+"""Build a whole gateway - the platform stack and one stack per service - from its plan."""
 
 from __future__ import annotations
 
@@ -7,13 +7,12 @@ from pathlib import Path
 
 from aws_cdk import Environment, Stage, Tags
 
-from gateway_stack.base_paths import shadowed_routes
 from gateway_stack.constructs.nag import add_aws_solutions_checks
-from gateway_stack.errors import GatewayStackError
 from gateway_stack.gateway.config import Gateway
+from gateway_stack.gateway.plan import Deployment, GatewayPlan, StackRole, plan_gateway
 from gateway_stack.gateway.platform_stack import PlatformStack
 from gateway_stack.gateway.service_stack import ServiceStack
-from gateway_stack.naming import SERVICE_TAG, GatewayNames
+from gateway_stack.naming import SERVICE_TAG
 
 
 @dataclass(frozen=True)
@@ -24,54 +23,69 @@ class GatewayStacks:
     services: dict[str, ServiceStack]
 
 
-def build_gateway(
+def build_gateway(scope: Stage, plan: GatewayPlan, *, nag: bool = True) -> GatewayStacks:
+    """Add the stacks of a gateway's plan to ``scope`` (an App or a Stage).
+
+    Every stack is built from its part of the plan: nothing here checks the gateway file again
+    (:func:`~gateway_stack.gateway.plan.plan_gateway` did).
+
+    Args:
+        scope: where the stacks go.
+        plan: the gateway's plan.
+        nag: check every stack against cdk-nag's AwsSolutions pack during synth (a finding
+            fails the synth). Default: on.
+
+    Returns:
+        The stacks of the gateway's deployment (a gateway has one today).
+    """
+    built = [_build_deployment(scope, plan, deployment) for deployment in plan.deployments]
+    if nag:
+        add_aws_solutions_checks(scope)
+    return built[0]
+
+
+def build_gateway_from(
     scope: Stage, gateway: Gateway, *, documents: Path = Path(), nag: bool = True
 ) -> GatewayStacks:
-    """Add the gateway's stacks to ``scope`` (an App or a Stage).
+    """Plan a validated gateway file and build its stacks: :func:`plan_gateway`, then
+    :func:`build_gateway`.
 
     Args:
         scope: where the stacks go.
         gateway: the validated gateway file.
         documents: the folder services' ``openapi`` paths are relative to (the gateway file's).
             Default: the current folder.
-        nag: check every stack against cdk-nag's AwsSolutions pack during synth (a finding
-            fails the synth). Default: on.
+        nag: check every stack against cdk-nag's AwsSolutions pack. Default: on.
+
+    Raises:
+        GatewayPlanError: every problem the plan finds; no stack is added.
     """
-    names = GatewayNames(gateway.name, gateway.environment)
-    env = Environment(account=gateway.account, region=gateway.region)
+    return build_gateway(scope, plan_gateway(gateway, documents), nag=nag)
+
+
+def _build_deployment(scope: Stage, plan: GatewayPlan, deployment: Deployment) -> GatewayStacks:
+    env = Environment(account=deployment.account, region=deployment.region)
+    platform_stack = deployment.platform_stack
     platform = PlatformStack(
         scope,
-        names.platform_stack,
-        gateway=gateway,
+        platform_stack.name,
+        platform=deployment.platform,
         env=env,
-        description=f"Gateway {gateway.name} ({gateway.environment}): shared platform",
+        description=platform_stack.description,
     )
     services: dict[str, ServiceStack] = {}
-    for service in gateway.services:
+    for stack_plan in deployment.stacks:
+        if stack_plan.role is not StackRole.SERVICE or stack_plan.service is None:
+            continue
+        service = stack_plan.service
         stack = ServiceStack(
-            scope,
-            names.service_stack(service.name),
-            gateway=gateway,
-            service=service,
-            documents=documents,
-            env=env,
-            description=f"Gateway {gateway.name} ({gateway.environment}): service {service.name}",
+            scope, stack_plan.name, service=service, env=env, description=stack_plan.description
         )
         # Deploy order only (SSM parameters are read at deploy time): no export, no lock.
         stack.add_stack_dependency(platform, "reads the platform's SSM parameters at deploy time")
         Tags.of(stack).add(SERVICE_TAG, service.name)
         services[service.name] = stack
-    shadowed = shadowed_routes(
-        {
-            name: (stack.service.base_path, stack.service_api.routes)
-            for name, stack in services.items()
-        }
-    )
-    if shadowed:
-        raise GatewayStackError(shadowed)
     for stack in (platform, *services.values()):
-        Tags.of(stack).add("gateway-stack:gateway", gateway.name)
-        Tags.of(stack).add("gateway-stack:environment", gateway.environment)
-    if nag:
-        add_aws_solutions_checks(scope)
+        Tags.of(stack).add("gateway-stack:gateway", plan.names.gateway)
+        Tags.of(stack).add("gateway-stack:environment", deployment.environment)
     return GatewayStacks(platform=platform, services=services)

@@ -10,7 +10,7 @@ from aws_cdk import aws_ssm as ssm
 from constructs import Construct
 
 from gateway_stack.constructs.retention import retention_days
-from gateway_stack.gateway.config import Gateway, LoadBalancer
+from gateway_stack.gateway.plan import BackendPlan, PlatformPlan
 from gateway_stack.gateway.platform.api_gateway_account import ApiGatewayAccount
 from gateway_stack.gateway.platform.authorizer_function import AuthorizerFunction
 from gateway_stack.gateway.platform.domain import ApiDomain
@@ -20,7 +20,6 @@ from gateway_stack.gateway.platform.monitoring import GatewayMonitoring
 from gateway_stack.gateway.platform.network import GatewayNetwork
 from gateway_stack.gateway.platform.usage_plans import UsagePlans
 from gateway_stack.gateway.platform.web_acl import GatewayWebAcl
-from gateway_stack.naming import GatewayNames
 
 
 class PlatformStack(Stack):
@@ -34,12 +33,16 @@ class PlatformStack(Stack):
     Args:
         scope: the app.
         construct_id: the stack's id (its name, from :class:`GatewayNames`).
-        gateway: the validated gateway file.
+        platform: the platform's part of the gateway plan (its names, the gateway file's
+            platform-wide sections, the backends with their ports).
         **kwargs: passed to :class:`aws_cdk.Stack` (``env``, ``description``, ...).
     """
 
-    def __init__(self, scope: Construct, construct_id: str, *, gateway: Gateway, **kwargs: Any):
+    def __init__(
+        self, scope: Construct, construct_id: str, *, platform: PlatformPlan, **kwargs: Any
+    ):
         super().__init__(scope, construct_id, **kwargs)
+        gateway = platform.gateway
         # The zones come from the gateway file: answer the context lookup a VPC would make
         # (which needs AWS credentials) before any construct asks.
         self.node.set_context(
@@ -47,7 +50,7 @@ class PlatformStack(Stack):
             list(gateway.availability_zones),
         )
         self.gateway = gateway
-        self.names = GatewayNames(gateway.name, gateway.environment)
+        self.names = platform.names
 
         #: The KMS key of the gateway's log groups, when the gateway file asks for one.
         self.log_key: kms.IKey | None = None
@@ -139,17 +142,18 @@ class PlatformStack(Stack):
 
         self._backends_scope = Construct(self, "Backends")
         self.backends: dict[str, PrivateBackend] = {}
-        for name, load_balancer in gateway.load_balancers.items():
-            self.add_backend(name, load_balancer)
+        for backend in platform.backends:
+            self.add_backend(backend)
 
-    def add_backend(self, name: str, load_balancer: LoadBalancer) -> PrivateBackend:
+    def add_backend(self, plan: BackendPlan) -> PrivateBackend:
         """Add a load balancer with its VPC link, and publish both for the service stacks."""
+        name = plan.name
         backend = PrivateBackend(
             self._backends_scope,
             name,
-            load_balancer=load_balancer,
+            load_balancer=plan.load_balancer,
             network=self.network,
-            ports=[s.backend.port for s in self.gateway.services_on(name)],
+            ports=plan.ports,
             name_prefix=f"{self.names.prefix}-",
         )
         self.backends[name] = backend

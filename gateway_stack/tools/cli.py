@@ -1,6 +1,6 @@
 """Command line: the CDK app's entry point, and ``python -m gateway_stack`` helpers.
 
-python -m gateway_stack validate [GATEWAY]
+python -m gateway_stack validate [GATEWAY]     # load + plan: every error synth would raise
 python -m gateway_stack schema [--check]
 python -m gateway_stack summary [--gateway GATEWAY] [--cdk-out cdk.out]
 python -m gateway_stack routes [--json] [--cdk-out cdk.out]
@@ -20,9 +20,9 @@ import sys
 from pathlib import Path
 
 from gateway_stack.errors import GatewayStackError
-from gateway_stack.gateway.config import Gateway, GatewayFileError, load_gateway
+from gateway_stack.gateway.config import GatewayFileError, load_gateway
 from gateway_stack.gateway.config.schema import render_schema
-from gateway_stack.openapi import GatewaySettings, PrivateIntegration, from_document, load_document
+from gateway_stack.gateway.plan import plan_gateway_file
 
 #: Where the committed JSON Schema lives, relative to the repository root.
 SCHEMA_PATH = Path("config/gateway.schema.json")
@@ -41,8 +41,8 @@ def run_app() -> int:
     app = App(stack_traces=False)
     path = Path(app.node.try_get_context("gateway") or DEFAULT_GATEWAY)
     try:
-        gateway = load_gateway(path)
-        build_gateway(app, gateway, documents=path.parent)
+        plan = plan_gateway_file(path)  # a refused plan builds (and writes) nothing
+        build_gateway(app, plan)
         synth_cleanly(app)
     except GatewayStackError as error:
         _print_errors(error.messages, NOTHING_SYNTHESIZED)
@@ -59,11 +59,11 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.command == "validate":
         try:
-            gateway = load_gateway(args.gateway)
-            check_documents(gateway, Path(args.gateway).parent)
+            plan = plan_gateway_file(args.gateway)
         except GatewayStackError as error:
             _print_errors(error.messages, NOTHING_SYNTHESIZED)
             return 1
+        gateway = plan.gateway
         print(
             f"{args.gateway}: ok ({len(gateway.services)} services, {len(gateway.clients)} clients)"
         )
@@ -90,11 +90,11 @@ def main(argv: list[str] | None = None) -> int:
     from gateway_stack.tools.summary import print_summary
 
     try:
-        gateway = load_gateway(args.gateway)
-    except GatewayFileError as error:
+        plan = plan_gateway_file(args.gateway)
+    except GatewayStackError as error:
         _print_errors(error.messages)
         return 1
-    return print_summary(gateway, Path(args.cdk_out))
+    return print_summary(plan, Path(args.cdk_out))
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -143,36 +143,16 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def check_documents(gateway: Gateway, folder: Path) -> None:
-    """Read every service's OpenAPI document and apply the gateway's rules to it.
-
-    Raises:
-        GatewayStackError: every problem of every document.
-    """
-    messages: list[str] = []
-    for service in gateway.services:
-        if service.openapi is None:
-            continue
-        path = folder / service.openapi
-        try:
-            settings = GatewaySettings(integration=PrivateIntegration(service.backend.port))
-            from_document(load_document(path), settings, source=str(path), checked=True)
-        except GatewayStackError as error:
-            messages += error.messages
-    if messages:
-        raise GatewayStackError(messages)
-
-
 def _policy(path: str, out: Path, templates: list[Path]) -> int:
     from gateway_stack.tools.policy.check import check_templates, write_policy
 
     try:
-        gateway = load_gateway(path)
-        for written in write_policy(gateway, out):
+        (deployment,) = plan_gateway_file(path).deployments
+        for written in write_policy(deployment.platform, out):
             print(f"wrote {written}")
         if not templates:
             return 0
-        result = check_templates(gateway, templates)
+        result = check_templates(deployment.platform, templates)
     except GatewayStackError as error:
         _print_errors(error.messages)
         return 1

@@ -6,16 +6,22 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from gateway_stack.assembly import AssemblyError, CloudAssembly, StackTemplate
-from gateway_stack.gateway.config import Gateway
-from gateway_stack.naming import GatewayNames
+from gateway_stack.gateway.plan import GatewayPlan
 
 #: CloudFormation's resources per stack, for the headroom column.
 MAX_RESOURCES = 500
 
 
-def render_summary(gateway: Gateway, stacks: Sequence[StackTemplate]) -> str:
-    """The summary as text: the stacks in the assembly's order (nested Stages' included)."""
-    names = GatewayNames(gateway.name, gateway.environment)
+def render_summary(plan: GatewayPlan, stacks: Sequence[StackTemplate]) -> str:
+    """The summary as text: the stacks in the assembly's order (nested Stages' included), and
+    each service with the stack the plan puts it in."""
+    gateway = plan.gateway
+    stack_of = {
+        stack.service.name: stack.name
+        for deployment in plan.deployments
+        for stack in deployment.service_stacks
+        if stack.service is not None
+    }
     lines = [
         f"Gateway {gateway.name} ({gateway.environment}) in {gateway.account}/{gateway.region}: "
         + ", ".join(f"https://{name.name}/" for name in gateway.domain.names),
@@ -33,13 +39,12 @@ def render_summary(gateway: Gateway, stacks: Sequence[StackTemplate]) -> str:
         where = balancer.dns_name or "created by the platform stack"
         backend = f"{service.backend.load_balancer}:{service.backend.port} ({where})"
         lines.append(
-            f"  {service.name:<14} /{service.base_path:<15} {backend:<46} "
-            f"{names.service_stack(service.name)}"
+            f"  {service.name:<14} /{service.base_path:<15} {backend:<46} {stack_of[service.name]}"
         )
     return "\n".join(lines)
 
 
-def print_summary(gateway: Gateway, cdk_out: Path) -> int:
+def print_summary(plan: GatewayPlan, cdk_out: Path) -> int:
     """Print the summary of ``cdk_out``; 1 if it holds no stack."""
     try:
         stacks = CloudAssembly.read(cdk_out).stacks
@@ -49,6 +54,6 @@ def print_summary(gateway: Gateway, cdk_out: Path) -> int:
     if not stacks:
         print(f"{cdk_out}: no stacks were synthesized")
         return 1
-    print(render_summary(gateway, stacks))
+    print(render_summary(plan, stacks))
     print(f"\n  Templates: {cdk_out}/<stack>.template.json")
     return 0

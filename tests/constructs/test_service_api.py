@@ -16,7 +16,13 @@ from aws_cdk.assertions import Match, Template
 from gateway_stack.constructs.service_api import BackendRef, ServiceApi, StageConfig
 from gateway_stack.constructs.synth_errors import SynthError, synth_cleanly
 from gateway_stack.errors import GatewayStackError
-from gateway_stack.openapi import PrivateIntegration, RouteOptions, parse_route
+from gateway_stack.openapi import (
+    GatewaySettings,
+    PrivateIntegration,
+    RouteOptions,
+    from_routes,
+    parse_route,
+)
 from tests.gateway.stacks import build, templates
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -241,3 +247,34 @@ def test_a_service_teams_access_logs_take_its_kms_key(cdk_context: dict[str, Any
         stage=StageConfig(name="live", access_log_key=kms.Key.from_key_arn(stack, "K", key)),
     )
     Template.from_stack(stack).has_resource_properties("AWS::Logs::LogGroup", {"KmsKeyId": key})
+
+
+def test_a_prebuilt_definition_is_used_as_given(cdk_context: dict[str, Any]) -> None:
+    routes = [parse_route("GET /items"), parse_route("POST /items")]
+    made = service_api(new_stack(cdk_context), routes=routes, disable_execute_api_endpoint=True)
+    definition = from_routes(routes, GatewaySettings(PrivateIntegration(port=8080)), "svc")
+    given = ServiceApi(
+        new_stack(cdk_context),
+        "Api",
+        service_name="svc",
+        backend=BACKEND,
+        stage=StageConfig(name="live"),
+        definition=definition,
+        disable_execute_api_endpoint=True,
+    )
+    assert given.body == made.body
+    assert given.body_hash == made.body_hash
+    assert given.routes == definition.routes
+    # The endpoint setting goes on the API's copy: the definition handed in is left as it was.
+    assert "x-amazon-apigateway-endpoint-configuration" not in definition.body
+
+
+def test_a_definition_does_not_mix_with_the_props_that_make_one(
+    cdk_context: dict[str, Any],
+) -> None:
+    routes = [parse_route("GET /items")]
+    definition = from_routes(routes, GatewaySettings(PrivateIntegration(port=8080)), "svc")
+    with pytest.raises(ValueError, match="give a definition, or the openapi document or routes"):
+        service_api(new_stack(cdk_context), routes=routes, definition=definition)
+    with pytest.raises(ValueError, match="svc: give the integration, or a definition"):
+        service_api(new_stack(cdk_context), integration=None, routes=routes)

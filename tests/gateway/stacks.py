@@ -8,7 +8,7 @@ from typing import Any
 import aws_cdk as cdk
 from aws_cdk.assertions import Template
 
-from gateway_stack.gateway.app import GatewayStacks, build_gateway
+from gateway_stack.gateway.app import GatewayStacks, build_gateway_from
 from gateway_stack.gateway.config import parse_gateway
 
 CONFIG = Path(__file__).resolve().parents[2] / "config"
@@ -20,7 +20,7 @@ def build(data: dict[str, Any], context: dict[str, Any], *, nag: bool = False) -
     Services' OpenAPI documents are found in ``config/``, as for the example.
     """
     app = cdk.App(context=context)
-    return build_gateway(app, parse_gateway(data), documents=CONFIG, nag=nag)
+    return build_gateway_from(app, parse_gateway(data), documents=CONFIG, nag=nag)
 
 
 def templates(stacks: GatewayStacks) -> dict[str, Template]:

@@ -10,7 +10,7 @@ from aws_cdk import aws_s3 as s3
 
 from gateway_stack.constructs.nag import acknowledge
 from gateway_stack.constructs.synth_errors import SynthError, synth_cleanly
-from gateway_stack.gateway.app import build_gateway
+from gateway_stack.gateway.app import build_gateway_from
 from gateway_stack.gateway.config import parse_gateway
 from tests.synth.cli import ROOT
 
@@ -19,7 +19,7 @@ def test_a_finding_fails_the_synth_with_a_readable_message(
     example_data: dict[str, Any], cdk_context: dict[str, Any], tmp_path: Any
 ) -> None:
     app = cdk.App(context=cdk_context, outdir=str(tmp_path))
-    stacks = build_gateway(app, parse_gateway(example_data), documents=ROOT / "config")
+    stacks = build_gateway_from(app, parse_gateway(example_data), documents=ROOT / "config")
     s3.Bucket(stacks.platform, "Unencrypted")  # no TLS policy, no access logs: AwsSolutions-S1/S10
     with pytest.raises(SynthError) as caught:
         synth_cleanly(app)

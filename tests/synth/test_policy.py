@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 import json
 from collections.abc import Callable
 from fnmatch import fnmatchcase
@@ -11,13 +12,15 @@ from typing import Any
 
 import pytest
 
-from gateway_stack.gateway.config import load_gateway
+from gateway_stack.gateway.plan import plan_gateway_file
 from gateway_stack.naming import GatewayNames
 from gateway_stack.tools.policy.boundary import service_deploy_boundary
 from gateway_stack.tools.policy.check import check_templates
 from tests.synth.cli import ROOT, cdk_synth
 
-GATEWAY = load_gateway(ROOT / "config" / "example.yaml")
+(DEPLOYMENT,) = plan_gateway_file(ROOT / "config" / "example.yaml").deployments
+PLATFORM = DEPLOYMENT.platform
+GATEWAY = PLATFORM.gateway
 SERVICES = ("orders", "inventory", "billing")
 
 
@@ -31,7 +34,7 @@ def resources(body: dict[str, Any], kind: str) -> list[dict[str, Any]]:
 
 def test_the_example_service_stacks_pass(assembly: Path) -> None:
     templates = [assembly / f"acme-dev-svc-{s}.template.json" for s in SERVICES]
-    result = check_templates(GATEWAY, templates)
+    result = check_templates(PLATFORM, templates)
     assert result.passed, result.output
 
 
@@ -144,7 +147,7 @@ def test_a_crafted_violation_is_refused_naming_the_rule(
     tamper(body)
     crafted = tmp_path / "acme-dev-svc-orders.template.json"
     crafted.write_text(json.dumps(body))
-    result = check_templates(GATEWAY, [crafted])
+    result = check_templates(PLATFORM, [crafted])
     assert not result.passed
     failed = [
         line.split()[0]
@@ -164,7 +167,8 @@ def test_the_service_team_app_passes_with_its_deploy_time_domain(tmp_path: Path)
             )
         }
     )
-    check = check_templates(gateway, [tmp_path / "acme-dev-svc-catalog.template.json"])
+    platform = dataclasses.replace(PLATFORM, gateway=gateway)
+    check = check_templates(platform, [tmp_path / "acme-dev-svc-catalog.template.json"])
     assert check.passed, check.output
 
 
@@ -294,12 +298,12 @@ def test_a_body_that_travels_as_an_s3_asset_is_checked_too(tmp_path: Path) -> No
     api.associate_web_acl(platform.web_acl_arn())
     template = Path(app.synth().get_stack_by_name("acme-dev-svc-big").template_full_path)
     assert '"BodyS3Location"' in template.read_text()
-    assert check_templates(GATEWAY, [template]).passed
+    assert check_templates(PLATFORM, [template]).passed
 
     (asset,) = template.parent.glob("asset.*.json")  # a tampered asset fails like an inline one
     body = json.loads(asset.read_text())
     body["paths"]["/orders"]["get"]["x-amazon-apigateway-integration"]["uri"] = "http://evil/"
     asset.write_text(json.dumps(body))
-    result = check_templates(GATEWAY, [template])
+    result = check_templates(PLATFORM, [template])
     assert not result.passed
     assert "integrations_reach_only_the_platforms_vpc_link" in result.output

@@ -45,6 +45,9 @@ class ServiceMonitoring(Construct):
         dashboard: build the dashboard. Default: yes.
         base_paths: the base paths the API is mapped on, as requests name them (the access
             log's ``basePath``). Default: those of the API's mappings so far.
+        integration_timeout_ms: the API's longest integration timeout, in ms (the latency
+            alarm's reference). Default: read from the API's body (the longest
+            ``timeoutInMillis`` of its integrations, mocks aside).
 
     Raises:
         GatewayStackError: no base path is known, or a threshold does not fit the API's
@@ -71,6 +74,7 @@ class ServiceMonitoring(Construct):
         alarm_topic_arn: str | None = None,
         dashboard: bool = True,
         base_paths: Sequence[str] | None = None,
+        integration_timeout_ms: int | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
         paths = list(dict.fromkeys(base_paths or [path for _, path in api.mappings]))
@@ -87,7 +91,7 @@ class ServiceMonitoring(Construct):
             names.authorizer_metrics_namespace,
             names.metrics_namespace,
         )
-        self.integration_timeout_ms = integration_timeout_ms(api.body)
+        self.integration_timeout_ms = integration_timeout_ms or longest_timeout_ms(api.body)
         self.throttles = ThrottledRequestsFilter(
             self, "Throttled", log_group=api.access_logs, namespace=names.metrics_namespace
         )
@@ -127,7 +131,7 @@ class ServiceMonitoring(Construct):
             )
 
 
-def integration_timeout_ms(body: Mapping[str, Any]) -> int:
+def longest_timeout_ms(body: Mapping[str, Any]) -> int:
     """The longest integration timeout of an OpenAPI body's operations, in ms (API Gateway's
     29,000 ms default where an integration sets none; mocks do not count)."""
     timeouts = [

@@ -1,8 +1,8 @@
 """The gateway file: its typed model, its loader and its JSON Schema.
 
 The model's classes load with this package; the loader (:func:`load_gateway`,
-:func:`parse_gateway`, :class:`GatewayFileError`, with its YAML parser) loads on first use, so
-code that only builds from a model never loads it.
+:func:`load_gateway_file`, :func:`parse_gateway`, :class:`GatewayFileError`, with its YAML
+parser) loads on first use, so code that only builds from a model never loads it.
 """
 
 from __future__ import annotations
@@ -23,12 +23,20 @@ from gateway_stack.gateway.config.model import (
 from gateway_stack.gateway.config.services import Backend, LoadBalancer, RouteSpec, Service
 
 if TYPE_CHECKING:
-    from gateway_stack.gateway.config.loader import GatewayFileError, load_gateway, parse_gateway
+    from gateway_stack.gateway.config.loader import (
+        GatewayFile,
+        GatewayFileError,
+        load_gateway,
+        load_gateway_file,
+        parse_gateway,
+    )
     from gateway_stack.gateway.config.schema import gateway_schema
 
 _LAZY = {
+    "GatewayFile": "gateway_stack.gateway.config.loader",
     "GatewayFileError": "gateway_stack.gateway.config.loader",
     "load_gateway": "gateway_stack.gateway.config.loader",
+    "load_gateway_file": "gateway_stack.gateway.config.loader",
     "parse_gateway": "gateway_stack.gateway.config.loader",
     "gateway_schema": "gateway_stack.gateway.config.schema",
 }
@@ -39,6 +47,7 @@ __all__ = [
     "Client",
     "Domain",
     "Gateway",
+    "GatewayFile",
     "GatewayFileError",
     "LoadBalancer",
     "Network",
@@ -49,6 +58,7 @@ __all__ = [
     "Tier",
     "gateway_schema",
     "load_gateway",
+    "load_gateway_file",
     "parse_gateway",
 ]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 Location = tuple[str | int, ...]
@@ -26,3 +27,18 @@ def format_location(loc: Location) -> str:
     for part in loc:
         text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
     return text or "(top level)"
+
+
+def render_issue(path: str, issue: Issue, lines: Mapping[Location, int]) -> str:
+    """``<file>: <key path>: <message> (line N)``, the line when the file has the key (or its
+    nearest ancestor: a missing key's parent)."""
+    line = _line_of(issue.loc, lines)
+    return f"{path}: {issue.location}: {issue.message}" + (f" (line {line})" if line else "")
+
+
+def _line_of(loc: Location, lines: Mapping[Location, int]) -> int | None:
+    """The line of ``loc``, or of its nearest ancestor in the file (a missing key's parent)."""
+    for end in range(len(loc), 0, -1):
+        if loc[:end] in lines:
+            return lines[loc[:end]]
+    return None

@@ -12,6 +12,7 @@ import difflib
 import types
 import typing
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from gateway_stack.errors import GatewayStackError
-from gateway_stack.gateway.config.issues import Issue, Location
+from gateway_stack.gateway.config.issues import Issue, Location, render_issue
 from gateway_stack.gateway.config.model import Gateway
 from gateway_stack.gateway.config.references import REFERENCE_ERROR, check_references
 from gateway_stack.models.fields import PATTERN_RULES
@@ -31,11 +32,36 @@ class GatewayFileError(GatewayStackError):
     def __init__(self, path: str | Path, issues: Iterable[Issue], lines: Mapping[Location, int]):
         self.path = str(path)
         self.issues = tuple(issues)
-        super().__init__(_render(self.path, issue, lines) for issue in self.issues)
+        super().__init__(render_issue(self.path, issue, lines) for issue in self.issues)
+
+
+@dataclass(frozen=True)
+class GatewayFile:
+    """A gateway file, read and validated.
+
+    Attributes:
+        path: the file.
+        gateway: its model.
+        lines: the line of each key path in the file (``("services", 2, "base_path")`` -> 41),
+            for later checks' messages.
+    """
+
+    path: Path
+    gateway: Gateway
+    lines: Mapping[Location, int]
 
 
 def load_gateway(path: str | Path) -> Gateway:
     """Read and validate a gateway file.
+
+    Raises:
+        GatewayFileError: the file is missing, not YAML, or breaks any rule of the model.
+    """
+    return load_gateway_file(path).gateway
+
+
+def load_gateway_file(path: str | Path) -> GatewayFile:
+    """Read and validate a gateway file, keeping the line of each key for later messages.
 
     Raises:
         GatewayFileError: the file is missing, not YAML, or breaks any rule of the model.
@@ -56,7 +82,7 @@ def load_gateway(path: str | Path) -> Gateway:
         data = _construct(document, (), lines)
     except _DuplicateKey as duplicate:
         raise GatewayFileError(path, [duplicate.issue], lines) from None
-    return parse_gateway(data, path, lines)
+    return GatewayFile(path, parse_gateway(data, path, lines), lines)
 
 
 def parse_gateway(
@@ -183,19 +209,6 @@ def _model_of(annotation: Any) -> Any:
 def _short(value: Any) -> str:
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
-
-
-def _render(path: str, issue: Issue, lines: Mapping[Location, int]) -> str:
-    line = _line_of(issue.loc, lines)
-    return f"{path}: {issue.location}: {issue.message}" + (f" (line {line})" if line else "")
-
-
-def _line_of(loc: Location, lines: Mapping[Location, int]) -> int | None:
-    """The line of ``loc``, or of its nearest ancestor in the file (a missing key's parent)."""
-    for end in range(len(loc), 0, -1):
-        if loc[:end] in lines:
-            return lines[loc[:end]]
-    return None
 
 
 # -- YAML with positions and without silent duplicate keys -------------------------------------

@@ -22,6 +22,7 @@ from gateway_stack.gateway.config.domain import Domain
 from gateway_stack.gateway.config.monitoring import Monitoring
 from gateway_stack.gateway.config.protection import LogKey, Waf
 from gateway_stack.gateway.config.references import REFERENCE_ERROR, check_references
+from gateway_stack.gateway.config.route_keys import parse_service_route
 from gateway_stack.gateway.config.services import LoadBalancer, Service
 from gateway_stack.models.allowlist import Allowlist
 from gateway_stack.models.cors import Cors
@@ -40,7 +41,6 @@ from gateway_stack.models.throttle import (
     fill_throttle,
     partial_throttle_schema,
 )
-from gateway_stack.openapi.routes import parse_route
 
 # -- network ----------------------------------------------------------------------------------
 
@@ -171,10 +171,7 @@ class Tier(Throttle):
     @classmethod
     def _route_keys(cls, value: dict[str, Throttle]) -> dict[str, Throttle]:
         for key in value:
-            service, _, route = key.partition(" ")
-            if not service or not route:
-                raise ValueError(f"{key!r} is not '<service> <METHOD> <path>'")
-            parse_route(route)
+            parse_service_route(key)
         return value
 
 

@@ -1,7 +1,9 @@
 """Cross-references inside a gateway file: names that must be unique, names that must exist.
 
 These checks read plain data (the parsed YAML, or a model dumped to a dict) and tolerate any
-shape, so the loader can report them together with the model's own errors in one pass.
+shape, so the loader can report them together with the model's own errors in one pass. What
+needs the services' resolved routes or their mappings (two services on one base path, shadowed
+routes, mappings per domain name) is the plan's (:mod:`gateway_stack.gateway.plan.checks`).
 """
 
 from __future__ import annotations
@@ -12,7 +14,8 @@ from typing import Any
 from gateway_stack.gateway.config.allowlist import allowlist_issues
 from gateway_stack.gateway.config.issues import Issue
 from gateway_stack.gateway.config.monitoring import alarm_issues
-from gateway_stack.limits import MAX_API_KEYS, MAX_API_MAPPINGS, MAX_USAGE_PLANS
+from gateway_stack.gateway.config.route_keys import service_of
+from gateway_stack.limits import MAX_API_KEYS, MAX_USAGE_PLANS
 
 #: pydantic error type of the model's own reference check (the loader reports these itself).
 REFERENCE_ERROR = "gateway_references"
@@ -45,16 +48,6 @@ def check_references(data: Any) -> list[Issue]:
     )
 
     issues += _duplicates("services", services, "name", "service name")
-    issues += _duplicates("services", services, "base_path", "base path")
-    if len(services) > MAX_API_MAPPINGS:
-        issues.append(
-            Issue(
-                ("services",),
-                f"{len(services)} services: each is an API mapping on the custom domain, and API "
-                f"Gateway allows {MAX_API_MAPPINGS} per domain name (not raisable). Serve the "
-                "rest under another domain name, i.e. another gateway",
-            )
-        )
     for index, service in services:
         backend = service.get("backend")
         name = backend.get("load_balancer") if isinstance(backend, Mapping) else None
@@ -124,7 +117,7 @@ def _plan_issues(
     for name, tier in (data_tiers or {}).items():
         routes = tier.get("route_throttles") if isinstance(tier, Mapping) else None
         for key in routes if isinstance(routes, Mapping) else ():
-            service = str(key).partition(" ")[0]
+            service = service_of(str(key))
             if service not in service_names:
                 issues.append(
                     Issue(
@@ -169,12 +162,6 @@ def _duplicates(
             continue
         if value in first:
             message = f"duplicate {what} {value!r}: {section}[{first[value]}] has it already"
-            owner = dict(items)[first[value]].get("name")
-            if key != "name" and isinstance(owner, str):
-                message = (
-                    f"{what} {value!r} is already service {owner!r}'s ({section}[{first[value]}]):"
-                    f" each {what} belongs to one service"
-                )
             issues.append(Issue((section, index, key), message))
         else:
             first[value] = index

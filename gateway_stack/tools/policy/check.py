@@ -6,8 +6,7 @@ import json
 import tempfile
 from pathlib import Path
 
-from gateway_stack.gateway.config import Gateway
-from gateway_stack.naming import GatewayNames
+from gateway_stack.gateway.plan import PlatformPlan
 from gateway_stack.tools.policy.boundary import service_deploy_boundary
 from gateway_stack.tools.policy.guard import GuardResult, inline_asset_bodies, run_guard
 from gateway_stack.tools.policy.rules import service_stack_rules
@@ -16,9 +15,10 @@ RULES_FILE = "service-stacks.guard"
 BOUNDARY_FILE = "service-deploy-boundary.json"
 
 
-def write_policy(gateway: Gateway, folder: Path) -> list[Path]:
-    """Write the Guard rules and the permissions boundary for ``gateway`` into ``folder``."""
-    names = GatewayNames(gateway.name, gateway.environment)
+def write_policy(platform: PlatformPlan, folder: Path) -> list[Path]:
+    """Write the Guard rules and the permissions boundary of a gateway's platform (its part of
+    the gateway plan) into ``folder``."""
+    gateway, names = platform.gateway, platform.names
     domain_names = [name.name for name in gateway.domain.names]
     folder.mkdir(parents=True, exist_ok=True)
     rules = folder / RULES_FILE
@@ -43,10 +43,11 @@ def write_policy(gateway: Gateway, folder: Path) -> list[Path]:
     return [rules, boundary]
 
 
-def check_templates(gateway: Gateway, templates: list[Path]) -> GuardResult:
-    """Run the gateway's Guard rules over service-stack templates (S3 bodies inlined)."""
+def check_templates(platform: PlatformPlan, templates: list[Path]) -> GuardResult:
+    """Run the Guard rules of a gateway's platform over service-stack templates (S3 bodies
+    inlined)."""
     with tempfile.TemporaryDirectory(prefix="gateway-stack-policy-") as work:
         folder = Path(work)
-        (rules, _) = write_policy(gateway, folder)
+        (rules, _) = write_policy(platform, folder)
         inlined = [inline_asset_bodies(template, folder / template.name) for template in templates]
         return run_guard(rules, inlined)

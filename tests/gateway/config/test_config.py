@@ -83,12 +83,6 @@ def test_model_is_immutable(gateway_data: dict[str, Any]) -> None:
             id="duplicate-service",
         ),
         pytest.param(
-            lambda d: d["services"][1].update(base_path="orders"),
-            "services[1].base_path: base path 'orders' is already service 'orders''s "
-            "(services[0]): each base path belongs to one service",
-            id="duplicate-base-path",
-        ),
-        pytest.param(
             lambda d: d["clients"][1].update(tier="silver"),
             "clients[1].tier: unknown tier 'silver'; declared tiers: bronze, gold",
             id="unknown-tier",
@@ -199,17 +193,6 @@ def test_model_is_immutable(gateway_data: dict[str, Any]) -> None:
             id="allowlist-backend",
         ),
         pytest.param(
-            lambda d: d.update(
-                services=[
-                    {**d["services"][2], "name": f"s{i}", "base_path": f"billing/v{i}"}
-                    for i in range(201)
-                ]
-            ),
-            "services: 201 services: each is an API mapping on the custom domain, and API "
-            "Gateway allows 200 per domain name (not raisable)",
-            id="over-200-mappings",
-        ),
-        pytest.param(
             lambda d: d.update(clients=[{"id": f"c{i}", "tier": "gold"} for i in range(10_001)]),
             "clients: 10001 clients: each has an API key, and API Gateway allows 10000 per "
             "account and region (not raisable)",
@@ -276,7 +259,7 @@ def test_every_error_of_a_file_is_reported_at_once_in_file_order(
     tmp_path: Path, gateway_data: dict[str, Any]
 ) -> None:
     gateway_data["services"][0]["backend"]["port"] = 0
-    gateway_data["services"][1]["base_path"] = "orders"
+    gateway_data["services"][1]["backend"]["load_balancer"] = "nowhere"
     gateway_data["services"][2]["colour"] = "blue"
     gateway_data["clients"][0]["tier"] = "platinum"
     messages = errors_of(write(tmp_path, gateway_data))
@@ -284,7 +267,7 @@ def test_every_error_of_a_file_is_reported_at_once_in_file_order(
     assert fields == [
         "clients[0].tier",
         "services[0].backend.port",
-        "services[1].base_path",
+        "services[1].backend.load_balancer",
         "services[2].colour",
     ]
 

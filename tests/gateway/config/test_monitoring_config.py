@@ -12,16 +12,15 @@ import pytest
 import yaml
 
 from gateway_stack.constructs.monitoring import AlarmThresholds, ServiceMonitoring
-from gateway_stack.constructs.monitoring.service_monitoring import integration_timeout_ms
+from gateway_stack.constructs.monitoring.service_monitoring import longest_timeout_ms
 from gateway_stack.constructs.service_api import BackendRef, ServiceApi, StageConfig
 from gateway_stack.errors import GatewayStackError
-from gateway_stack.gateway.alarm_thresholds import service_alarm_thresholds
 from gateway_stack.gateway.config import GatewayFileError, load_gateway, parse_gateway
 from gateway_stack.gateway.config.monitoring import ServiceAlarms
+from gateway_stack.gateway.plan import GatewayPlanError, plan_gateway
 from gateway_stack.naming import GatewayNames
 from gateway_stack.openapi import PrivateIntegration
 from gateway_stack.openapi.routes import RouteOptions, parse_route
-from tests.gateway.stacks import build
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -49,8 +48,9 @@ def test_monitoring_is_on_by_default_with_the_documented_thresholds(
         gateway.monitoring.authorizer_alarms.throttles,
     ) == (1, 1)
     # The thresholds' one table of defaults (pinned in tests/models/test_alarms.py).
-    for service in gateway.services:
-        assert service_alarm_thresholds(gateway, service) == AlarmThresholds()
+    (deployment,) = plan_gateway(gateway, ROOT / "config").deployments
+    for service in deployment.services:
+        assert service.alarms == AlarmThresholds()
 
 
 def test_a_service_override_keeps_the_gateways_other_values() -> None:
@@ -162,15 +162,16 @@ def test_a_service_override_that_contradicts_the_gateways_defaults_is_refused(
     assert lines[int(line.rstrip(")")) - 1].strip() == "evaluation_periods: 3"
 
 
-def test_a_latency_threshold_over_the_timeout_is_refused(
-    gateway_data: dict[str, Any], cdk_context: dict[str, Any]
+def test_a_latency_threshold_over_the_timeout_is_refused_by_the_plan(
+    gateway_data: dict[str, Any],
 ) -> None:
     gateway_data["services"][1]["alarms"] = {"latency_p99_ms": 6000}  # inventory: 5000 ms
-    with pytest.raises(GatewayStackError) as caught:
-        build(gateway_data, cdk_context)
+    with pytest.raises(GatewayPlanError) as caught:
+        plan_gateway(parse_gateway(gateway_data), ROOT / "config")
     assert caught.value.messages == (
-        "acme-dev-inventory: alarms: latency_p99_ms: 6000 ms is over the API's integration "
-        "timeout (5000 ms): requests time out before the alarm could fire; set at most 5000",
+        "<gateway>: services[1].alarms.latency_p99_ms: 6000 ms is over service 'inventory''s "
+        "longest integration timeout (5000 ms): requests time out before the alarm could fire; "
+        "set at most 5000",
     )
 
 
@@ -211,9 +212,9 @@ def test_the_integration_timeout_is_the_longest_of_the_apis_operations() -> None
             "/b": {"post": operation("http_proxy", 8000), "put": operation("mock")},
         }
     }
-    assert integration_timeout_ms(body) == 8000
-    assert integration_timeout_ms({"paths": {"/m": {"get": operation("mock")}}}) == 29000
-    assert integration_timeout_ms({"paths": {"/d": {"get": operation("http_proxy")}}}) == 29000
+    assert longest_timeout_ms(body) == 8000
+    assert longest_timeout_ms({"paths": {"/m": {"get": operation("mock")}}}) == 29000
+    assert longest_timeout_ms({"paths": {"/d": {"get": operation("http_proxy")}}}) == 29000
 
 
 def _team_api(*, mapped: bool, timeout_ms: int = 8000) -> ServiceApi:
@@ -248,6 +249,20 @@ def test_service_monitoring_reads_the_timeout_and_base_paths_from_the_api() -> N
     assert monitoring.alarms is not None
     assert monitoring.alarms.latency_threshold_ms == 9600
     assert (monitoring.metrics.api_name, monitoring.metrics.stage) == ("acme-dev-team", "dev")
+
+
+def test_service_monitoring_takes_the_timeout_when_given() -> None:
+    api = _team_api(mapped=True)
+    monitoring = ServiceMonitoring(
+        api.node.scope,
+        "Monitoring",
+        api=api,
+        names=GatewayNames("acme", "dev"),
+        integration_timeout_ms=20000,
+    )
+    assert monitoring.integration_timeout_ms == 20000
+    assert monitoring.alarms is not None
+    assert monitoring.alarms.latency_threshold_ms == 16000
 
 
 def test_service_monitoring_needs_the_apis_base_paths() -> None:

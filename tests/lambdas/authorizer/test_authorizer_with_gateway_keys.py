@@ -30,14 +30,14 @@ def platform_keys() -> dict[str, Any]:
     import aws_cdk as cdk
     from aws_cdk.assertions import Template
 
-    from gateway_stack.gateway.app import build_gateway
+    from gateway_stack.gateway.app import build_gateway_from
     from gateway_stack.gateway.config import parse_gateway
 
     context = json.loads((ROOT / "cdk.json").read_text())["context"]
     app = cdk.App(context={**context, "aws:cdk:bundling-stacks": []})
     data = yaml.safe_load((ROOT / "config" / "example.yaml").read_text())
     gateway = parse_gateway(data)
-    stacks = build_gateway(app, gateway, documents=ROOT / "config", nag=False)
+    stacks = build_gateway_from(app, gateway, documents=ROOT / "config", nag=False)
     keys = Template.from_stack(stacks.platform).find_resources("AWS::ApiGateway::ApiKey")
     return {
         "names": sorted(k["Properties"]["Name"] for k in keys.values()),

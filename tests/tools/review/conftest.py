@@ -16,7 +16,7 @@ import aws_cdk as cdk
 import pytest
 
 from gateway_stack.assembly import CloudAssembly
-from gateway_stack.gateway.app import build_gateway
+from gateway_stack.gateway.app import build_gateway_from
 from gateway_stack.gateway.config import parse_gateway
 from gateway_stack.tools.review import Review, review_assemblies
 from gateway_stack.tools.review.synth import Toolchain
@@ -36,7 +36,7 @@ def synthesize(tmp_path_factory: pytest.TempPathFactory, cdk_context: dict[str, 
         folder = tmp_path_factory.mktemp(f"assembly-{next(numbers)}")
         context = {**cdk_context, "aws:cdk:enable-path-metadata": True}
         app = cdk.App(context=context, outdir=str(folder), stack_traces=False)
-        build_gateway(app, parse_gateway(copy.deepcopy(data)), documents=CONFIG, nag=False)
+        build_gateway_from(app, parse_gateway(copy.deepcopy(data)), documents=CONFIG, nag=False)
         app.synth()
         return CloudAssembly.read(Path(folder))
 

@@ -1,0 +1,94 @@
+"""The checks that run on the plan, before any construct exists: those of one service that need
+its resolved routes, and those across services that no single service can see.
+
+Each records its problems with the place they come from (a key of the gateway file, or the
+route's operation in the service's document) and says what to do.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+
+from gateway_stack.base_paths import find_shadowed_routes
+from gateway_stack.gateway.plan.platform import PlatformPlan
+from gateway_stack.gateway.plan.problems import FilePlace, Problems
+from gateway_stack.gateway.plan.service import ServicePlan
+from gateway_stack.limits import MAX_API_MAPPINGS, MAX_API_RESOURCES, MAX_VPC_LINKS
+
+
+def check_service(service: ServicePlan, problems: Problems) -> None:
+    """One service: routes that cache on a stage without a cache cluster, and the resources of
+    its REST API against API Gateway's quota."""
+    if service.stage.cache_size_gb is None:
+        for route in service.routes:
+            if route.options.cache_ttl_seconds:
+                problems.add(
+                    service.route_places.get(route.key, FilePlace(("services", service.index))),
+                    f"route {route.key} caches responses (cache_ttl_seconds), but service "
+                    f"{service.name!r} has no cache cluster: set its cache_size_gb "
+                    f"(services[{service.index}].cache_size_gb), or stop caching the route",
+                )
+    count = len(service.resource_paths)
+    if count > MAX_API_RESOURCES:
+        problems.at(
+            ("services", service.index),
+            f"service {service.name!r}: its routes make {count} API resources, over API "
+            f"Gateway's quota of {MAX_API_RESOURCES} resources per REST API: split a dense base "
+            "path into a service of its own (one API per dense base path), or ask AWS to raise "
+            "the quota",
+        )
+
+
+def check_services(
+    platform: PlatformPlan, services: Sequence[ServicePlan], problems: Problems
+) -> None:
+    """Across the services of one deployment: base paths that collide on a domain name, routes
+    a longer base path shadows, API mappings per domain name and VPC links per account and
+    region."""
+    _collisions(services, problems)
+    for shadowed in find_shadowed_routes(
+        {service.name: (service.base_path, service.routes) for service in services}
+    ):
+        (service,) = (s for s in services if s.name == shadowed.service)
+        problems.add(
+            service.route_places.get(shadowed.route.key, FilePlace(("services", service.index))),
+            shadowed.message,
+        )
+    per_domain = Counter(mapping.domain_name for s in services for mapping in s.mappings)
+    for domain, count in per_domain.items():
+        if count > MAX_API_MAPPINGS:
+            problems.at(
+                ("services",),
+                f"{count} API mappings on {domain} (one per service): API Gateway allows "
+                f"{MAX_API_MAPPINGS} per domain name, and the quota cannot be raised. Serve the "
+                "rest under another domain name, i.e. another gateway",
+            )
+    links = len(platform.backends)  # one VPC link per load balancer
+    if links > MAX_VPC_LINKS:
+        gateway = platform.gateway
+        problems.at(
+            ("load_balancers",),
+            f"{links} load balancers, each reached through a VPC link of its own: API Gateway "
+            f"allows {MAX_VPC_LINKS} REST API VPC links per account and region "
+            f"({gateway.account}/{gateway.region}). Put services behind fewer load balancers "
+            "(services share a load balancer's VPC link), or ask AWS for a higher quota",
+        )
+
+
+def _collisions(services: Sequence[ServicePlan], problems: Problems) -> None:
+    """A base path mapped twice on one domain name: the second service's is the problem."""
+    owners: dict[tuple[str, str], ServicePlan] = {}
+    reported: defaultdict[int, bool] = defaultdict(bool)
+    for service in services:
+        for mapping in service.mappings:
+            key = (mapping.domain_name, mapping.base_path)
+            owner = owners.setdefault(key, service)
+            if owner is service or reported[service.index]:
+                continue
+            reported[service.index] = True
+            problems.at(
+                ("services", service.index, "base_path"),
+                f"base path {mapping.base_path!r} is already service {owner.name!r}'s "
+                f"(services[{owner.index}]): each base path belongs to one service",
+            )

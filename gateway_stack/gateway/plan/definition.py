@@ -1,0 +1,131 @@
+"""A service's API definition, made once from its document or route list, and where each of
+its routes is written (for messages that point at it)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from gateway_stack.gateway.config import Gateway, Service
+from gateway_stack.gateway.plan.problems import DocumentPlace, FilePlace, Place, Problems
+from gateway_stack.naming import GatewayNames
+from gateway_stack.openapi import (
+    DEFAULT_FORWARDED_CONTEXT,
+    AuthorizerRef,
+    Cors,
+    GatewaySettings,
+    OpenApiDocumentError,
+    PrivateIntegration,
+    ServiceDefinition,
+    from_document,
+    from_routes,
+    load_document,
+    proxy_routes,
+)
+from gateway_stack.openapi.document import operation_pointer
+from gateway_stack.openapi.integration import MAX_INTEGRATION_TIMEOUT_MS
+
+
+@dataclass(frozen=True)
+class Defined:
+    """A service's definition, and where its routes are written.
+
+    Attributes:
+        definition: the body and routes.
+        places: route key (``GET /items``) -> where the route is written.
+    """
+
+    definition: ServiceDefinition
+    places: dict[str, Place]
+
+
+def gateway_settings(
+    gateway: Gateway, index: int, names: GatewayNames, problems: Problems
+) -> GatewaySettings | None:
+    """What the gateway writes into every operation of service ``index``: its private
+    integration, the platform's authorizer and API key, the forwarded context, CORS. ``None``
+    (with a problem recorded) when the service's settings cannot make one."""
+    service = gateway.services[index]
+    try:
+        return GatewaySettings(
+            integration=PrivateIntegration(
+                port=service.backend.port, timeout_ms=service.timeout_ms
+            ),
+            authorizer=AuthorizerRef(
+                function_arn=names.authorizer_arn(
+                    gateway.account, gateway.region, gateway.partition
+                ),
+                cache_ttl_seconds=gateway.auth.cache_ttl_seconds,
+            ),
+            api_key_required=True,
+            forwarded_context=dict(service.forward_context or DEFAULT_FORWARDED_CONTEXT),
+            binary_media_types=tuple(service.binary_media_types),
+            region=gateway.region,
+            partition=gateway.partition,
+            cors=Cors(**gateway.cors.model_dump()) if gateway.cors else None,
+        )
+    except ValueError as error:
+        problems.at(("services", index, "forward_context"), str(error))
+        return None
+
+
+def define(
+    service: Service,
+    index: int,
+    *,
+    settings: GatewaySettings,
+    api_name: str,
+    documents: Path,
+    problems: Problems,
+) -> Defined | None:
+    """The definition of service ``index``: from its OpenAPI document, else its route list,
+    else the proxy routes. ``None`` (with every problem recorded) when it cannot be made."""
+    try:
+        if service.openapi is not None:
+            source = str(documents / service.openapi)
+            definition = from_document(load_document(source), settings, source=source, checked=True)
+            places: dict[str, Place] = {
+                route.key: DocumentPlace(source, operation_pointer(route.path, route.method))
+                for route in definition.routes
+            }
+            return Defined(definition, places)
+        routes = service.route_list()
+        if routes is None:
+            definition = from_routes(proxy_routes(), settings, api_name)
+            return Defined(
+                definition, {r.key: FilePlace(("services", index)) for r in definition.routes}
+            )
+        places = {
+            route.key: FilePlace(("services", index, "routes", position))
+            for position, route in enumerate(routes)
+        }
+        return Defined(from_routes(routes, settings, api_name), places)
+    except OpenApiDocumentError as error:
+        if service.openapi is not None:
+            problems.document(error)
+        else:  # a generated body: point at the route in the gateway file
+            for problem in error.problems:
+                problems.at(_route_loc(service, index, problem.pointer), problem.message)
+    except ValueError as error:
+        problems.at(("services", index, "routes"), str(error))
+    return None
+
+
+def _route_loc(service: Service, index: int, pointer: str) -> tuple[str | int, ...]:
+    """The gateway-file place of the route list's operation at ``pointer``."""
+    for position, route in enumerate(service.route_list() or ()):
+        if pointer.startswith(operation_pointer(route.path, route.method)):
+            return ("services", index, "routes", position)
+    return ("services", index, "routes")
+
+
+def longest_timeout_ms(definition: ServiceDefinition, default_ms: int) -> int:
+    """The longest integration timeout of the routes a private integration answers (a route's
+    own ``timeout_ms``, else the service's ``default_ms``); API Gateway's 29,000 ms when a MOCK
+    answers every route."""
+    timeouts = [
+        route.options.timeout_ms or default_ms
+        for route in definition.routes
+        if not route.options.mock
+    ]
+    return max(timeouts, default=MAX_INTEGRATION_TIMEOUT_MS)

@@ -1,0 +1,86 @@
+"""What the plan refuses, and where: a place in the gateway file or in a service's document.
+
+Every check of the plan adds to one :class:`Problems`; the plan raises them together, so a
+gateway file's author sees every problem at once, each naming the file, the place and the rule.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from gateway_stack.errors import GatewayStackError
+from gateway_stack.gateway.config.issues import Issue, Location, render_issue
+from gateway_stack.openapi import OpenApiDocumentError
+
+
+@dataclass(frozen=True)
+class FilePlace:
+    """A key path in the gateway file, e.g. ``("services", 2, "base_path")``."""
+
+    loc: Location
+
+
+@dataclass(frozen=True)
+class DocumentPlace:
+    """A JSON pointer in a service's OpenAPI document.
+
+    Attributes:
+        source: the document's file.
+        pointer: the JSON pointer, e.g. ``/paths/~1orders/get``.
+    """
+
+    source: str
+    pointer: str
+
+
+Place = FilePlace | DocumentPlace
+
+
+class GatewayPlanError(GatewayStackError):
+    """A gateway file (or one of its documents) the plan refuses, with every problem found."""
+
+
+@dataclass
+class Problems:
+    """The problems found while planning one gateway file.
+
+    Attributes:
+        source: the gateway file, as messages name it. Default: ``<gateway>``.
+        lines: the line of each key path in the file (from the loader). Default: none.
+    """
+
+    source: str = "<gateway>"
+    lines: Mapping[Location, int] = field(default_factory=dict)
+    _messages: list[str] = field(default_factory=list)
+
+    def add(self, place: Place, message: str) -> None:
+        """Record a problem at ``place``."""
+        if isinstance(place, FilePlace):
+            self._messages.append(render_issue(self.source, Issue(place.loc, message), self.lines))
+        else:
+            self._messages.append(f"{place.source}: {place.pointer or '/'}: {message}")
+
+    def at(self, loc: Location, message: str) -> None:
+        """Record a problem at a key path of the gateway file."""
+        self.add(FilePlace(loc), message)
+
+    def extend(self, messages: tuple[str, ...] | list[str]) -> None:
+        """Record messages that already name their file and place (a document's errors)."""
+        self._messages.extend(messages)
+
+    def document(self, error: OpenApiDocumentError) -> None:
+        """Record every problem of a document."""
+        self.extend(error.messages)
+
+    def __bool__(self) -> bool:
+        return bool(self._messages)
+
+    def raise_any(self) -> None:
+        """Raise every problem recorded, if any.
+
+        Raises:
+            GatewayPlanError: one message per problem.
+        """
+        if self._messages:
+            raise GatewayPlanError(self._messages)

@@ -1,0 +1,114 @@
+"""``python -m gateway_stack validate`` is load + plan: what synth would refuse in a gateway file
+or its documents comes out here, all at once, without loading the CDK."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from gateway_stack.tools.cli import main
+from tests.gateway.config.test_config import write
+from tests.gateway.plan.support import line_of
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def test_validate_reports_every_problem_of_the_file_and_its_documents_at_once(
+    tmp_path: Path, gateway_data: dict[str, Any], capsys: pytest.CaptureFixture[str]
+) -> None:
+    del gateway_data["services"][1]["cache_size_gb"]
+    gateway_data["tiers"]["gold"]["route_throttles"] = {
+        "inventory DELETE /items": {"rate_limit": 1, "burst_limit": 1}
+    }
+    path = write(tmp_path, gateway_data)
+    document = tmp_path / "openapi" / "orders.yaml"
+    orders = yaml.safe_load(document.read_text())
+    # With CORS on, the gateway answers OPTIONS itself: synth refuses the operation.
+    orders["paths"]["/orders"]["options"] = {"responses": {"204": {"description": "No"}}}
+    document.write_text(yaml.safe_dump(orders, sort_keys=False))
+
+    assert main(["validate", str(path)]) == 1
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.splitlines() == [
+        f"{document}: /paths/~1orders/options: with CORS on, the gateway answers OPTIONS; "
+        "remove the operation",
+        f"{path}: tiers.gold.route_throttles.inventory DELETE /items: service 'inventory' has "
+        "no route DELETE /items; its routes: GET /items, GET /items/{sku}, GET /warehouses, "
+        "POST /items/{sku}/reservations. Name one of them, or remove the throttle "
+        f"(line {line_of(path, 'inventory DELETE /items') + 1})",
+        f"{path}: services[1].routes[1]: route GET /items/{{sku}} caches responses "
+        "(cache_ttl_seconds), but service 'inventory' has no cache cluster: set its "
+        "cache_size_gb (services[1].cache_size_gb), or stop caching the route "
+        f"(line {line_of(path, 'route: GET /items/{sku}')})",
+        "3 errors; nothing was synthesized.",
+    ]
+
+
+def test_validate_passes_the_example(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", str(ROOT / "config" / "example.yaml")]) == 0
+    out, _ = capsys.readouterr()
+    assert out == f"{ROOT / 'config' / 'example.yaml'}: ok (3 services, 2 clients)\n"
+
+
+def _modules_loaded_by(code: str) -> list[str]:
+    """The top-level modules a fresh interpreter has loaded after running ``code``."""
+    report = "import sys, json\nprint(json.dumps(sorted({m.split('.')[0] for m in sys.modules})))"
+    script = f"{code}\n{report}"
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(result.stdout.splitlines()[-1])
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        pytest.param(
+            "from gateway_stack.gateway.plan import plan_gateway_file\n"
+            "plan_gateway_file('config/example.yaml')",
+            id="plan",
+        ),
+        pytest.param(
+            "from gateway_stack.tools.cli import main\nmain(['validate', 'config/example.yaml'])",
+            id="validate",
+        ),
+    ],
+)
+def test_planning_and_validating_load_no_cdk(code: str) -> None:
+    loaded = _modules_loaded_by(code)
+    assert "gateway_stack" in loaded
+    assert not {"aws_cdk", "constructs", "jsii"} & set(loaded)
+
+
+def test_a_refused_plan_writes_nothing(tmp_path: Path, gateway_data: dict[str, Any]) -> None:
+    del gateway_data["services"][1]["cache_size_gb"]
+    path = write(tmp_path, gateway_data)
+    out = tmp_path / "cdk.out"
+    result = subprocess.run(
+        [sys.executable, "app.py"],
+        cwd=ROOT,
+        env={
+            **os.environ,
+            "CDK_OUTDIR": str(out),
+            "CDK_CONTEXT_JSON": json.dumps({"gateway": str(path)}),
+        },
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert "has no cache cluster" in result.stderr
+    assert result.stderr.endswith("1 error; nothing was synthesized.\n")
+    assert not out.exists() or not any(out.iterdir())
