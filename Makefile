@@ -26,7 +26,7 @@ QUIET := 2>&1 | { grep -v "is ignored: it is neither a file nor a directory" || 
 CDK := cdk --no-notices
 PY := $(VENV)/bin/python
 
-.PHONY: synth test lint format schema routes review snapshots clients policy bench lock clean setup help
+.PHONY: synth test lint format schema routes review snapshots clients policy bench lock wheel clean setup help
 .DEFAULT_GOAL := help
 
 help: ## List the targets.
@@ -44,7 +44,7 @@ test: setup ## Run the whole test suite (lint, schema, unit, synth, cfn-lint, cd
 	@$(PY) -m ruff check .
 	@$(PY) -m ruff format --check .
 	@$(PY) -m gateway_stack schema --check
-	@$(PY) -m pytest -n 2 -q
+	@$(PY) -m pytest -n 2 --dist loadgroup -q
 
 routes: setup ## The route table of cdk.out (synthesizes first if needed); JSON=1 for JSON.
 	@test -f cdk.out/manifest.json || $(MAKE) --no-print-directory synth >/dev/null
@@ -83,6 +83,11 @@ lock: $(STAMPS)/venv ## Re-pin constraints.txt from the requirements files (a fr
 	@.venv-lock/bin/python -m pip install --quiet -r requirements-dev.txt $(QUIET)
 	@{ head -2 constraints.txt; .venv-lock/bin/python -m pip freeze --exclude-editable; } > constraints.txt.new
 	@mv constraints.txt.new constraints.txt && rm -rf .venv-lock && echo "wrote constraints.txt"
+
+wheel: setup ## Build the package's wheel into dist/ (docs/packaging.md); a fresh build/ each time.
+	@rm -rf build dist
+	@$(PY) -m pip wheel . --quiet --no-deps --no-build-isolation -w dist $(QUIET)
+	@rm -rf build && echo "wrote $$(ls dist/*.whl)"
 
 clean: ## Remove cdk.out and caches (keeps .venv and node_modules).
 	rm -rf cdk.out .pytest_cache .ruff_cache .hypothesis
