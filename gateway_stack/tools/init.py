@@ -25,6 +25,7 @@ VERSION_PLACEHOLDER = "@VERSION@"
 _RENAMED = {"npmrc": ".npmrc", "gitignore": ".gitignore"}
 #: The gateway file the starter's cdk.json names.
 GATEWAY_FILE = "gateway.yaml"
+#: The JSON Schema of the gateway file, rendered from the installed package's model.
 SCHEMA_FILE = "gateway.schema.json"
 
 
