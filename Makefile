@@ -44,7 +44,7 @@ test: setup ## Run the whole test suite (lint, schema, unit, synth, cfn-lint, cd
 	@$(PY) -m ruff check .
 	@$(PY) -m ruff format --check .
 	@$(PY) -m gateway_stack schema --check
-	@$(PY) -m pytest -n 2 --dist loadgroup -q
+	@$(PY) -m pytest -n 2 -q
 
 routes: setup ## The route table of cdk.out (synthesizes first if needed); JSON=1 for JSON.
 	@test -f cdk.out/manifest.json || $(MAKE) --no-print-directory synth >/dev/null

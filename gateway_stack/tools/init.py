@@ -45,9 +45,11 @@ class Starter:
 
     def next_steps(self) -> str:
         """What to run next, as ``init`` prints it."""
-        cd = "" if self.folder.resolve() == Path.cwd().resolve() else f"  cd {self.folder}\n"
+        here = self.folder.resolve() == Path.cwd().resolve()
+        cd = "" if here else f"  cd {self.folder}\n"
         return (
-            f"wrote a gateway starter (gateway-stack {self.version}) in {self.folder}: "
+            f"wrote a gateway starter (gateway-stack {self.version}) in "
+            f"{Path.cwd() if here else self.folder}: "
             f"{', '.join(self.files)}\n"
             "next:\n"
             f"{cd}"

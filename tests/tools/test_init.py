@@ -60,7 +60,9 @@ def test_init_writes_into_the_current_folder_when_it_is_empty(
     monkeypatch.chdir(tmp_path)
     assert main(["init"]) == 0
     assert sorted(p.name for p in tmp_path.iterdir()) == FILES
-    assert "cd " not in capsys.readouterr().out
+    printed = capsys.readouterr().out
+    assert f"in {tmp_path}: " in printed
+    assert "cd " not in printed
 
 
 def test_init_refuses_a_folder_that_is_not_empty_and_writes_nothing(

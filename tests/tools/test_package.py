@@ -1,9 +1,9 @@
 """The installable package: a wheel built from the repository, installed in a fresh venv outside
 the checkout, synthesizes a service team's app and a platform team's gateway through the real CLI.
 
-The wheel, its venv and the synths are made once for the module (a few minutes: pip installs
-aws-cdk-lib from its cache, each synth bundles the authorizer); ``make test`` keeps the module on
-one worker (``--dist loadgroup``).
+The journey is one test (a few minutes: pip installs aws-cdk-lib from its cache, each synth
+bundles the authorizer), so that pytest-xdist cannot split it over two workers and make the venv
+twice; each step is a function below, which a failure's traceback names.
 """
 
 from __future__ import annotations
@@ -144,8 +144,16 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Installed:
 
 
 @pytest.mark.slow
-@pytest.mark.xdist_group("package")
-def test_the_wheel_carries_the_lambda_code_roots_and_the_starter(installed: Installed) -> None:
+def test_a_wheel_installed_outside_the_checkout_builds_a_teams_app_and_a_whole_gateway(
+    installed: Installed,
+) -> None:
+    _check_the_wheel_carries_the_lambda_code_roots_and_the_starter(installed)
+    _check_the_installed_package_is_the_one_used(installed)
+    _check_a_service_teams_app_synthesizes(installed)
+    _check_an_init_folder_synthesizes_its_starter_and_the_example_gateway(installed)
+
+
+def _check_the_wheel_carries_the_lambda_code_roots_and_the_starter(installed: Installed) -> None:
     names = set(zipfile.ZipFile(installed.wheel).namelist())
     shipped = {n.removeprefix("gateway_stack/") for n in names if n.startswith("gateway_stack/")}
     code = {
@@ -162,9 +170,7 @@ def test_the_wheel_carries_the_lambda_code_roots_and_the_starter(installed: Inst
     assert {"tools/starter/Makefile", "tools/starter/gateway.yaml", "py.typed"} <= shipped
 
 
-@pytest.mark.slow
-@pytest.mark.xdist_group("package")
-def test_the_installed_package_is_the_one_used(installed: Installed) -> None:
+def _check_the_installed_package_is_the_one_used(installed: Installed) -> None:
     """Run outside the checkout, the fresh venv imports the installed package, whose code roots
     are its own; the app's ``python3`` is that venv's."""
     result = installed.run(
@@ -185,9 +191,7 @@ def test_the_installed_package_is_the_one_used(installed: Installed) -> None:
     assert python3 == str(installed.venv / "bin" / "python3")
 
 
-@pytest.mark.slow
-@pytest.mark.xdist_group("package")
-def test_a_service_teams_app_synthesizes_with_the_installed_package(installed: Installed) -> None:
+def _check_a_service_teams_app_synthesizes(installed: Installed) -> None:
     app = installed.work / "service_team_app"
     shutil.copytree(ROOT / "examples" / "service_team_app", app, ignore=_NOT_SHIPPED)
     assembly = installed.synth(app)
@@ -196,9 +200,7 @@ def test_a_service_teams_app_synthesizes_with_the_installed_package(installed: I
     assert {"AWS::ApiGateway::RestApi", "Custom::UsagePlanMembership"} <= types
 
 
-@pytest.mark.slow
-@pytest.mark.xdist_group("package")
-def test_an_init_folder_synthesizes_its_starter_and_the_example_gateway(
+def _check_an_init_folder_synthesizes_its_starter_and_the_example_gateway(
     installed: Installed,
 ) -> None:
     folder = installed.work / "our-gateway"
