@@ -26,7 +26,7 @@ QUIET := 2>&1 | { grep -v "is ignored: it is neither a file nor a directory" || 
 CDK := cdk --no-notices
 PY := $(VENV)/bin/python
 
-.PHONY: synth test lint format schema routes review snapshots clients policy bench lock clean setup help
+.PHONY: synth test lint format schema routes review snapshots clients policy bench lock wheel clean setup help
 .DEFAULT_GOAL := help
 
 help: ## List the targets.
@@ -84,6 +84,11 @@ lock: $(STAMPS)/venv ## Re-pin constraints.txt from the requirements files (a fr
 	@{ head -2 constraints.txt; .venv-lock/bin/python -m pip freeze --exclude-editable; } > constraints.txt.new
 	@mv constraints.txt.new constraints.txt && rm -rf .venv-lock && echo "wrote constraints.txt"
 
+wheel: setup ## Build the package's wheel into dist/ (docs/packaging.md); a fresh build/ each time.
+	@rm -rf build dist
+	@$(PY) -m pip wheel . --quiet --no-deps --no-build-isolation -w dist $(QUIET)
+	@rm -rf build && echo "wrote $$(ls dist/*.whl)"
+
 clean: ## Remove cdk.out and caches (keeps .venv and node_modules).
 	rm -rf cdk.out .pytest_cache .ruff_cache .hypothesis
 	find . -name __pycache__ -not -path './.venv/*' -not -path './node_modules/*' -prune -exec rm -rf {} +
@@ -97,7 +102,7 @@ $(STAMPS)/venv:
 	@$(PYTHON) -m venv $(VENV)
 	@mkdir -p $(STAMPS) && touch $@
 
-$(STAMPS)/python: $(STAMPS)/venv requirements.txt requirements-dev.txt constraints.txt lambdas/authorizer/requirements.txt pyproject.toml
+$(STAMPS)/python: $(STAMPS)/venv requirements.txt requirements-dev.txt constraints.txt lambdas/authorizer/requirements.txt lambdas/plan_membership/requirements.txt pyproject.toml
 	@echo "Installing the pinned Python dependencies into $(VENV)"
 	@$(PY) -m pip install --quiet --upgrade pip==25.3 $(QUIET)
 	@$(PY) -m pip install --quiet -r requirements-dev.txt -c constraints.txt $(QUIET)

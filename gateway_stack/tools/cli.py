@@ -9,8 +9,10 @@ python -m gateway_stack review [--base REV] [--gateway GATEWAY] [--fail-on-repla
 python -m gateway_stack snapshots --cdk-out DIR [--out tests/snapshots]
 python -m gateway_stack clients [GATEWAY]
 python -m gateway_stack policy [--gateway GATEWAY] [--out cdk.out/policy] [TEMPLATE ...]
+python -m gateway_stack init [FOLDER]
 
-GATEWAY is a gateway file, config/example.yaml by default.
+GATEWAY is a gateway file, config/example.yaml by default. FOLDER is a new or empty folder, the
+current one by default.
 """
 
 from __future__ import annotations
@@ -87,6 +89,8 @@ def main(argv: list[str] | None = None) -> int:
         return _snapshots(args.cdk_out, args.out)
     if args.command == "policy":
         return _policy(args.gateway, Path(args.out), args.templates)
+    if args.command == "init":
+        return _init(args.folder)
     from gateway_stack.tools.summary import print_summary
 
     try:
@@ -140,6 +144,12 @@ def _parser() -> argparse.ArgumentParser:
     summary = commands.add_parser("summary", help="summarize a synthesized gateway")
     summary.add_argument("--gateway", default=DEFAULT_GATEWAY)
     summary.add_argument("--cdk-out", default="cdk.out")
+    init = commands.add_parser(
+        "init", help="write a platform team's starter (app, cdk.json, gateway file, Makefile)"
+    )
+    init.add_argument(
+        "folder", nargs="?", type=Path, default=Path(), help="a new or empty folder; default: ."
+    )
     return parser
 
 
@@ -209,6 +219,18 @@ def _review(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 1
+    return 0
+
+
+def _init(folder: Path) -> int:
+    from gateway_stack.tools.init import write_starter
+
+    try:
+        starter = write_starter(folder)
+    except GatewayStackError as error:
+        _print_errors(error.messages, "; nothing was written")
+        return 1
+    print(starter.next_steps())
     return 0
 
 

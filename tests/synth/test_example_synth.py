@@ -195,7 +195,7 @@ def test_the_command_lines_docstring_lists_every_command_and_option() -> None:
     }
     (commands,) = [a for a in cli._parser()._actions if isinstance(a, argparse._SubParsersAction)]
     assert sorted(usage) == sorted(commands.choices)
-    positionals = {"gateway": "[GATEWAY]", "templates": "[TEMPLATE ...]"}
+    positionals = {"gateway": "[GATEWAY]", "templates": "[TEMPLATE ...]", "folder": "[FOLDER]"}
     for name, parser in commands.choices.items():
         for action in parser._actions:
             if action.dest == "help":
