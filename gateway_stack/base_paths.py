@@ -91,15 +91,6 @@ def find_shadowed_routes(
     return found
 
 
-def shadowed_routes(services: Mapping[str, tuple[str, Sequence[Route]]]) -> list[str]:
-    """The messages of :func:`find_shadowed_routes`.
-
-    Args:
-        services: service name -> (base path, routes).
-    """
-    return [shadowed.message for shadowed in find_shadowed_routes(services)]
-
-
 def _starts_with(path: str, prefix: list[str]) -> bool:
     """True if every request to ``path`` has the literal segments ``prefix`` first."""
     segments = [s for s in path.split("/") if s]

@@ -71,8 +71,6 @@ class GatewayService(Construct):
             Default: none (then ``routes``).
         routes: a route list, when there is no document. Default: the root and a ``{proxy+}``
             catch-all.
-        integration_timeout_ms: the API's longest integration timeout, which the latency alarm
-            is a share of. Default: read from the API's routes.
         tiers: the usage-plan tiers whose plans the stage joins (the platform's tiers).
             Default: none.
         plan_overrides: tier -> limits that replace the tier's own on this stage (the whole
@@ -119,7 +117,6 @@ class GatewayService(Construct):
         stage: StageConfig,
         openapi: str | Path | Mapping[str, Any] | None = None,
         routes: Sequence[Route] | None = None,
-        integration_timeout_ms: int | None = None,
         tiers: Sequence[str] = (),
         plan_overrides: Mapping[str, Sequence[PlanThrottle]] | None = None,
         domain_names: Sequence[str] | None = None,
@@ -173,7 +170,6 @@ class GatewayService(Construct):
             alarms=alarms,
             alarm_topic_arn=alarm_topic_arn,
             dashboard=dashboard,
-            integration_timeout_ms=integration_timeout_ms,
         )
         self.plan_membership = self.attachment.plan_membership
         self.monitoring = self.attachment.monitoring

@@ -50,8 +50,6 @@ class PlatformAttachment(Construct):
             :class:`AlarmThresholds`.
         alarm_topic_arn: the SNS topic the alarms notify. Default: the platform's alarm topic.
         dashboard: build the service's dashboard. Default: yes.
-        integration_timeout_ms: the API's longest integration timeout, which the latency alarm
-            is a share of. Default: read from the API's routes.
 
     Raises:
         ValueError: ``plan_overrides`` names a tier the stage does not join.
@@ -77,7 +75,6 @@ class PlatformAttachment(Construct):
         alarms: AlarmThresholds | None = AlarmThresholds(),  # noqa: B008 - frozen, immutable
         alarm_topic_arn: str | None = None,
         dashboard: bool = True,
-        integration_timeout_ms: int | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
         unknown = set(plan_overrides or {}) - set(tiers)
@@ -116,7 +113,6 @@ class PlatformAttachment(Construct):
             alarm_topic_arn=alarm_topic_arn,
             dashboard=dashboard,
             base_paths=[base_path],
-            integration_timeout_ms=integration_timeout_ms,
         )
 
 

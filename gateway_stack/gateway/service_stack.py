@@ -92,7 +92,6 @@ class ServiceStack(Stack):
             alarms=service.alarms,
             alarm_topic_arn=service.alarm_topic_arn,
             dashboard=service.dashboard,
-            integration_timeout_ms=service.longest_timeout_ms,
         )
         self.plan_membership = self.attachment.plan_membership
         self.monitoring = self.attachment.monitoring

@@ -35,7 +35,12 @@ from gateway_stack.openapi.document import (
     resolve,
 )
 from gateway_stack.openapi.gateway_responses import GATEWAY_RESPONSES, gateway_responses
-from gateway_stack.openapi.integration import PrivateIntegration, check_timeout, mock_integration
+from gateway_stack.openapi.integration import (
+    MAX_INTEGRATION_TIMEOUT_MS,
+    PrivateIntegration,
+    check_timeout,
+    mock_integration,
+)
 from gateway_stack.openapi.routes import Route, RouteOptions
 from gateway_stack.openapi.security import AuthorizerRef, security_requirement, security_schemes
 from gateway_stack.openapi.validation import (
@@ -108,12 +113,16 @@ class ServiceDefinition:
         warnings: what API Gateway will ignore in the document.
         validated_operations: how many operations validate their body or required parameters
             (:mod:`~gateway_stack.openapi.validation`).
+        longest_timeout_ms: the longest integration timeout of the routes the private
+            integration answers (a route's own ``timeout_ms``, else the integration's); API
+            Gateway's 29,000 ms when a MOCK answers every route.
     """
 
     body: dict[str, Any]
     routes: tuple[Route, ...]
     warnings: tuple[Problem, ...] = ()
     validated_operations: int = 0
+    longest_timeout_ms: int = MAX_INTEGRATION_TIMEOUT_MS
 
 
 def from_document(
@@ -169,7 +178,18 @@ def _define(body: dict[str, Any], settings: GatewaySettings, source: str) -> Ser
         raise OpenApiDocumentError(source, problems)
     _write_document(body, settings)
     validated = sum(1 for _, _, operation in operations(body) if VALIDATOR in operation)
-    return ServiceDefinition(body, tuple(routes), tuple(dropped_keywords(body)), validated)
+    timeouts = [
+        route.options.timeout_ms or settings.integration.timeout_ms
+        for route in routes
+        if not route.options.mock
+    ]
+    return ServiceDefinition(
+        body,
+        tuple(routes),
+        tuple(dropped_keywords(body)),
+        validated,
+        max(timeouts, default=MAX_INTEGRATION_TIMEOUT_MS),
+    )
 
 
 def from_routes(

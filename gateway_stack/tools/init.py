@@ -4,11 +4,15 @@ The starter is this package's ``tools/starter/`` folder (package data, shipped i
 gateway app (``app.py``), ``cdk.json`` with CDK's feature flags, a small gateway file that
 validates and synthesizes, a Makefile (``make synth``) that installs the pinned gateway-stack,
 Node.js and CDK CLI into the folder, and a README. ``gateway.schema.json`` is written from the
-installed package's model, so an editor checks the gateway file against the version in use.
+installed package's model, so an editor checks the gateway file against the version in use, and
+``constraints.txt`` pins every package gateway-stack brings (aws-cdk-lib, constructs, cdk-nag,
+pydantic, ...) at the versions installed with it, so the starter's templates change only when
+the team changes a pin.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from importlib import metadata, resources
 from pathlib import Path
@@ -27,6 +31,10 @@ _RENAMED = {"npmrc": ".npmrc", "gitignore": ".gitignore"}
 GATEWAY_FILE = "gateway.yaml"
 #: The JSON Schema of the gateway file, rendered from the installed package's model.
 SCHEMA_FILE = "gateway.schema.json"
+#: The pins of what gateway-stack brings, as installed with it.
+CONSTRAINTS_FILE = "constraints.txt"
+#: A requirement's distribution name, at the start of its text (``aws-cdk-lib>=2.2,<3``).
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*")
 
 
 @dataclass(frozen=True)
@@ -90,7 +98,43 @@ def starter_files(version: str) -> dict[str, bytes]:
             content = content.replace(VERSION_PLACEHOLDER.encode(), version.encode())
         files[_RENAMED.get(entry.name, entry.name)] = content
     files[SCHEMA_FILE] = render_schema().encode()
+    files[CONSTRAINTS_FILE] = render_constraints(DISTRIBUTION).encode()
     return files
+
+
+def installed_closure(distribution: str) -> dict[str, str]:
+    """Name -> installed version of every distribution ``distribution`` requires, directly or
+    not (extras left out; a requirement whose marker excluded it is not installed, so it is
+    left out too)."""
+    found: dict[str, str] = {}
+    todo = [distribution]
+    while todo:
+        name = todo.pop()
+        for requirement in metadata.requires(name) or []:
+            match = _NAME.match(requirement)
+            if match is None or "extra ==" in requirement.replace('"', " ").replace("'", " "):
+                continue
+            needed = match.group(0)
+            key = re.sub(r"[-_.]+", "-", needed).lower()
+            if key in found or key == distribution:
+                continue
+            try:
+                found[key] = metadata.version(needed)
+            except metadata.PackageNotFoundError:
+                continue  # not for this platform or Python
+            todo.append(needed)
+    return dict(sorted(found.items()))
+
+
+def render_constraints(distribution: str) -> str:
+    """``constraints.txt``: every package ``distribution`` brings, pinned as installed."""
+    version = metadata.version(distribution)
+    lines = [
+        f"# What {distribution} {version} brings, pinned at the versions installed with it",
+        "# (python -m gateway_stack init). Change a pin on purpose, then review make diff.",
+    ]
+    lines += [f"{name}=={version}" for name, version in installed_closure(distribution).items()]
+    return "\n".join(lines) + "\n"
 
 
 def write_starter(folder: Path) -> Starter:

@@ -28,6 +28,7 @@ FILES = [
     "README.md",
     "app.py",
     "cdk.json",
+    "constraints.txt",
     "gateway.schema.json",
     "gateway.yaml",
     "package-lock.json",
@@ -156,3 +157,16 @@ def test_the_starter_pins_this_repositorys_node_and_cdk_cli() -> None:
     assert lock["packages"]["node_modules/aws-cdk"] == ours["packages"]["node_modules/aws-cdk"]
     assert lock["packages"][""]["devDependencies"] == {"aws-cdk": cli}
     assert (STARTER / "npmrc").read_text() == (ROOT / ".npmrc").read_text()
+
+
+def test_the_starter_pins_what_gateway_stack_brings_as_installed(tmp_path: Path) -> None:
+    write_starter(tmp_path / "gw")
+    pins = dict(
+        line.split("==")
+        for line in (tmp_path / "gw" / "constraints.txt").read_text().splitlines()
+        if not line.startswith("#")
+    )
+    for name in ("aws-cdk-lib", "constructs", "cdk-nag", "pydantic", "jsii"):
+        assert pins[name] == metadata.version(name)
+    assert "gateway-stack" not in pins  # requirements.txt pins it
+    assert "-c constraints.txt" in (tmp_path / "gw" / "Makefile").read_text()

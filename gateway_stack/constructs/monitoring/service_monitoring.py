@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Sequence
 
 from aws_cdk import aws_sns as sns
 from constructs import Construct
@@ -19,7 +18,6 @@ from gateway_stack.constructs.monitoring.topic import alarm_topic_arn as platfor
 from gateway_stack.constructs.service_api import ServiceApi
 from gateway_stack.errors import GatewayStackError
 from gateway_stack.naming import GatewayNames
-from gateway_stack.openapi.integration import MAX_INTEGRATION_TIMEOUT_MS
 
 
 class ServiceMonitoring(Construct):
@@ -46,8 +44,7 @@ class ServiceMonitoring(Construct):
         base_paths: the base paths the API is mapped on, as requests name them (the access
             log's ``basePath``). Default: those of the API's mappings so far.
         integration_timeout_ms: the API's longest integration timeout, in ms (the latency
-            alarm's reference). Default: read from the API's body (the longest
-            ``timeoutInMillis`` of its integrations, mocks aside).
+            alarm's reference). Default: the API definition's ``longest_timeout_ms``.
 
     Raises:
         GatewayStackError: no base path is known, or a threshold does not fit the API's
@@ -91,7 +88,7 @@ class ServiceMonitoring(Construct):
             names.authorizer_metrics_namespace,
             names.metrics_namespace,
         )
-        self.integration_timeout_ms = integration_timeout_ms or longest_timeout_ms(api.body)
+        self.integration_timeout_ms = integration_timeout_ms or api.definition.longest_timeout_ms
         self.throttles = ThrottledRequestsFilter(
             self, "Throttled", log_group=api.access_logs, namespace=names.metrics_namespace
         )
@@ -129,17 +126,3 @@ class ServiceMonitoring(Construct):
                 integration_timeout_ms=self.integration_timeout_ms,
                 alarms=self.alarms,
             )
-
-
-def longest_timeout_ms(body: Mapping[str, Any]) -> int:
-    """The longest integration timeout of an OpenAPI body's operations, in ms (API Gateway's
-    29,000 ms default where an integration sets none; mocks do not count)."""
-    timeouts = [
-        int(integration.get("timeoutInMillis", MAX_INTEGRATION_TIMEOUT_MS))
-        for operations in body.get("paths", {}).values()
-        for operation in operations.values()
-        if isinstance(operation, dict)
-        and (integration := operation.get("x-amazon-apigateway-integration"))
-        and str(integration.get("type", "")).lower() != "mock"
-    ]
-    return max(timeouts, default=MAX_INTEGRATION_TIMEOUT_MS)

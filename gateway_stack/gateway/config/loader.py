@@ -159,6 +159,8 @@ def _issue(detail: Mapping[str, Any]) -> Issue:
     given = detail.get("input")
     if not isinstance(given, (dict, list)) and kind != "value_error":
         message += f" (got {_short(given)})"
+    if loc and loc[-1] == "[key]":  # pydantic's mark for a mapping's key rather than its value
+        loc, message = loc[:-1], f"the key {message}"
     return Issue(loc, message)
 
 

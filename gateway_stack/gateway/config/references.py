@@ -2,8 +2,8 @@
 
 These checks read plain data (the parsed YAML, or a model dumped to a dict) and tolerate any
 shape, so the loader can report them together with the model's own errors in one pass. What
-needs the services' resolved routes or their mappings (two services on one base path, shadowed
-routes, mappings per domain name) is the plan's (:mod:`gateway_stack.gateway.plan.checks`).
+needs the services' resolved routes or their mappings (shadowed routes, mappings per domain
+name) is the plan's (:mod:`gateway_stack.gateway.plan.checks`).
 """
 
 from __future__ import annotations
@@ -48,6 +48,8 @@ def check_references(data: Any) -> list[Issue]:
     )
 
     issues += _duplicates("services", services, "name", "service name")
+    # Every service is mapped on every domain name: one base path, one service.
+    issues += _duplicates("services", services, "base_path", "base path")
     for index, service in services:
         backend = service.get("backend")
         name = backend.get("load_balancer") if isinstance(backend, Mapping) else None

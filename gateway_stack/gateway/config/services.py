@@ -5,10 +5,11 @@ from __future__ import annotations
 from pathlib import PurePosixPath
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, StringConstraints, field_validator, model_validator
 
 from gateway_stack.base_paths import validate_base_path
 from gateway_stack.gateway.config.monitoring import ServiceAlarms
+from gateway_stack.models.cors import HEADER_PATTERN
 from gateway_stack.models.fields import (
     NLB_ARN,
     Port,
@@ -20,6 +21,18 @@ from gateway_stack.models.throttle import Throttle
 from gateway_stack.openapi.routes import Route, RouteOptions, parse_route
 
 # -- backends and services -------------------------------------------------------------------
+
+
+#: A header the service receives, and the authorizer's context key it carries.
+HeaderName = Annotated[
+    str, StringConstraints(pattern=rule(HEADER_PATTERN, "a header name: letters, digits and '-'"))
+]
+ContextKey = Annotated[
+    str,
+    StringConstraints(
+        pattern=rule(r"^[A-Za-z0-9_]+$", "an authorizer context key: letters, digits and '_'")
+    ),
+]
 
 
 class LoadBalancer(Section):
@@ -143,7 +156,7 @@ class Service(Section):
         description="Per tier, a throttle for this service's stage that replaces the tier's "
         "limits here (e.g. gold: {rate_limit: 50, burst_limit: 100}). Default: none.",
     )
-    forward_context: dict[str, str] | None = Field(
+    forward_context: dict[HeaderName, ContextKey] | None = Field(
         None,
         description="Headers the service receives from the authorizer's context: header -> "
         "context key. Default: X-Client-Id: clientId.",

@@ -7,7 +7,7 @@ route's operation in the service's document) and says what to do.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Sequence
 
 from gateway_stack.base_paths import find_shadowed_routes
@@ -46,7 +46,6 @@ def check_services(
     """Across the services of one deployment: base paths that collide on a domain name, routes
     a longer base path shadows, API mappings per domain name and VPC links per account and
     region."""
-    _collisions(services, problems)
     for shadowed in find_shadowed_routes(
         {service.name: (service.base_path, service.routes) for service in services}
     ):
@@ -74,21 +73,3 @@ def check_services(
             f"({gateway.account}/{gateway.region}). Put services behind fewer load balancers "
             "(services share a load balancer's VPC link), or ask AWS for a higher quota",
         )
-
-
-def _collisions(services: Sequence[ServicePlan], problems: Problems) -> None:
-    """A base path mapped twice on one domain name: the second service's is the problem."""
-    owners: dict[tuple[str, str], ServicePlan] = {}
-    reported: defaultdict[int, bool] = defaultdict(bool)
-    for service in services:
-        for mapping in service.mappings:
-            key = (mapping.domain_name, mapping.base_path)
-            owner = owners.setdefault(key, service)
-            if owner is service or reported[service.index]:
-                continue
-            reported[service.index] = True
-            problems.at(
-                ("services", service.index, "base_path"),
-                f"base path {mapping.base_path!r} is already service {owner.name!r}'s "
-                f"(services[{owner.index}]): each base path belongs to one service",
-            )

@@ -12,7 +12,6 @@ from gateway_stack.naming import GatewayNames
 from gateway_stack.openapi import (
     DEFAULT_FORWARDED_CONTEXT,
     AuthorizerRef,
-    Cors,
     GatewaySettings,
     OpenApiDocumentError,
     PrivateIntegration,
@@ -23,7 +22,6 @@ from gateway_stack.openapi import (
     proxy_routes,
 )
 from gateway_stack.openapi.document import operation_pointer
-from gateway_stack.openapi.integration import MAX_INTEGRATION_TIMEOUT_MS
 
 
 @dataclass(frozen=True)
@@ -62,7 +60,7 @@ def gateway_settings(
             binary_media_types=tuple(service.binary_media_types),
             region=gateway.region,
             partition=gateway.partition,
-            cors=Cors(**gateway.cors.model_dump()) if gateway.cors else None,
+            cors=gateway.cors,
         )
     except ValueError as error:
         problems.at(("services", index, "forward_context"), str(error))
@@ -117,15 +115,3 @@ def _route_loc(service: Service, index: int, pointer: str) -> tuple[str | int, .
         if pointer.startswith(operation_pointer(route.path, route.method)):
             return ("services", index, "routes", position)
     return ("services", index, "routes")
-
-
-def longest_timeout_ms(definition: ServiceDefinition, default_ms: int) -> int:
-    """The longest integration timeout of the routes a private integration answers (a route's
-    own ``timeout_ms``, else the service's ``default_ms``); API Gateway's 29,000 ms when a MOCK
-    answers every route."""
-    timeouts = [
-        route.options.timeout_ms or default_ms
-        for route in definition.routes
-        if not route.options.mock
-    ]
-    return max(timeouts, default=MAX_INTEGRATION_TIMEOUT_MS)

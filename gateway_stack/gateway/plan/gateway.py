@@ -14,7 +14,6 @@ from gateway_stack.gateway.plan.checks import check_service, check_services
 from gateway_stack.gateway.plan.definition import (
     define,
     gateway_settings,
-    longest_timeout_ms,
 )
 from gateway_stack.gateway.plan.platform import plan_platform
 from gateway_stack.gateway.plan.problems import Problems
@@ -131,7 +130,6 @@ def _plan_service(
         alarm_thresholds(gateway, index, None, problems)  # its own problems, without a timeout
         return None
     definition = defined.definition
-    longest = longest_timeout_ms(definition, service.timeout_ms)
     plan = ServicePlan(
         name=service.name,
         index=index,
@@ -139,7 +137,6 @@ def _plan_service(
         base_path=service.base_path,
         load_balancer=service.backend.load_balancer,
         definition=definition,
-        longest_timeout_ms=longest,
         resource_paths=frozenset(resource_paths([r.path for r in definition.routes])),
         stage=StagePlan(
             name=gateway.stage_name,
@@ -152,7 +149,7 @@ def _plan_service(
         web_acl=gateway.waf.enabled,
         tiers=tuple(gateway.tiers),
         plan_overrides=plan_overrides(gateway, index, definition.routes, problems),
-        alarms=alarm_thresholds(gateway, index, longest, problems),
+        alarms=alarm_thresholds(gateway, index, definition.longest_timeout_ms, problems),
         alarm_topic_arn=gateway.monitoring.alarm_topic_arn,
         dashboard=gateway.monitoring.dashboards,
         route_places=defined.places,

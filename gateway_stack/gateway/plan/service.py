@@ -57,7 +57,6 @@ class ServicePlan:
         base_path: its base path on every domain name.
         load_balancer: the name of its load balancer (the platform publishes its VPC link).
         definition: the API's OpenAPI body and routes, with the gateway's extensions written.
-        longest_timeout_ms: the longest integration timeout of its routes, mocks aside.
         resource_paths: every API Gateway resource the routes create.
         stage: the stage's settings.
         mappings: an API mapping on each custom domain name.
@@ -79,7 +78,6 @@ class ServicePlan:
     base_path: str
     load_balancer: str
     definition: ServiceDefinition
-    longest_timeout_ms: int
     resource_paths: frozenset[str]
     stage: StagePlan
     mappings: tuple[ApiMapping, ...]

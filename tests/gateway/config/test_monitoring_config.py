@@ -12,14 +12,13 @@ import pytest
 import yaml
 
 from gateway_stack.constructs.monitoring import AlarmThresholds, ServiceMonitoring
-from gateway_stack.constructs.monitoring.service_monitoring import longest_timeout_ms
 from gateway_stack.constructs.service_api import BackendRef, ServiceApi, StageConfig
 from gateway_stack.errors import GatewayStackError
 from gateway_stack.gateway.config import GatewayFileError, load_gateway, parse_gateway
 from gateway_stack.gateway.config.monitoring import ServiceAlarms
 from gateway_stack.gateway.plan import GatewayPlanError, plan_gateway
 from gateway_stack.naming import GatewayNames
-from gateway_stack.openapi import PrivateIntegration
+from gateway_stack.openapi import GatewaySettings, PrivateIntegration, from_routes
 from gateway_stack.openapi.routes import RouteOptions, parse_route
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -199,22 +198,16 @@ def test_the_latency_threshold_is_a_share_of_the_timeout_or_a_fixed_value() -> N
     assert AlarmThresholds(latency_p99_ms=1200).latency_threshold_ms(5000) == 1200
 
 
-def test_the_integration_timeout_is_the_longest_of_the_apis_operations() -> None:
-    def operation(kind: str, timeout: int | None = None) -> dict[str, Any]:
-        integration: dict[str, Any] = {"type": kind}
-        if timeout is not None:
-            integration["timeoutInMillis"] = timeout
-        return {"x-amazon-apigateway-integration": integration}
-
-    body = {
-        "paths": {
-            "/a": {"get": operation("http_proxy", 3000), "parameters": []},
-            "/b": {"post": operation("http_proxy", 8000), "put": operation("mock")},
-        }
-    }
-    assert longest_timeout_ms(body) == 8000
-    assert longest_timeout_ms({"paths": {"/m": {"get": operation("mock")}}}) == 29000
-    assert longest_timeout_ms({"paths": {"/d": {"get": operation("http_proxy")}}}) == 29000
+def test_the_integration_timeout_is_the_longest_of_the_apis_routes() -> None:
+    settings = GatewaySettings(integration=PrivateIntegration(port=8080, timeout_ms=3000))
+    routes = [
+        parse_route("GET /a"),  # the integration's 3000
+        parse_route("POST /b", RouteOptions(timeout_ms=8000)),
+        parse_route("PUT /b", RouteOptions(mock=True, example={})),  # a mock: not counted
+    ]
+    assert from_routes(routes, settings, "t").longest_timeout_ms == 8000
+    mocks = [parse_route("GET /m", RouteOptions(mock=True, example={}))]
+    assert from_routes(mocks, settings, "t").longest_timeout_ms == 29000
 
 
 def _team_api(*, mapped: bool, timeout_ms: int = 8000) -> ServiceApi:

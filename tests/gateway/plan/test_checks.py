@@ -7,6 +7,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
+
+from gateway_stack.gateway.config import GatewayFileError
+from gateway_stack.gateway.plan import plan_gateway_file
 from gateway_stack.limits import MAX_API_MAPPINGS, MAX_VPC_LINKS
 from tests.gateway.config.test_config import write
 from tests.gateway.plan.support import line_of, refusals
@@ -59,20 +63,20 @@ def test_a_route_shadowed_in_a_document_names_the_documents_operation(
     assert len(messages) == 5  # every route of the orders document is under /orders
 
 
-def test_two_services_on_one_base_path_collide_on_each_domain_name(
+def test_two_services_on_one_base_path_are_refused_with_the_files_other_errors(
     tmp_path: Path, gateway_data: dict[str, Any]
 ) -> None:
     gateway_data["services"][1]["base_path"] = "orders"
+    gateway_data["services"][2]["forward_context"] = {"X Client": "clientId"}
     path = write(tmp_path, gateway_data)
-    (message,) = refusals(path)
-    text, _, line = message.rpartition(" (line ")
-    assert text == (
-        f"{path}: services[1].base_path: base path 'orders' is already service 'orders''s "
-        "(services[0]): each base path belongs to one service"
-    )
-    lines = path.read_text().splitlines()
-    assert lines[int(line.rstrip(")")) - 1].strip() == "base_path: orders"
-    assert int(line.rstrip(")")) > line_of(path, "name: inventory")
+    with pytest.raises(GatewayFileError) as caught:
+        plan_gateway_file(path)
+    messages = [m.rpartition(" (line ")[0] for m in caught.value.messages]
+    assert messages == [
+        f"{path}: services[1].base_path: duplicate base path 'orders': services[0] has it already",
+        f"{path}: services[2].forward_context.X Client: the key must be a header name: "
+        "letters, digits and '-' (got 'X Client')",
+    ]
 
 
 def test_a_tier_route_throttle_must_name_a_route_the_service_has(
@@ -162,13 +166,14 @@ def test_a_latency_threshold_over_the_gateways_timeout_points_at_monitoring(
     ]
 
 
-def test_forwarded_headers_must_be_header_names(
+def test_forwarded_context_keys_are_checked_with_the_file(
     tmp_path: Path, gateway_data: dict[str, Any]
 ) -> None:
-    gateway_data["services"][0]["forward_context"] = {"X Client": "clientId"}
+    gateway_data["services"][0]["forward_context"] = {"X-Tenant": "tenant id"}
     path = write(tmp_path, gateway_data)
-    assert refusals(path) == [
-        f"{path}: services[0].forward_context: forwarded_context: 'X Client' <- 'clientId': "
-        "header names are letters, digits and '-'; context keys are letters, digits and '_' "
-        f"(line {line_of(path, 'forward_context:') + 1})"
-    ]
+    with pytest.raises(GatewayFileError) as caught:
+        plan_gateway_file(path)
+    assert caught.value.messages == (
+        f"{path}: services[0].forward_context.X-Tenant: must be an authorizer context key: "
+        f"letters, digits and '_' (got 'tenant id') (line {line_of(path, 'X-Tenant:')})",
+    )

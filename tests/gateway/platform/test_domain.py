@@ -8,7 +8,7 @@ import aws_cdk as cdk
 import pytest
 from aws_cdk.assertions import Match, Template
 
-from gateway_stack.base_paths import shadowed_routes
+from gateway_stack.base_paths import find_shadowed_routes
 from gateway_stack.constructs.guards import assembly_problems
 from gateway_stack.errors import GatewayStackError
 from gateway_stack.openapi import parse_route
@@ -174,7 +174,7 @@ def test_a_route_shadowed_by_a_longer_base_path_is_an_error() -> None:
         "billing": ("billing", [parse_route("GET /v2/invoices"), parse_route("GET /v1/x")]),
         "billing-v2": ("billing/v2", [parse_route("GET /invoices")]),
     }
-    (problem,) = shadowed_routes(services)
+    (problem,) = [shadowed.message for shadowed in find_shadowed_routes(services)]
     assert problem.startswith(
         "service 'billing' (base path 'billing'): route GET /v2/invoices can never be called: "
         "API Gateway sends /billing/v2/... to service 'billing-v2'"
@@ -186,7 +186,7 @@ def test_a_prefix_level_base_path_is_allowed_when_nothing_is_shadowed() -> None:
         "orders": ("orders", [parse_route("GET /{id}"), parse_route("ANY /{proxy+}")]),
         "orders-v2": ("orders/v2/items", [parse_route("GET /")]),
     }
-    assert shadowed_routes(services) == []
+    assert list(find_shadowed_routes(services)) == []
 
 
 def test_the_gateway_refuses_shadowed_routes_at_synth(
