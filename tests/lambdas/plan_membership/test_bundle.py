@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import os
-import platform
 import subprocess
 import sys
 import uuid
@@ -20,10 +19,7 @@ from pathlib import Path
 import pytest
 from membership_support import CODE_ROOT, REGION, ResponseServer, load_event
 
-from gateway_stack.gateway.platform.bundling import PythonBundle
-
-#: What the Lambda runtime provides beside the bundle.
-RUNTIME_PROVIDED = ("boto3", "botocore", "s3transfer", "jmespath", "dateutil", "urllib3", "six")
+from tests.lambdas.bundles import build_bundle, link_runtime_libraries
 
 SCRIPT = """
 import json, sys, handler, crhelper
@@ -40,28 +36,12 @@ print(json.dumps({"handler": handler.__file__, "crhelper": crhelper.__file__}))
 
 @pytest.fixture(scope="module")
 def bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    machine = {"x86_64": "manylinux2014_x86_64", "aarch64": "manylinux2014_aarch64"}
-    target = tmp_path_factory.mktemp("bundle")
-    PythonBundle(
-        code=CODE_ROOT,
-        requirements=CODE_ROOT / "requirements.txt",
-        python_version=f"{sys.version_info.major}.{sys.version_info.minor}",
-        platform=machine[platform.machine()],
-    ).build(target)
-    return target
+    return build_bundle(CODE_ROOT, tmp_path_factory.mktemp("bundle"))
 
 
 @pytest.fixture(scope="module")
 def runtime_libraries(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A folder with only the packages the Lambda runtime provides (links to this venv's)."""
-    import boto3
-
-    site = Path(boto3.__file__).resolve().parent.parent
-    folder = tmp_path_factory.mktemp("runtime")
-    for name in RUNTIME_PROVIDED:
-        package = site / name if (site / name).is_dir() else site / f"{name}.py"
-        (folder / package.name).symlink_to(package)
-    return folder
+    return link_runtime_libraries(tmp_path_factory.mktemp("runtime"))
 
 
 def test_bundle_holds_the_code_and_crhelper_only(bundle: Path) -> None:
