@@ -38,7 +38,7 @@ if TYPE_CHECKING:
     from gateway_stack.constructs.gateway_service import GatewayService
     from gateway_stack.constructs.monitoring import ServiceMonitoring
     from gateway_stack.constructs.nag import acknowledge, add_aws_solutions_checks
-    from gateway_stack.constructs.plan_membership import PlanThrottle, UsagePlanMembership
+    from gateway_stack.constructs.plan_membership import UsagePlanMembership
     from gateway_stack.constructs.platform_attachment import PlatformAttachment
     from gateway_stack.constructs.platform_ref import PlatformRef
     from gateway_stack.constructs.service_api import ServiceApi
@@ -51,6 +51,7 @@ if TYPE_CHECKING:
     from gateway_stack.gateway.service_stack import ServiceStack
     from gateway_stack.models.alarms import AlarmThresholds
     from gateway_stack.models.cors import Cors
+    from gateway_stack.models.plan_throttle import PlanThrottle
     from gateway_stack.models.throttle import Throttle
     from gateway_stack.naming import GatewayNames
     from gateway_stack.openapi import (
@@ -71,7 +72,7 @@ _PUBLIC: dict[str, str] = {
     "BackendRef": "gateway_stack.constructs.backend",
     "StageConfig": "gateway_stack.constructs.stage",
     "UsagePlanMembership": "gateway_stack.constructs.plan_membership",
-    "PlanThrottle": "gateway_stack.constructs.plan_membership",
+    "PlanThrottle": "gateway_stack.models.plan_throttle",
     "ServiceMonitoring": "gateway_stack.constructs.monitoring",
     "AlarmThresholds": "gateway_stack.models.alarms",
     # what they take

@@ -21,9 +21,9 @@ from constructs import Construct
 
 from gateway_stack.constructs.backend import BackendRef
 from gateway_stack.constructs.monitoring import AlarmThresholds
-from gateway_stack.constructs.nag import acknowledge
+from gateway_stack.constructs.nag import acknowledge, validation_reason
 from gateway_stack.constructs.plan_membership import PlanThrottle
-from gateway_stack.constructs.platform_attachment import PlatformAttachment, validation_reason
+from gateway_stack.constructs.platform_attachment import PlatformAttachment
 from gateway_stack.constructs.platform_ref import PlatformRef
 from gateway_stack.constructs.service_api import ServiceApi
 from gateway_stack.constructs.stage import StageConfig
@@ -154,7 +154,11 @@ class GatewayService(Construct):
             cors=cors,
         )
         if validate_requests:
-            acknowledge(self.api.api, "AwsSolutions-APIG2", validation_reason(self.api))
+            acknowledge(
+                self.api.api,
+                "AwsSolutions-APIG2",
+                validation_reason(self.api.definition.validated_operations),
+            )
         # "Default": the attachment's children read as this construct's own in logical ids.
         self.attachment = PlatformAttachment(
             self,

@@ -31,3 +31,25 @@ def acknowledge(scope: IConstruct, rule: str, reason: str) -> None:
             f"(at least {MIN_REASON_LENGTH} characters)"
         )
     Validations.of(scope).acknowledge(Acknowledgment(id=rule, reason=reason))
+
+
+def validation_reason(validated_operations: int) -> str:
+    """Why cdk-nag's APIG2 finding does not apply to a service API whose requests are validated
+    as its document says (``validated_operations`` of its operations have something to validate):
+    cdk-nag looks for ``AWS::ApiGateway::RequestValidator`` resources, and the validators live in
+    the OpenAPI body."""
+    reason = (
+        "cdk-nag looks for AWS::ApiGateway::RequestValidator resources, but this API's "
+        "validators are in its OpenAPI body (x-amazon-apigateway-request-validators), where "
+        "the body's import keeps them; a separate resource would be reset by the next import. "
+    )
+    if validated_operations:
+        return reason + (
+            f"{validated_operations} operation(s) validate their body or required parameters; "
+            "the others define nothing to validate against and are forwarded unchanged to the "
+            "service."
+        )
+    return reason + (
+        "No operation of this API defines a request schema or a required query string or "
+        "header, so there is nothing to validate: requests are forwarded to the service."
+    )

@@ -114,24 +114,3 @@ class PlatformAttachment(Construct):
             dashboard=dashboard,
             base_paths=[base_path],
         )
-
-
-def validation_reason(api: ServiceApi) -> str:
-    """Why cdk-nag's APIG2 finding does not apply to ``api``, whose requests are validated as
-    its document says: cdk-nag looks for ``AWS::ApiGateway::RequestValidator`` resources, and
-    the validators live in the OpenAPI body."""
-    reason = (
-        "cdk-nag looks for AWS::ApiGateway::RequestValidator resources, but this API's "
-        "validators are in its OpenAPI body (x-amazon-apigateway-request-validators), where "
-        "the body's import keeps them; a separate resource would be reset by the next import. "
-    )
-    validated = api.definition.validated_operations
-    if validated:
-        return reason + (
-            f"{validated} operation(s) validate their body or required parameters; the others "
-            "define nothing to validate against and are forwarded unchanged to the service."
-        )
-    return reason + (
-        "No operation of this API defines a request schema or a required query string or "
-        "header, so there is nothing to validate: requests are forwarded to the service."
-    )

@@ -8,8 +8,8 @@ from aws_cdk import Stack
 from aws_cdk import aws_kms as kms
 from constructs import Construct
 
-from gateway_stack.constructs.nag import acknowledge
-from gateway_stack.constructs.platform_attachment import PlatformAttachment, validation_reason
+from gateway_stack.constructs.nag import acknowledge, validation_reason
+from gateway_stack.constructs.platform_attachment import PlatformAttachment
 from gateway_stack.constructs.platform_ref import PlatformRef
 from gateway_stack.constructs.retention import retention_days
 from gateway_stack.constructs.service_api import ServiceApi
@@ -68,7 +68,11 @@ class ServiceStack(Stack):
             ),
         )
         # The gateway's decisions, not the construct's: a service team's app makes its own.
-        acknowledge(self.service_api.api, "AwsSolutions-APIG2", validation_reason(self.service_api))
+        acknowledge(
+            self.service_api.api,
+            "AwsSolutions-APIG2",
+            validation_reason(self.service_api.definition.validated_operations),
+        )
         if not service.web_acl:
             acknowledge(
                 self.service_api.stage,

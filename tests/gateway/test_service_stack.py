@@ -226,3 +226,20 @@ def test_adding_a_service_changes_no_other_stack(
     assert set(after) - set(before) == {"acme-dev-svc-search"}
     for name, template in before.items():
         assert after[name] == template, f"{name} changed"
+
+
+def test_the_service_stacks_are_the_team_attachment_without_a_second_allowlist_check(
+    example_data: dict[str, Any], cdk_context: dict[str, Any]
+) -> None:
+    from aws_cdk.assertions import Annotations
+
+    from gateway_stack.constructs.platform_attachment import PlatformAttachment
+
+    stacks = build(example_data, cdk_context)
+    for stack in stacks.services.values():
+        # The attachment service teams get from GatewayService, under the hidden id Default.
+        assert isinstance(stack.node.find_child("Default"), PlatformAttachment)
+        assert stack.plan_membership is stack.attachment.plan_membership
+        # The plan checked the gateway file's allowlist: no "not checked at synth" note.
+        notes = Annotations.from_stack(stack).find_info("*", Match.string_like_regexp("allowlist"))
+        assert notes == []

@@ -101,7 +101,7 @@ ACKNOWLEDGED = {
     ),
     ("acme-dev-platform/Backends/billing/LoadBalancer", "AwsSolutions-ELB2"),
     # Request validators live in the OpenAPI body, where cdk-nag does not look (see
-    # service_stack._validation_reason). WAF is on, so no stage acknowledges APIG3.
+    # nag.validation_reason). WAF is on, so no stage acknowledges APIG3.
     *(
         (f"acme-dev-svc-{service}/Service/Api", "AwsSolutions-APIG2")
         for service in ("orders", "inventory", "billing")

@@ -37,34 +37,24 @@ class Defined:
     places: dict[str, Place]
 
 
-def gateway_settings(
-    gateway: Gateway, index: int, names: GatewayNames, problems: Problems
-) -> GatewaySettings | None:
+def gateway_settings(gateway: Gateway, index: int, names: GatewayNames) -> GatewaySettings:
     """What the gateway writes into every operation of service ``index``: its private
-    integration, the platform's authorizer and API key, the forwarded context, CORS. ``None``
-    (with a problem recorded) when the service's settings cannot make one."""
+    integration, the platform's authorizer and API key, the forwarded context, CORS (each value
+    already checked by the gateway file's model)."""
     service = gateway.services[index]
-    try:
-        return GatewaySettings(
-            integration=PrivateIntegration(
-                port=service.backend.port, timeout_ms=service.timeout_ms
-            ),
-            authorizer=AuthorizerRef(
-                function_arn=names.authorizer_arn(
-                    gateway.account, gateway.region, gateway.partition
-                ),
-                cache_ttl_seconds=gateway.auth.cache_ttl_seconds,
-            ),
-            api_key_required=True,
-            forwarded_context=dict(service.forward_context or DEFAULT_FORWARDED_CONTEXT),
-            binary_media_types=tuple(service.binary_media_types),
-            region=gateway.region,
-            partition=gateway.partition,
-            cors=gateway.cors,
-        )
-    except ValueError as error:
-        problems.at(("services", index, "forward_context"), str(error))
-        return None
+    return GatewaySettings(
+        integration=PrivateIntegration(port=service.backend.port, timeout_ms=service.timeout_ms),
+        authorizer=AuthorizerRef(
+            function_arn=names.authorizer_arn(gateway.account, gateway.region, gateway.partition),
+            cache_ttl_seconds=gateway.auth.cache_ttl_seconds,
+        ),
+        api_key_required=True,
+        forwarded_context=dict(service.forward_context or DEFAULT_FORWARDED_CONTEXT),
+        binary_media_types=tuple(service.binary_media_types),
+        region=gateway.region,
+        partition=gateway.partition,
+        cors=gateway.cors,
+    )
 
 
 def define(

@@ -115,17 +115,14 @@ def _plan_service(
     are recorded; the other services are still planned, so that all are reported)."""
     service = gateway.services[index]
     api_name = f"{names.prefix}-{service.name}"
-    settings = gateway_settings(gateway, index, names, problems)
-    defined = None
-    if settings is not None:
-        defined = define(
-            service,
-            index,
-            settings=settings,
-            api_name=api_name,
-            documents=documents,
-            problems=problems,
-        )
+    defined = define(
+        service,
+        index,
+        settings=gateway_settings(gateway, index, names),
+        api_name=api_name,
+        documents=documents,
+        problems=problems,
+    )
     if defined is None:
         alarm_thresholds(gateway, index, None, problems)  # its own problems, without a timeout
         return None
