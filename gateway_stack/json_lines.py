@@ -100,7 +100,7 @@ class _JsonLines:
             self.lines[loc] = line
         if token in ("{", "["):
             if len(self.stack) >= MAX_DEPTH:
-                raise Refusal(line, too_deep(), loc)
+                raise Refusal(line, too_deep())
             self.stack.append(_Open(loc, token == "{"))
             self.expect_key = token == "{"
         elif token in _NOT_FINITE or (token[0] in _NUMBER and math.isinf(float(token))):

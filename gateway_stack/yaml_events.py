@@ -55,6 +55,7 @@ _SCALAR_TAGS = {_STR, _NULL, _BOOL, _INT, _FLOAT, _TIMESTAMP}
 #: Resolves a plain scalar's type as YAML 1.1 does (``yes`` is true, ``0x1F`` is 31, ...).
 _RESOLVER = yaml.resolver.Resolver()
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()
+_KIND = {_BOOL: "true or false", _INT: "an integer", _FLOAT: "a number"}
 _CONSTRUCT = {
     _BOOL: _CONSTRUCTOR.construct_yaml_bool,
     _INT: _CONSTRUCTOR.construct_yaml_int,
@@ -112,7 +113,7 @@ class _Builder:
             for event in yaml.parse(text, Loader=_LOADER):
                 self.event(event)
         except yaml.MarkedYAMLError as error:
-            raise _syntax_error(error) from None
+            raise _syntax_error(error, text) from None
         except yaml.YAMLError as error:  # a reader error without a position
             raise Refusal(None, f"not valid YAML: {error}") from None
         return self.result, self.lines
@@ -195,7 +196,7 @@ class _Builder:
         if tag not in (None, "!", _MAP if is_map else _SEQ):
             raise Refusal(line, _tag_problem(tag), loc)
         if len(self.stack) >= MAX_DEPTH:
-            raise Refusal(line, too_deep(), loc)
+            raise Refusal(line, too_deep())
         if anchor is not None:
             self.anchors[anchor] = _Open(line)
         self.stack.append(
@@ -265,7 +266,7 @@ class _Builder:
         if tag in (None, "!"):
             return str(_RESOLVER.resolve(yaml.ScalarNode, event.value, event.implicit))
         if tag not in _SCALAR_TAGS:
-            raise Refusal(_line(event), _tag_problem(tag), loc)
+            raise Refusal(_line(event), _tag_problem(tag, event.value), loc)
         return str(tag)
 
     def scalar(self, event: yaml.ScalarEvent, loc: Location) -> Any:
@@ -278,9 +279,7 @@ class _Builder:
         try:
             value = construct(yaml.ScalarNode(tag, event.value))
         except (ValueError, KeyError, yaml.YAMLError):
-            raise Refusal(
-                _line(event), f"{event.value!r} is not a {tag.removeprefix(_YAML_TAG)}", loc
-            ) from None
+            raise Refusal(_line(event), f"{event.value!r} is not {_KIND[tag]}", loc) from None
         if isinstance(value, float) and not math.isfinite(value):
             raise Refusal(_line(event), not_finite(event.value), loc)
         return value
@@ -290,12 +289,13 @@ def _line(event: yaml.Event) -> int:
     return int(event.start_mark.line) + 1
 
 
-def _tag_problem(tag: str) -> str:
+def _tag_problem(tag: str, written: str | None = None) -> str:
     shown = "!!" + tag.removeprefix(_YAML_TAG) if tag.startswith(_YAML_TAG) else tag
     if tag in _CLOUDFORMATION:
+        value = _PSEUDO_PARAMETERS.get(str(written), "the value itself")
         return (
-            f"{shown} is a CloudFormation function, and this file is plain YAML: write the "
-            "value itself (e.g. region: eu-west-1); the gateway writes the CloudFormation"
+            f"{shown} is a CloudFormation function, and this file is plain YAML, read before "
+            f"any CloudFormation exists: write {value} (the gateway writes the CloudFormation)"
         )
     if shown.startswith("!!python/"):
         return f"{shown}: Python object tags are never read: write a plain value"
@@ -309,13 +309,24 @@ def _tag_problem(tag: str) -> str:
     )
 
 
-def _syntax_error(error: yaml.MarkedYAMLError) -> Refusal:
+#: What to write instead of ``!Ref`` to a pseudo parameter.
+_PSEUDO_PARAMETERS = {
+    "AWS::Region": "the region itself (e.g. eu-west-1)",
+    "AWS::AccountId": "the account id itself, in quotes (e.g. '123456789012')",
+    "AWS::Partition": "the partition itself (e.g. aws)",
+    "AWS::URLSuffix": "the URL suffix itself (e.g. amazonaws.com)",
+}
+
+
+def _syntax_error(error: yaml.MarkedYAMLError, text: str) -> Refusal:
     mark = error.problem_mark or error.context_mark
     reason = f"not valid YAML: {error.problem or error.context}"
-    if mark is not None:
-        reason += f" (column {mark.column + 1})"
+    if mark is None:
+        return Refusal(None, reason)
+    reason += f" (column {mark.column + 1})"
     if error.context and error.problem and error.context_mark is not None:
         reason += f", {error.context} on line {error.context_mark.line + 1}"
-    if "'\\t'" in str(error.problem):
+    lines = text.splitlines()
+    if mark.line < len(lines) and lines[mark.line][mark.column : mark.column + 1] == "\t":
         reason += "; YAML indents with spaces, not tabs"
-    return Refusal(mark.line + 1 if mark is not None else None, reason)
+    return Refusal(mark.line + 1, reason)

@@ -133,6 +133,8 @@ def read_yaml(
                 # not JSON: YAML's flow style, read below
             except RecursionError:
                 raise Refusal(None, too_deep()) from None
+            except ValueError as error:  # an integer of more than 4,300 digits
+                raise Refusal(None, f"not valid JSON: {error}") from None
             else:
                 return YamlSource(path, data, json_lines(text, max_values))
         _check_printable(path, text, _NOT_PRINTABLE)
@@ -157,8 +159,8 @@ def _text(path: Path, max_bytes: int) -> str:
         raise YamlSourceError(
             path,
             None,
-            f"larger than {max_bytes:,} bytes ({max_bytes / 2**20:g} MiB), the most that is "
-            "read: split the file or leave out what the gateway does not need",
+            f"larger than {max_bytes:,} bytes, the most that is read: split the file or leave "
+            "out what the gateway does not need",
         )
     if raw.startswith(_UTF8_BOM):
         raw = raw[len(_UTF8_BOM) :]
