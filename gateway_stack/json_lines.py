@@ -24,8 +24,8 @@ from gateway_stack.source_rules import (
 
 
 def json_lines(text: str, max_values: int) -> dict[Location, int]:
-    """The 1-based line of each key path of ``text``, which :func:`json.loads` accepted (a
-    key's line, an item's line, ``()`` for the top value).
+    """The 1-based line where the value of each key path of ``text`` starts (``text`` is
+    what :func:`json.loads` accepted; ``()`` is the top value).
 
     Raises:
         Refusal: a key written twice in one object, ``NaN``/``Infinity`` or a number too large
@@ -86,7 +86,7 @@ class _JsonLines:
                 f"key appears twice in the same object (first on line {top.keys[key]}): keep one"
             )
             raise Refusal(line, reason, loc)
-        top.keys[key] = self.lines[loc] = line
+        top.keys[key] = line
         top.at = key
         self.expect_key = False
 
@@ -96,8 +96,7 @@ class _JsonLines:
             raise Refusal(line, too_many(self.max_values))
         top = self.stack[-1] if self.stack else None
         loc: Location = () if top is None else (*top.loc, top.at)
-        if top is None or not top.is_object:
-            self.lines[loc] = line
+        self.lines[loc] = line
         if token in ("{", "["):
             if len(self.stack) >= MAX_DEPTH:
                 raise Refusal(line, too_deep())

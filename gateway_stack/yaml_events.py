@@ -12,7 +12,7 @@ Built from the parser's events rather than PyYAML's composer and constructor, so
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
@@ -28,8 +28,8 @@ from gateway_stack.source_rules import (
 
 
 def yaml_data(text: str, max_values: int) -> tuple[Any, dict[Location, int]]:
-    """The data of one YAML document and the 1-based line of each key path (a mapping's key,
-    a list's item, ``()`` for the top value); ``None`` and no lines for an empty text.
+    """The data of one YAML document and the 1-based line where the value of each key path
+    starts (``()`` is the top value); ``None`` and no lines for an empty text.
 
     Keys are strings as written (``200:`` is ``"200"``, ``on:`` is ``"on"``); scalars are
     typed as YAML 1.1 does (``yes`` is true, as PyYAML's safe loader does), except dates and
@@ -91,6 +91,7 @@ class _Frame:
     merge_line: int = 0
     key: Any = None  # the key whose value is expected, or None when a key is expected
     expect_key: bool = False
+    key_lines: dict[str, int] = field(default_factory=dict)  # a mapping's keys' lines
 
 
 _MERGE_KEY = object()
@@ -157,14 +158,14 @@ class _Builder:
         else:
             key: str = event.value
             loc = (*frame.loc, key)
-            if key in frame.items:
+            if key in frame.key_lines:
                 raise Refusal(
                     line,
-                    f"key appears twice in the same mapping (first on line {self.lines[loc]}): "
-                    "keep one",
+                    f"key appears twice in the same mapping (first on line "
+                    f"{frame.key_lines[key]}): keep one",
                     loc,
                 )
-            self.lines[loc] = line
+            frame.key_lines[key] = line
             frame.key = key
         frame.expect_key = False
 
@@ -180,6 +181,7 @@ class _Builder:
             loc = (*parent.loc, "<<")
         else:
             loc = (*parent.loc, parent.key)
+            self.lines[loc] = line
         if isinstance(event, yaml.AliasEvent):
             self.alias(parent, event, loc)
             return

@@ -63,9 +63,10 @@ class YamlSource:
         path: the file.
         data: its content: dicts with str keys, lists, str, int, float, bool and None only.
             A value an alias repeats is the same object wherever it appears (do not mutate).
-        lines: the 1-based line of each key path (``("services", 2, "base_path")`` -> 41):
-            of a mapping's key, or of a list's item; ``()`` is the top value's. A path inside a
-            value repeated by an alias has no line of its own: see :meth:`line_of`.
+        lines: the 1-based line where the value of each key path starts
+            (``("services", 2, "base_path")`` -> 41; a nested mapping's or list's first line,
+            a list item's dash); ``()`` is the top value's. A path inside a value repeated by
+            an alias has no line of its own: see :meth:`line_of`.
     """
 
     path: Path

@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ValidationError
 
 from gateway_stack.errors import GatewayStackError
@@ -24,6 +23,7 @@ from gateway_stack.gateway.config.issues import Issue, Location, render_issue
 from gateway_stack.gateway.config.model import Gateway
 from gateway_stack.gateway.config.references import REFERENCE_ERROR, check_references
 from gateway_stack.models.fields import PATTERN_RULES
+from gateway_stack.yaml_source import YamlSourceError, read_yaml
 
 
 class GatewayFileError(GatewayStackError):
@@ -68,21 +68,11 @@ def load_gateway_file(path: str | Path) -> GatewayFile:
     """
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as error:
-        raise GatewayFileError(
-            path, [Issue((), f"cannot read the file: {error.strerror}")], {}
-        ) from None
-    try:
-        document = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError as error:
-        raise GatewayFileError(path, [Issue((), f"not valid YAML: {error}")], {}) from None
-    lines: dict[Location, int] = {}
-    try:
-        data = _construct(document, (), lines)
-    except _DuplicateKey as duplicate:
-        raise GatewayFileError(path, [duplicate.issue], lines) from None
-    return GatewayFile(path, parse_gateway(data, path, lines), lines)
+        source = read_yaml(path)
+    except YamlSourceError as error:
+        issue = Issue(error.loc or (), error.reason, error.line)
+        raise GatewayFileError(path, [issue], {}) from None
+    return GatewayFile(path, parse_gateway(source.data, path, source.lines), source.lines)
 
 
 def parse_gateway(
@@ -211,55 +201,3 @@ def _model_of(annotation: Any) -> Any:
 def _short(value: Any) -> str:
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
-
-
-# -- YAML with positions and without silent duplicate keys -------------------------------------
-
-
-class _DuplicateKey(Exception):
-    """A structural problem that stops reading the file (a repeated key)."""
-
-    def __init__(self, issue: Issue):
-        self.issue = issue
-
-
-def _construct(node: yaml.Node | None, loc: Location, lines: dict[Location, int]) -> Any:
-    """Build plain Python data from a YAML node tree, recording each path's line number."""
-    if node is None:
-        return None
-    lines[loc] = node.start_mark.line + 1
-    if isinstance(node, yaml.MappingNode):
-        seen: set[Any] = set()
-        for key_node, _ in node.value:  # a key written twice (merged '<<' keys may be overridden)
-            if not isinstance(key_node, yaml.ScalarNode):
-                raise _DuplicateKey(Issue(loc, "a mapping key must be a plain value"))
-            if key_node.tag == _MERGE_TAG:
-                continue
-            key = _YAML.construct_object(key_node)
-            if key in seen:
-                lines[(*loc, _key(key))] = key_node.start_mark.line + 1
-                raise _DuplicateKey(
-                    Issue((*loc, _key(key)), "key appears twice in the same mapping")
-                )
-            seen.add(key)
-        _YAML.flatten_mapping(node)  # resolve '<<' merge keys as SafeLoader would
-        result: dict[Any, Any] = {}
-        for key_node, value_node in node.value:
-            key = _YAML.construct_object(key_node)
-            child = (*loc, _key(key))
-            lines[child] = key_node.start_mark.line + 1
-            result[key] = _construct(value_node, child, lines)
-        return result
-    if isinstance(node, yaml.SequenceNode):
-        return [_construct(item, (*loc, i), lines) for i, item in enumerate(node.value)]
-    return _YAML.construct_object(node)
-
-
-def _key(key: Any) -> str | int:
-    return key if isinstance(key, (str, int)) else str(key)
-
-
-_MERGE_TAG = "tag:yaml.org,2002:merge"
-
-#: Constructs scalars with the YAML 1.1 types SafeLoader gives them (int, bool, null, ...).
-_YAML = yaml.SafeLoader("")

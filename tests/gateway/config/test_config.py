@@ -285,7 +285,9 @@ def test_messages_carry_the_line_of_the_problem(tmp_path: Path) -> None:
 def test_a_key_given_twice_is_an_error_not_a_silent_override(tmp_path: Path) -> None:
     path = tmp_path / "gateway.yaml"
     path.write_text("name: acme\nname: other\n")
-    assert errors_of(path) == [f"{path}: name: key appears twice in the same mapping (line 2)"]
+    assert errors_of(path) == [
+        f"{path}: name: key appears twice in the same mapping (first on line 1): keep one (line 2)"
+    ]
 
 
 def test_yaml_merge_keys_are_honoured(tmp_path: Path) -> None:
@@ -304,16 +306,16 @@ def test_yaml_merge_keys_are_honoured(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("services: [unclosed\n", "not valid YAML"),
-        ("- a\n- b\n", "the file must be a mapping"),
-        ("", "the file must be a mapping"),
+        ("services: [unclosed\n", "line 2: not valid YAML: did not find expected ',' or ']'"),
+        ("- a\n- b\n", "(top level): the file must be a mapping"),
+        ("", "(top level): the file must be a mapping"),
     ],
 )
 def test_files_that_are_not_gateway_files(tmp_path: Path, text: str, expected: str) -> None:
     path = tmp_path / "gateway.yaml"
     path.write_text(text)
     (message,) = errors_of(path)
-    assert message.startswith(f"{path}: (top level): {expected}")
+    assert message.startswith(f"{path}: {expected}")
 
 
 def test_missing_file(tmp_path: Path) -> None:
