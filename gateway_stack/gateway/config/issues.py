@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from gateway_stack.source_rules import Location
 
-__all__ = ["Issue", "Location", "format_location", "render_issue"]
+__all__ = ["Issue", "Location", "format_location", "issue_line", "render_issue"]
 
 
 @dataclass(frozen=True)
@@ -43,10 +43,15 @@ def render_issue(path: str, issue: Issue, lines: Mapping[Location, int]) -> str:
     """``<file>: <key path>: <message> (line N)``, the line when the file has the key (or its
     nearest ancestor: a missing key's parent); ``<file>: line N: <message>`` for a problem of
     the file as a whole at a known line (YAML that cannot be read)."""
-    line = issue.line or _line_of(issue.loc, lines)
+    line = issue_line(issue, lines)
     if not issue.loc and line:
         return f"{path}: line {line}: {issue.message}"
     return f"{path}: {issue.location}: {issue.message}" + (f" (line {line})" if line else "")
+
+
+def issue_line(issue: Issue, lines: Mapping[Location, int]) -> int | None:
+    """The line of ``issue``: its own, or that of its key path (or nearest ancestor)."""
+    return issue.line or _line_of(issue.loc, lines)
 
 
 def _line_of(loc: Location, lines: Mapping[Location, int]) -> int | None:

@@ -8,21 +8,18 @@ the line in the file where it can be found, e.g.::
 
 from __future__ import annotations
 
-import difflib
-import types
-import typing
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from gateway_stack.errors import GatewayStackError
-from gateway_stack.gateway.config.issues import Issue, Location, render_issue
+from gateway_stack.gateway.config.issues import Issue, Location, issue_line, render_issue
 from gateway_stack.gateway.config.model import Gateway
 from gateway_stack.gateway.config.references import REFERENCE_ERROR, check_references
-from gateway_stack.models.fields import PATTERN_RULES
+from gateway_stack.gateway.config.wording import model_issues
 from gateway_stack.yaml_source import YamlSourceError, read_yaml
 
 
@@ -100,16 +97,13 @@ def parse_gateway(
         except ValidationError as error:
             # The model's own reference check repeats the raw one (reported with positions);
             # keep it only when the raw data hid it (values the model normalises, e.g. spaces).
-            issues += [
-                _issue(detail)
-                for detail in error.errors()
-                if detail["type"] != REFERENCE_ERROR or not raw
-            ]
+            details = [d for d in error.errors() if d["type"] != REFERENCE_ERROR or not raw]
+            issues += model_issues(details, data, lines)
         issues += raw
         if path is not None:
             issues += _missing_documents(data, Path(path).parent)
     if issues:
-        issues.sort(key=lambda issue: lines.get(issue.loc, 0))
+        issues.sort(key=lambda issue: issue_line(issue, lines) or 0)
         raise GatewayFileError(path or "<gateway>", issues, lines)
     assert gateway is not None  # no issue means the model validated
     return gateway
@@ -129,75 +123,3 @@ def _missing_documents(data: Mapping[str, Any], folder: Path) -> list[Issue]:
         and isinstance(service.get("openapi"), str)
         and not (folder / service["openapi"]).is_file()
     ]
-
-
-# -- pydantic errors in the file's words ---------------------------------------------------------
-
-
-def _issue(detail: Mapping[str, Any]) -> Issue:
-    loc = tuple(detail["loc"])
-    kind = detail["type"]
-    if kind == "extra_forbidden":
-        return Issue(loc, _unknown_key(loc))
-    if kind == "missing":
-        return Issue(loc, "required key is missing")
-    message = str(detail["msg"]).removeprefix("Value error, ")
-    if kind == "string_pattern_mismatch":
-        pattern = str(detail.get("ctx", {}).get("pattern", ""))
-        if pattern in PATTERN_RULES:
-            message = f"must be {PATTERN_RULES[pattern]}"
-    given = detail.get("input")
-    if not isinstance(given, (dict, list)) and kind != "value_error":
-        message += f" (got {_short(given)})"
-    if loc and loc[-1] == "[key]":  # pydantic's mark for a mapping's key rather than its value
-        loc, message = loc[:-1], f"the key {message}"
-    return Issue(loc, message)
-
-
-def _unknown_key(loc: Location) -> str:
-    allowed = _fields_at(loc[:-1])
-    key = str(loc[-1])
-    message = f"unknown key {key!r}"
-    if allowed:
-        close = difflib.get_close_matches(key, allowed, n=1)
-        message += f" (did you mean {close[0]!r}?)" if close else ""
-        message += f"; allowed here: {', '.join(allowed)}"
-    return message
-
-
-def _fields_at(loc: Location) -> list[str]:
-    """The keys the model allows at ``loc``."""
-    model = _model_of(_walk(loc))
-    return list(model.model_fields) if isinstance(model, type) else []
-
-
-def _walk(loc: Location) -> Any:
-    """Follow ``loc`` through the model: the annotation found there."""
-    annotation: Any = Gateway
-    for part in loc:
-        annotation = _model_of(annotation)
-        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-            if not isinstance(part, str) or part not in annotation.model_fields:
-                return None
-            annotation = annotation.model_fields[part].annotation
-        else:  # an item of a tuple or list, or a value of a dict
-            args = [a for a in typing.get_args(annotation) if a is not Ellipsis]
-            annotation = args[-1] if args else None
-    return annotation
-
-
-def _model_of(annotation: Any) -> Any:
-    """The model class inside ``X``, ``X | None`` or ``Annotated[X, ...]``, else ``annotation``."""
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    if typing.get_origin(annotation) in {typing.Union, types.UnionType}:
-        models = [a for a in typing.get_args(annotation) if a is not type(None)]
-        return _model_of(models[0]) if len(models) == 1 else annotation
-    if typing.get_origin(annotation) is typing.Annotated:
-        return _model_of(typing.get_args(annotation)[0])
-    return annotation
-
-
-def _short(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
