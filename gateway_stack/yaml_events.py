@@ -27,9 +27,10 @@ from gateway_stack.source_rules import (
 )
 
 
-def yaml_data(text: str, max_values: int) -> tuple[Any, dict[Location, int]]:
-    """The data of one YAML document and the 1-based line where the value of each key path
-    starts (``()`` is the top value); ``None`` and no lines for an empty text.
+def yaml_data(text: str, max_values: int) -> tuple[Any, dict[Location, int], dict[Location, int]]:
+    """The data of one YAML document, the 1-based line where the value of each key path starts
+    (``()`` is the top value's), and the line of each mapping key whose value starts on a
+    later line; ``None`` and no lines for an empty text.
 
     Keys are strings as written (``200:`` is ``"200"``, ``on:`` is ``"on"``); scalars are
     typed as YAML 1.1 does (``yes`` is true, as PyYAML's safe loader does), except dates and
@@ -103,6 +104,7 @@ class _Builder:
     def __init__(self, max_values: int):
         self.max_values = max_values
         self.lines: dict[Location, int] = {}
+        self.key_lines: dict[Location, int] = {}
         self.anchors: dict[str, tuple[Any, int] | _Open] = {}
         self.count = 0
         self.stack: list[_Frame] = []
@@ -117,7 +119,7 @@ class _Builder:
             raise _syntax_error(error, text) from None
         except yaml.YAMLError as error:  # a reader error without a position
             raise Refusal(None, f"not valid YAML: {error}") from None
-        return self.result, self.lines
+        return self.result, self.lines, self.key_lines
 
     def event(self, event: yaml.Event) -> None:
         top = self.stack[-1] if self.stack else None
@@ -165,7 +167,7 @@ class _Builder:
                     f"{frame.key_lines[key]}): keep one",
                     loc,
                 )
-            frame.key_lines[key] = line
+            frame.key_lines[key] = self.lines[loc] = line
             frame.key = key
         frame.expect_key = False
 
@@ -181,7 +183,9 @@ class _Builder:
             loc = (*parent.loc, "<<")
         else:
             loc = (*parent.loc, parent.key)
-            self.lines[loc] = line
+            if line != self.lines[loc]:  # a nested block: the key is on the line before
+                self.key_lines[loc] = self.lines[loc]
+                self.lines[loc] = line
         if isinstance(event, yaml.AliasEvent):
             self.alias(parent, event, loc)
             return

@@ -69,13 +69,16 @@ def load_gateway_file(path: str | Path) -> GatewayFile:
     except YamlSourceError as error:
         issue = Issue(error.loc or (), error.reason, error.line)
         raise GatewayFileError(path, [issue], {}) from None
-    return GatewayFile(path, parse_gateway(source.data, path, source.lines), source.lines)
+    gateway = parse_gateway(source.data, path, source.lines, key_lines=source.key_lines)
+    return GatewayFile(path, gateway, source.lines)
 
 
 def parse_gateway(
     data: Any,
     path: str | Path | None = None,
     lines: Mapping[Location, int] | None = None,
+    *,
+    key_lines: Mapping[Location, int] | None = None,
 ) -> Gateway:
     """Validate already-parsed gateway data.
 
@@ -84,6 +87,8 @@ def parse_gateway(
         path: the file it came from: named in errors, and the folder that services' OpenAPI
             documents must exist in. Default: none (documents are not looked for).
         lines: the line of each key path, for errors.
+        key_lines: the line of each key whose value starts on a later line, for errors about
+            a key itself. Default: none (``lines`` is used).
     """
     lines = lines or {}
     issues: list[Issue] = []
@@ -98,7 +103,7 @@ def parse_gateway(
             # The model's own reference check repeats the raw one (reported with positions);
             # keep it only when the raw data hid it (values the model normalises, e.g. spaces).
             details = [d for d in error.errors() if d["type"] != REFERENCE_ERROR or not raw]
-            issues += model_issues(details, data, lines)
+            issues += model_issues(details, data, {**lines, **(key_lines or {})})
         issues += raw
         if path is not None:
             issues += _missing_documents(data, Path(path).parent)

@@ -48,17 +48,18 @@ class _Detail:
 
 
 def model_issues(
-    errors: Iterable[Mapping[str, Any]], data: Any, lines: Mapping[Location, int]
+    errors: Iterable[Mapping[str, Any]], data: Any, key_lines: Mapping[Location, int]
 ) -> list[Issue]:
     """The issues of the model's ``errors`` (``ValidationError.errors()``) on ``data``, the
-    parsed file whose key paths are on ``lines``; one per problem, in the errors' order."""
+    parsed file whose keys are on ``key_lines`` (for a problem with a key itself); one per
+    problem, in the errors' order."""
     details = [_split(error, data) for error in errors]
     while any(detail.branches for detail in details):  # unions inside unions: one at a time
         details = _union_branches_chosen(details)
     details = _typos_merged(details)
     issues: list[Issue] = []
     for detail in details:
-        issue = _issue(detail, lines)
+        issue = _issue(detail, key_lines)
         if issue not in issues:
             issues.append(issue)
     return issues
@@ -134,16 +135,16 @@ def _typos_merged(details: list[_Detail]) -> list[_Detail]:
     return [d for d in details if not (d.kind == "missing" and d.path in explained)]
 
 
-def _issue(detail: _Detail, lines: Mapping[Location, int]) -> Issue:
+def _issue(detail: _Detail, key_lines: Mapping[Location, int]) -> Issue:
     path = detail.path
-    if detail.kind == "extra_forbidden":
-        return Issue(path, _unknown_key(path))
+    if detail.kind == "extra_forbidden":  # at the key's line
+        return Issue(path, _unknown_key(path), key_lines.get(path))
     if detail.kind == "union_kind":
         return Issue(path, str(detail.error["msg"]) + written(detail.error.get("input")))
     if path and path[-1] == KEY_MARK:  # the key's problem is its mapping's, at the key's line
         key = path[-2]
         message = plain_message(detail.error, show_input=False)  # the key is named
-        return Issue(path[:-2], f"the key {key!r} {message}", lines.get(path[:-1]))
+        return Issue(path[:-2], f"the key {key!r} {message}", key_lines.get(path[:-1]))
     return Issue(path, plain_message(detail.error))
 
 
