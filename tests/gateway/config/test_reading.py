@@ -245,3 +245,27 @@ def test_validate_prints_the_reading_error_and_counts_one(
         "that repeat aliases multiply): write the values out, or use fewer aliases\n"
         "1 error; nothing was synthesized.\n"
     )
+
+
+@pytest.mark.parametrize(
+    ("change", "expected", "at"),
+    [
+        pytest.param(
+            ("  billing: {create: true}", "  billing: {create: maybe}"),
+            "load_balancers.billing.create: must be true or false (got 'maybe')",
+            "billing: {create: maybe}",
+            id="invalid-balancer-not-also-refused-by-the-allowlist",
+        ),
+        pytest.param(
+            ('  base_paths: [orders, inventory, "billing/v*"]', "  base_paths: orders"),
+            "allowlist.base_paths: must be a list (got 'orders')",
+            "base_paths:",
+            id="mistyped-allowlist-refuses-no-service",
+        ),
+    ],
+)
+def test_a_mistyped_section_is_the_only_error(
+    tmp_path: Path, change: tuple[str, str], expected: str, at: str
+) -> None:
+    path = edited(tmp_path, change)
+    assert errors(path) == [f"{expected} (line {line_of(path, at)})"]
