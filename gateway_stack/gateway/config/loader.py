@@ -1,9 +1,14 @@
 """Reading a gateway file: YAML in, a validated :class:`Gateway` out, or every error at once.
 
+The file is read by :func:`gateway_stack.yaml_source.read_yaml` (safe, limited, JSON-shaped:
+docs/reading.md); the model's errors are worded by :mod:`gateway_stack.gateway.config.wording`.
 Errors are reported one per line as ``<file>: <path>: <what is wrong, what is allowed>``, with
 the line in the file where it can be found, e.g.::
 
     config/prod.yaml: services[2].base_path: must not start or end with '/' (line 41)
+
+A file that cannot be read as plain YAML is one error, ``<file>: line N: <why>`` (or at its key
+path, e.g. a key written twice).
 """
 
 from __future__ import annotations
@@ -39,8 +44,8 @@ class GatewayFile:
     Attributes:
         path: the file.
         gateway: its model.
-        lines: the line of each key path in the file (``("services", 2, "base_path")`` -> 41),
-            for later checks' messages.
+        lines: the line of each key path in the file (``("services", 2, "base_path")`` -> 41;
+            where its value starts), for later checks' messages.
     """
 
     path: Path
@@ -52,7 +57,8 @@ def load_gateway(path: str | Path) -> Gateway:
     """Read and validate a gateway file.
 
     Raises:
-        GatewayFileError: the file is missing, not YAML, or breaks any rule of the model.
+        GatewayFileError: the file is missing, not plain UTF-8 YAML or JSON, or breaks any
+            rule of the model.
     """
     return load_gateway_file(path).gateway
 
@@ -61,7 +67,8 @@ def load_gateway_file(path: str | Path) -> GatewayFile:
     """Read and validate a gateway file, keeping the line of each key for later messages.
 
     Raises:
-        GatewayFileError: the file is missing, not YAML, or breaks any rule of the model.
+        GatewayFileError: the file is missing, not plain UTF-8 YAML or JSON, or breaks any
+            rule of the model.
     """
     path = Path(path)
     try:
