@@ -20,12 +20,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from gateway_stack.errors import GatewayStackError
 from gateway_stack.openapi.gateway_responses import GATEWAY_RESPONSES
 from gateway_stack.openapi.routes import path_problem
 from gateway_stack.openapi.validation import VALIDATOR, VALIDATORS
+from gateway_stack.yaml_source import YamlSourceError, read_yaml
 
 OPERATIONS = ("get", "put", "post", "delete", "patch", "head", "options")
 ANY_METHOD = "x-amazon-apigateway-any-method"
@@ -73,18 +72,20 @@ def load_document(path: str | Path) -> dict[str, Any]:
     """
     source = str(path)
     try:
-        text = Path(path).read_text(encoding="utf-8")
-        document = yaml.safe_load(text)
-    except OSError as error:
-        raise OpenApiDocumentError(
-            source, [Problem("", f"cannot read: {error.strerror}")]
-        ) from None
-    except yaml.YAMLError as error:
-        raise OpenApiDocumentError(source, [Problem("", f"not YAML or JSON: {error}")]) from None
+        document = read_yaml(path).data
+    except YamlSourceError as error:
+        raise OpenApiDocumentError(source, [_unreadable(error)]) from None
     problems = check_document(document)
     if problems:
         raise OpenApiDocumentError(source, problems)
     return document
+
+
+def _unreadable(error: YamlSourceError) -> Problem:
+    """A file that is not plain YAML or JSON, as a problem at its key path and line."""
+    if error.loc is not None:
+        return Problem(_pointer(error.loc), f"{error.reason} (line {error.line})")
+    return Problem("", f"line {error.line}: {error.reason}" if error.line else error.reason)
 
 
 def check_document(document: Any) -> list[Problem]:

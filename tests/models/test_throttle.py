@@ -65,11 +65,11 @@ def test_the_stage_default_is_stated_once() -> None:
     [
         (
             lambda d: d["stage"]["throttle"].update(rate_limit=0),
-            "stage.throttle.rate_limit: Input should be greater than 0 (got 0)",
+            "stage.throttle.rate_limit: must be greater than 0 (got 0)",
         ),
         (
             lambda d: d["tiers"]["gold"].update(burst_limit=-1),
-            "tiers.gold.burst_limit: Input should be greater than or equal to 0 (got -1)",
+            "tiers.gold.burst_limit: must be at least 0 (got -1)",
         ),
         (
             lambda d: d["services"][0].update(plan_throttles={"gold": {"rate_limit": 5}}),
@@ -77,8 +77,7 @@ def test_the_stage_default_is_stated_once() -> None:
         ),
         (
             lambda d: d["services"][1].update(throttle={"rate_limit": 1, "burst_limit": 1.5}),
-            "services[1].throttle.burst_limit: Input should be a valid integer, got a number "
-            "with a fractional part (got 1.5)",
+            "services[1].throttle.burst_limit: must be a whole number (got 1.5)",
         ),
     ],
 )

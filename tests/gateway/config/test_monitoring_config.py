@@ -73,23 +73,22 @@ def test_a_service_override_keeps_the_gateways_other_values() -> None:
     [
         pytest.param(
             lambda d: d["monitoring"]["alarms"].update(server_error_rate_percent=0),
-            "monitoring.alarms.server_error_rate_percent: Input should be greater than 0",
+            "monitoring.alarms.server_error_rate_percent: must be greater than 0 (got 0)",
             id="rate-zero",
         ),
         pytest.param(
             lambda d: d["monitoring"]["alarms"].update(client_error_rate_percent=150),
-            "monitoring.alarms.client_error_rate_percent: Input should be less than or equal "
-            "to 100",
+            "monitoring.alarms.client_error_rate_percent: must be at most 100 (got 150)",
             id="rate-over-100",
         ),
         pytest.param(
             lambda d: d["monitoring"]["alarms"].update(min_requests=0),
-            "monitoring.alarms.min_requests: Input should be greater than or equal to 1",
+            "monitoring.alarms.min_requests: must be at least 1 (got 0)",
             id="min-requests",
         ),
         pytest.param(
             lambda d: d["monitoring"]["alarms"].update(evaluation_periods=300),
-            "monitoring.alarms.evaluation_periods: Input should be less than or equal to 288",
+            "monitoring.alarms.evaluation_periods: must be at most 288 (got 300)",
             id="periods-over-a-day",
         ),
         pytest.param(
@@ -105,7 +104,7 @@ def test_a_service_override_keeps_the_gateways_other_values() -> None:
         ),
         pytest.param(
             lambda d: d["services"][0].update(alarms={"enabled": "maybe"}),
-            "services[0].alarms.enabled: Input should be a valid boolean",
+            "services[0].alarms.enabled: must be true or false (got 'maybe')",
             id="enabled-not-boolean",
         ),
         pytest.param(
@@ -129,7 +128,7 @@ def test_a_service_override_keeps_the_gateways_other_values() -> None:
         ),
         pytest.param(
             lambda d: d["monitoring"]["authorizer_alarms"].update(errors=0),
-            "monitoring.authorizer_alarms.errors: Input should be greater than or equal to 1",
+            "monitoring.authorizer_alarms.errors: must be at least 1 (got 0)",
             id="authorizer-errors",
         ),
     ],
