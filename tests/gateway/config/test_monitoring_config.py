@@ -105,7 +105,8 @@ def test_a_service_override_keeps_the_gateways_other_values() -> None:
         ),
         pytest.param(
             lambda d: d["services"][0].update(alarms={"enabled": "maybe"}),
-            "services[0].alarms.enabled: must be true or false (without quotes), not the text 'maybe'",
+            "services[0].alarms.enabled: must be true or false (without quotes), not the text "
+            "'maybe'",
             id="enabled-not-boolean",
         ),
         pytest.param(
