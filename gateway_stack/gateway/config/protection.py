@@ -89,8 +89,10 @@ class Waf(Section):
 
 def _log_key(value: str) -> str:
     problem = None if value == "create" else arn_problem(value, KMS_KEY)
+    if problem and problem.startswith("not a"):
+        raise ValueError(f"must be 'create', or a KMS key ARN ({KMS_KEY.example})")
     if problem:
-        raise ValueError(f"'create', or an existing key's ARN: {problem}")
+        raise ValueError(problem)
     return value
 
 

@@ -279,9 +279,8 @@ REFUSED = [
             access_log_kms_key=f"arn:aws:kms:us-east-1:123456789012:key/{CERTIFICATE_ID}"
         ),
         "stage.access_log_kms_key",
-        "'create', or an existing key's ARN: the KMS key is in us-east-1, but the gateway is "
-        "in eu-west-1: CloudWatch Logs encrypts a log group only with a key of the log group's "
-        "region",
+        "the KMS key is in us-east-1, but the gateway is in eu-west-1: CloudWatch Logs "
+        "encrypts a log group only with a key of the log group's region",
         id="log-key-of-another-region",
     ),
     pytest.param(
