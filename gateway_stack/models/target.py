@@ -7,8 +7,9 @@ throttle within the account's limit. Those values sit deep in the file (``domain
 route), and each is checked by its own field's validator, so that an error names that field and
 its line. :func:`deploying_to` makes the gateway's target known to those validators while the
 ``Gateway`` model validates (pydantic validates a model's fields in one call, in one thread);
-:func:`current_target` reads it. Outside a gateway file (a model built in code) there is no
-target: the checks that need one are skipped, and AWS's default quotas apply.
+:func:`current_target` reads it. Outside a gateway file (a model built in code, a throttle
+read back from a template) there is no target: the account, region and throttle checks are
+skipped, and integration timeouts are judged by API Gateway's default ceiling.
 """
 
 from __future__ import annotations

@@ -44,8 +44,8 @@ class Throttle(Section):
         quotas = current_quotas()
         if current_target() is not None and value > quotas.rate_limit:
             raise ValueError(
-                f"{value:g} requests per second is over the account's throttle in the region "
-                f"({quotas.rate_limit:g}, {_whose(quotas)}): no stage, route or client can be "
+                f"{value:,g} requests per second is over the account's throttle in the region "
+                f"({quotas.rate_limit:,g}, {_whose(quotas)}): no stage, route or client can be "
                 "allowed more than the account" + _raise_hint(quotas, "rate_limit")
             )
         return value
@@ -61,8 +61,8 @@ class Throttle(Section):
         quotas = current_quotas()
         if current_target() is not None and value > quotas.burst_limit:
             raise ValueError(
-                f"a burst of {value} is over the account's burst in the region "
-                f"({quotas.burst_limit}, {_whose(quotas)}): no stage, route or client can be "
+                f"a burst of {value:,} is over the account's burst in the region "
+                f"({quotas.burst_limit:,}, {_whose(quotas)}): no stage, route or client can be "
                 "allowed more than the account" + _raise_hint(quotas, "burst_limit")
             )
         return value

@@ -69,7 +69,7 @@ REFUSED = [
     pytest.param(
         lambda d: d["stage"]["throttle"].update(rate_limit=20000),
         "stage.throttle.rate_limit",
-        "20000 requests per second is over the account's throttle in the region (10000, AWS's "
+        "20,000 requests per second is over the account's throttle in the region (10,000, AWS's "
         "default): no stage, route or client can be allowed more than the account; if AWS "
         "raised it for this account, state it as account_quotas.rate_limit",
         id="rate-over-account",
@@ -77,7 +77,7 @@ REFUSED = [
     pytest.param(
         lambda d: d["tiers"]["gold"].update(burst_limit=6000),
         "tiers.gold.burst_limit",
-        "a burst of 6000 is over the account's burst in the region (5000, AWS's default)",
+        "a burst of 6,000 is over the account's burst in the region (5,000, AWS's default)",
         id="burst-over-account",
     ),
     pytest.param(
