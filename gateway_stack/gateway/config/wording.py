@@ -144,7 +144,8 @@ def _issue(detail: _Detail, key_lines: Mapping[Location, int]) -> Issue:
     if path and path[-1] == KEY_MARK:  # the key's problem is its mapping's, at the key's line
         key = path[-2]
         message = plain_message(detail.error, show_input=False)  # the key is named
-        return Issue(path[:-2], f"the key {key!r} {message}", key_lines.get(path[:-1]))
+        shown = repr(key) if len(str(key)) <= 40 else repr(str(key)[:37] + "...")
+        return Issue(path[:-2], f"the key {shown} {message}", key_lines.get(path[:-1]))
     return Issue(path, plain_message(detail.error))
 
 

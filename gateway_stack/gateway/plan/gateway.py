@@ -20,6 +20,7 @@ from gateway_stack.gateway.plan.problems import Problems
 from gateway_stack.gateway.plan.service import ApiMapping, ServicePlan, StagePlan
 from gateway_stack.gateway.plan.throttles import plan_overrides
 from gateway_stack.gateway.plan.topology import Deployment, StackPlan, StackRole
+from gateway_stack.gateway.plan.warnings import gateway_warnings
 from gateway_stack.naming import GatewayNames
 from gateway_stack.openapi import resource_paths
 
@@ -33,12 +34,16 @@ class GatewayPlan:
         gateway: the validated gateway file.
         names: the gateway environment's names, built once and passed down.
         deployments: each environment in one account and region, with its stacks (one today).
+        warnings: settings AWS accepts that probably do not do what they seem to (a burst
+            below the rate), each ``<file>: <key path>: warning: ... (line N)``: printed, never
+            failing. Default: none.
     """
 
     source: str
     gateway: Gateway
     names: GatewayNames
     deployments: tuple[Deployment, ...]
+    warnings: tuple[str, ...] = ()
 
 
 def plan_gateway_file(path: str | Path) -> GatewayPlan:
@@ -105,7 +110,13 @@ def plan_gateway(
         platform=platform,
         stacks=tuple(stacks),
     )
-    return GatewayPlan(source=source, gateway=gateway, names=names, deployments=(deployment,))
+    return GatewayPlan(
+        source=source,
+        gateway=gateway,
+        names=names,
+        deployments=(deployment,),
+        warnings=gateway_warnings(gateway, source, lines or {}),
+    )
 
 
 def _plan_service(

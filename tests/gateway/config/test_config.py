@@ -69,7 +69,7 @@ def test_model_is_immutable(gateway_data: dict[str, Any]) -> None:
         ),
         pytest.param(
             lambda d: d["services"][1]["backend"].update(port="http"),
-            "services[1].backend.port: must be a whole number (got 'http')",
+            "services[1].backend.port: must be a whole number, not the text 'http'",
             id="wrong-type",
         ),
         pytest.param(

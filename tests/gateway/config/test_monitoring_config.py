@@ -104,7 +104,8 @@ def test_a_service_override_keeps_the_gateways_other_values() -> None:
         ),
         pytest.param(
             lambda d: d["services"][0].update(alarms={"enabled": "maybe"}),
-            "services[0].alarms.enabled: must be true or false (got 'maybe')",
+            "services[0].alarms.enabled: must be true or false (without quotes), not the text "
+            "'maybe'",
             id="enabled-not-boolean",
         ),
         pytest.param(
@@ -115,15 +116,15 @@ def test_a_service_override_keeps_the_gateways_other_values() -> None:
         ),
         pytest.param(
             lambda d: d["monitoring"].update(alarm_topic_arn="arn:aws:sns:eu-west-1:1234:pager"),
-            "monitoring.alarm_topic_arn: must be an SNS topic ARN, arn:aws:sns:<region>:"
-            "<12-digit account>:<topic name> (not FIFO)",
+            "monitoring.alarm_topic_arn: not an SNS topic ARN: expected arn:aws:sns:<region>:"
+            "<account>:<topic name> (not FIFO)",
             id="topic-arn",
         ),
         pytest.param(
             lambda d: d["monitoring"].update(
                 alarm_topic_arn="arn:aws:sns:eu-west-1:123456789012:pager.fifo"
             ),
-            "monitoring.alarm_topic_arn: must be an SNS topic ARN",
+            "monitoring.alarm_topic_arn: not an SNS topic ARN",
             id="fifo-topic",
         ),
         pytest.param(

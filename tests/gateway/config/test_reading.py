@@ -110,19 +110,19 @@ def errors(path: Path) -> list[str]:
         ),
         pytest.param(
             ("    rate_limit: 10\n", "    rate_limit: ten\n"),
-            "tiers.bronze.rate_limit: must be a number (got 'ten')",
+            "tiers.bronze.rate_limit: must be a number, not the text 'ten'",
             "rate_limit: ten",
             id="number-expected",
         ),
         pytest.param(
             ("timeout_ms: 5000", "timeout_ms: 5000.7"),
-            "services[1].timeout_ms: must be a whole number (got 5000.7)",
+            "services[1].timeout_ms: must be a whole number, not 5000.7",
             "timeout_ms:",
             id="whole-number-expected",
         ),
         pytest.param(
             ("  dashboards: true", "  dashboards: maybe"),
-            "monitoring.dashboards: must be true or false (got 'maybe')",
+            "monitoring.dashboards: must be true or false (without quotes), not the text 'maybe'",
             "dashboards:",
             id="boolean-expected",
         ),
@@ -146,7 +146,8 @@ def errors(path: Path) -> list[str]:
         ),
         pytest.param(
             ("      - GET /items\n", "      - GET /items\n      - 5\n"),
-            "services[1].routes[1]: must be a string or a mapping (got 5)",
+            "services[1].routes[1]: a route is 'METHOD /path' (e.g. 'GET /items/{id}') or a "
+            "mapping with 'route' and its settings (got 5)",
             "- 5",
             id="union-neither-kind",
         ),
@@ -194,7 +195,8 @@ def test_a_misspelt_section_is_one_error_without_cascades(tmp_path: Path) -> Non
     path = edited(tmp_path, ("services:\n  - name: orders", "service:\n  - name: orders"))
     assert errors(path) == [
         "service: unknown key 'service' (did you mean 'services'?); allowed here: name, "
-        "environment, account, region, availability_zones, network, domain, allowlist, auth, "
+        "environment, account, region, availability_zones, account_quotas, network, domain, "
+        "allowlist, auth, "
         "stage, waf, cors, cloudwatch_role, tiers, clients, load_balancers, services, "
         f"monitoring (line {line_of(path, 'service:')})"
     ]
@@ -252,7 +254,8 @@ def test_validate_prints_the_reading_error_and_counts_one(
     [
         pytest.param(
             ("  billing: {create: true}", "  billing: {create: maybe}"),
-            "load_balancers.billing.create: must be true or false (got 'maybe')",
+            "load_balancers.billing.create: must be true or false (without quotes), not the "
+            "text 'maybe'",
             "billing: {create: maybe}",
             id="invalid-balancer-not-also-refused-by-the-allowlist",
         ),
