@@ -34,9 +34,8 @@ help: ## List the targets.
 
 setup: $(STAMPS)/node ## Install the pinned Python and Node dependencies (idempotent).
 
-synth: setup ## Synthesize the gateway (GATEWAY=config/example.yaml) into cdk.out/ and summarize it.
+synth: setup ## Synthesize the gateway (GATEWAY=config/example.yaml) into cdk.out/ and summarize it; a refused synth leaves cdk.out as it was.
 	@$(PY) -m gateway_stack validate $(GATEWAY) >/dev/null
-	@rm -rf cdk.out
 	@$(CDK) synth --quiet --context gateway=$(GATEWAY) 2>&1 | { grep -v "^Supply a stack id" || true; }
 	@$(PY) -m gateway_stack summary --gateway $(GATEWAY) --cdk-out cdk.out
 

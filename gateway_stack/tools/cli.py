@@ -18,40 +18,96 @@ current one by default.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from gateway_stack.errors import GatewayStackError
 from gateway_stack.gateway.config import GatewayFileError, load_gateway
 from gateway_stack.gateway.config.schema import render_schema
 from gateway_stack.gateway.plan import plan_gateway_file
 
+if TYPE_CHECKING:
+    from gateway_stack.tools.staged_output import StagedOutput
+
 #: Where the committed JSON Schema lives, relative to the repository root.
 SCHEMA_PATH = Path("config/gateway.schema.json")
 DEFAULT_GATEWAY = "config/example.yaml"
 NOTHING_SYNTHESIZED = "; nothing was synthesized"
+#: The output folder the CDK CLI passes to the app.
+OUTDIR_ENV = "CDK_OUTDIR"
 
 
 def run_app() -> int:
-    """Synthesize the gateway named by the ``gateway`` context (what ``app.py`` runs)."""
+    """Synthesize the gateway named by the ``gateway`` context (what ``app.py`` runs).
+
+    Run by the CDK CLI (``CDK_OUTDIR`` set), the app synthesizes into a staging folder and
+    replaces the output folder's assembly only when the whole synth passed (see
+    :mod:`gateway_stack.tools.staged_output`): a refused or interrupted synth leaves the previous
+    ``cdk.out`` as it was. Returns 0, 1 (refused) or 130 (interrupted).
+    """
+    outdir = os.environ.get(OUTDIR_ENV)
+    if not outdir:  # run without the CLI: the CDK's own temporary folder, as before
+        return _synthesize(None)
+    from gateway_stack.tools.staged_output import staged_output
+
+    staged = None
+    try:
+        with staged_output(Path(outdir)) as staged:
+            return _synthesize(staged)
+    except KeyboardInterrupt:
+        if staged is not None and staged.committed:
+            return 0
+        print(f"synth interrupted; {outdir} was left as it was.", file=sys.stderr)
+        return 130
+
+
+def _synthesize(staged: StagedOutput | None) -> int:
+    """Plan, build, synthesize and check the gateway; into ``staged`` (committed when all
+    passed) when given."""
     from aws_cdk import App
 
     from gateway_stack.constructs.synth_errors import error_messages, synth_cleanly
     from gateway_stack.gateway.app import build_gateway
+    from gateway_stack.gateway.config.loader import load_gateway_file
+    from gateway_stack.gateway.plan import plan_gateway
+    from gateway_stack.provenance import Provenance
+    from gateway_stack.tools.synth_places import SynthPlaces
 
     # No construct creation stack traces in the assembly's metadata: synth is ~30% faster.
-    app = App(stack_traces=False)
+    app = App(
+        stack_traces=False,
+        outdir=str(staged.folder) if staged is not None else None,
+        auto_synth=False,
+    )
     path = Path(app.node.try_get_context("gateway") or DEFAULT_GATEWAY)
-    try:
-        plan = plan_gateway_file(path)  # a refused plan builds (and writes) nothing
-        build_gateway(app, plan)
-        synth_cleanly(app)
+    try:  # a refused plan builds (and writes) nothing
+        loaded = load_gateway_file(path)
+        plan = plan_gateway(
+            loaded.gateway, loaded.path.parent, source=str(loaded.path), lines=loaded.lines
+        )
     except GatewayStackError as error:
         _print_errors(error.messages, NOTHING_SYNTHESIZED)
         return 1
-    except (ValueError, TypeError, RuntimeError) as error:  # a construct's own check (or jsii's)
-        _print_errors(error_messages(error), NOTHING_SYNTHESIZED)
+    places = SynthPlaces(plan, loaded.lines)
+    try:
+        build_gateway(app, plan)
+        synth_cleanly(app)
+    except GatewayStackError as error:
+        _print_errors(places.locate_all(error.messages), NOTHING_SYNTHESIZED)
         return 1
+    except (ValueError, TypeError, RuntimeError) as error:  # a construct's own check (or jsii's)
+        _print_errors(places.locate_all(error_messages(error)), NOTHING_SYNTHESIZED)
+        return 1
+    if staged is not None:
+        documents = [
+            loaded.path.parent / service.openapi
+            for service in loaded.gateway.services
+            if service.openapi is not None
+        ]
+        Provenance.of(loaded.path, documents).write(staged.folder)
+        staged.commit()
     return 0
 
 
