@@ -34,8 +34,9 @@ class AssemblyError(GatewayStackError):
 SYNTH_AGAIN = "synthesize again (make synth)"
 
 
-def read_json(path: Path, what: str) -> Any:
-    """A JSON file of the assembly, parsed.
+def read_json(path: Path, what: str, *, listed: bool = True) -> Any:
+    """A JSON file of the assembly, parsed; ``listed``: a file the manifest names (default),
+    which the message says when it is missing.
 
     Raises:
         AssemblyError: the file is missing, unreadable or not JSON (one line).
@@ -43,12 +44,11 @@ def read_json(path: Path, what: str) -> Any:
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise AssemblyError(
-            [f"{path}: missing (the manifest lists this {what}): {SYNTH_AGAIN}"]
-        ) from None
+        missing = f"missing (the manifest lists this {what})" if listed else f"no such {what}"
+        raise AssemblyError([f"{path}: {missing}: {SYNTH_AGAIN}"]) from None
     except json.JSONDecodeError as error:
         raise AssemblyError(
-            [f"{path}: damaged {what} (not JSON: {error.msg} at line {error.lineno}, "
+            [f"{path}: damaged {what} (not JSON: {error.msg.lower()}, line {error.lineno} "
              f"column {error.colno}; truncated?): {SYNTH_AGAIN}"]
         ) from None  # fmt: skip
     except (OSError, UnicodeDecodeError) as error:
@@ -59,7 +59,8 @@ def read_json(path: Path, what: str) -> Any:
 def _object(value: Any, path: Path, what: str) -> dict[str, Any]:
     """``value`` when it is a JSON object, else an :class:`AssemblyError`."""
     if not isinstance(value, dict):
-        kind = {list: "a list", str: "a string"}.get(type(value), "not an object")
+        kinds = {list: "a list", str: "a string", bool: "a boolean", int: "a number"}
+        kind = "null" if value is None else kinds.get(type(value), "a number")
         raise AssemblyError([f"{path}: damaged {what} ({kind}, not an object): {SYNTH_AGAIN}"])
     return value
 

@@ -3,7 +3,7 @@
 python -m gateway_stack validate [GATEWAY]     # load + plan: every error synth would raise
 python -m gateway_stack schema [--check]
 python -m gateway_stack summary [--gateway GATEWAY] [--cdk-out cdk.out]
-python -m gateway_stack routes [--json] [--cdk-out cdk.out]
+python -m gateway_stack routes [--json] [--cdk-out cdk.out] [--gateway GATEWAY]
 python -m gateway_stack review [--base REV] [--gateway GATEWAY] [--fail-on-replace]
                                [--assemblies BASE_OUT HEAD_OUT] [--output FILE]
 python -m gateway_stack snapshots --cdk-out DIR [--out tests/snapshots]
@@ -13,6 +13,12 @@ python -m gateway_stack init [FOLDER]
 
 GATEWAY is a gateway file, config/example.yaml by default. FOLDER is a new or empty folder, the
 current one by default.
+
+Exit codes: 0 done; 1 refused (the messages say why, one per line, then a count), or for
+``routes`` no route, for ``policy`` a template breaking the policy, for ``review
+--fail-on-replace`` a protected resource replaced; ``review`` 2 when no review could be made.
+Commands that read cdk.out refuse one that is missing, damaged, of another gateway file
+(``--gateway``) or older than the gateway file or one of its documents.
 """
 
 from __future__ import annotations
@@ -29,6 +35,7 @@ from gateway_stack.gateway.config.schema import render_schema
 from gateway_stack.gateway.plan import plan_gateway_file
 
 if TYPE_CHECKING:
+    from gateway_stack.assembly import CloudAssembly
     from gateway_stack.tools.staged_output import StagedOutput
 
 #: Where the committed JSON Schema lives, relative to the repository root.
@@ -138,7 +145,7 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         return 0
     if args.command == "routes":
-        return _routes(Path(args.cdk_out), as_json=args.json)
+        return _routes(Path(args.cdk_out), as_json=args.json, gateway=args.gateway)
     if args.command == "review":
         return _review(args)
     if args.command == "snapshots":
@@ -147,14 +154,14 @@ def main(argv: list[str] | None = None) -> int:
         return _policy(args.gateway, Path(args.out), args.templates)
     if args.command == "init":
         return _init(args.folder)
-    from gateway_stack.tools.summary import print_summary
+    from gateway_stack.tools.summary import summarize
 
     try:
-        plan = plan_gateway_file(args.gateway)
+        print(summarize(plan_gateway_file(args.gateway), args.gateway, Path(args.cdk_out)))
     except GatewayStackError as error:
         _print_errors(error.messages)
         return 1
-    return print_summary(plan, Path(args.cdk_out))
+    return 0
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -176,6 +183,9 @@ def _parser() -> argparse.ArgumentParser:
     routes = commands.add_parser("routes", help="the route table of cdk.out")
     routes.add_argument("--cdk-out", default="cdk.out")
     routes.add_argument("--json", action="store_true", help="JSON instead of Markdown")
+    routes.add_argument(
+        "--gateway", help="refuse a cdk.out synthesized from another gateway file; default: any"
+    )
     review = commands.add_parser(
         "review", help="route and CloudFormation changes against a base revision (Markdown)"
     )
@@ -218,6 +228,7 @@ def _policy(path: str, out: Path, templates: list[Path]) -> int:
             print(f"wrote {written}")
         if not templates:
             return 0
+        _check_assemblies(templates, path)
         result = check_templates(deployment.platform, templates)
     except GatewayStackError as error:
         _print_errors(error.messages)
@@ -226,14 +237,33 @@ def _policy(path: str, out: Path, templates: list[Path]) -> int:
     return 0 if result.passed else 1
 
 
-def _routes(cdk_out: Path, *, as_json: bool) -> int:
-    from gateway_stack.tools.route_table import read_route_table, render_json, render_markdown
+def _check_assemblies(templates: list[Path], gateway: str) -> None:
+    """Refuse templates of a cloud assembly synthesized from another gateway file than
+    ``gateway``, or before it changed (templates outside an assembly are checked as they are).
+
+    Raises:
+        AssemblyError: one line per refused assembly.
+    """
+    from gateway_stack.assembly import CloudAssembly
+
+    folders = {template.parent for template in templates}
+    for folder in sorted(folders):
+        if (folder / "manifest.json").is_file():
+            assembly = CloudAssembly.read_built_from(folder, gateway)
+            print(assembly.built_from, file=sys.stderr)
+
+
+def _routes(cdk_out: Path, *, as_json: bool, gateway: str | None) -> int:
+    from gateway_stack.assembly import CloudAssembly
+    from gateway_stack.tools.route_table import render_json, render_markdown, route_table
 
     try:
-        rows = read_route_table(cdk_out)
+        assembly = CloudAssembly.read_built_from(cdk_out, gateway)
+        rows = route_table(assembly)
     except GatewayStackError as error:
         _print_errors(error.messages)
         return 1
+    print(assembly.built_from, file=sys.stderr)
     print(render_json(rows) if as_json else render_markdown(rows))
     return 0 if rows else 1
 
@@ -248,17 +278,20 @@ def _review(args: argparse.Namespace) -> int:
 
     try:
         if args.assemblies:
-            base, head = args.assemblies
+            base, head = (CloudAssembly.read_built_from(side, None) for side in args.assemblies)
+            for label, side in (("base", base), ("head", head)):
+                print(f"{label}: {side.built_from}", file=sys.stderr)
             try:
                 root = repository_root(Path.cwd())
             except GatewayStackError:  # not in a git working tree: node_modules is here
                 root = Path.cwd()
             review = review_assemblies(
-                CloudAssembly.read(base),
-                CloudAssembly.read(head),
+                base,
+                head,
                 Toolchain(root),
-                base_label=f"`{base}`",
-                head_label=f"`{head}`",
+                base_label=f"`{base.directory}`",
+                head_label=f"`{head.directory}`",
+                gateway=_same_gateway(base, head),
             )
         else:
             review = review_revision(Path.cwd(), args.base, args.gateway)
@@ -276,6 +309,12 @@ def _review(args: argparse.Namespace) -> int:
         )
         return 1
     return 0
+
+
+def _same_gateway(base: CloudAssembly, head: CloudAssembly) -> str | None:
+    """The gateway file both assemblies were synthesized from, if they record the same one."""
+    sides = {side.provenance.gateway if side.provenance else None for side in (base, head)}
+    return sides.pop() if len(sides) == 1 else None
 
 
 def _init(folder: Path) -> int:
