@@ -17,7 +17,7 @@ from typing import Any
 import yaml
 
 from gateway_stack.errors import GatewayStackError
-from gateway_stack.provenance import Provenance, ProvenanceError
+from gateway_stack.provenance import SYNTH_AGAIN, Provenance, ProvenanceError
 
 STACK_ARTIFACT = "aws:cloudformation:stack"
 NESTED_ASSEMBLY = "cdk:cloud-assembly"
@@ -28,10 +28,6 @@ SSM_PARAMETER_TYPE = "AWS::SSM::Parameter::Value"
 class AssemblyError(GatewayStackError):
     """``cdk.out`` is missing, is not a cloud assembly, or is damaged (one line, saying what to
     run)."""
-
-
-#: What every "damaged" message ends with.
-SYNTH_AGAIN = "synthesize again (make synth)"
 
 
 def read_json(path: Path, what: str, *, listed: bool = True) -> Any:
@@ -48,8 +44,8 @@ def read_json(path: Path, what: str, *, listed: bool = True) -> Any:
         raise AssemblyError([f"{path}: {missing}: {SYNTH_AGAIN}"]) from None
     except json.JSONDecodeError as error:
         raise AssemblyError(
-            [f"{path}: damaged {what} (not JSON: {error.msg.lower()}, line {error.lineno} "
-             f"column {error.colno}; truncated?): {SYNTH_AGAIN}"]
+            [f"{path}: damaged {what}: not JSON at line {error.lineno}, column {error.colno} "
+             f"(truncated?): {SYNTH_AGAIN}"]
         ) from None  # fmt: skip
     except (OSError, UnicodeDecodeError) as error:
         reason = "not UTF-8 text" if isinstance(error, UnicodeDecodeError) else error.strerror
@@ -61,7 +57,7 @@ def _object(value: Any, path: Path, what: str) -> dict[str, Any]:
     if not isinstance(value, dict):
         kinds = {list: "a list", str: "a string", bool: "a boolean", int: "a number"}
         kind = "null" if value is None else kinds.get(type(value), "a number")
-        raise AssemblyError([f"{path}: damaged {what} ({kind}, not an object): {SYNTH_AGAIN}"])
+        raise AssemblyError([f"{path}: damaged {what}: {kind}, not an object: {SYNTH_AGAIN}"])
     return value
 
 
@@ -292,7 +288,7 @@ def _yaml(text: str, path: Path, what: str) -> Any:
         mark = getattr(error, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark is not None else ""
         raise AssemblyError(
-            [f"{path}: damaged {what} (not YAML or JSON{where}): {SYNTH_AGAIN}"]
+            [f"{path}: damaged {what}: not YAML or JSON{where}: {SYNTH_AGAIN}"]
         ) from None
 
 
@@ -314,8 +310,8 @@ def _stacks(directory: Path) -> Iterator[StackTemplate]:
         elif artifact.get("type") == STACK_ARTIFACT:
             if not isinstance(properties.get("templateFile"), str):
                 raise AssemblyError(
-                    [f"{manifest_path}: damaged {what} (stack {artifact_id} names no template "
-                     f"file): {SYNTH_AGAIN}"]
+                    [f"{manifest_path}: damaged {what}: stack {artifact_id} names no template "
+                     f"file: {SYNTH_AGAIN}"]
                 )  # fmt: skip
             path = directory / properties["templateFile"]
             _, _, where = str(artifact.get("environment", "")).partition("aws://")

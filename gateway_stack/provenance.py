@@ -20,6 +20,7 @@ from gateway_stack.errors import GatewayStackError
 
 #: The file in the cloud assembly's folder (next to ``manifest.json``).
 PROVENANCE_FILE = "gateway-stack.json"
+SYNTH_AGAIN = "synthesize again (make synth)"
 #: The format of :data:`PROVENANCE_FILE`; a reader refuses another.
 FORMAT = 1
 
@@ -98,7 +99,7 @@ class Provenance:
             record: Any = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, ValueError) as error:
             raise ProvenanceError(
-                [f"{path}: unreadable ({_reason(error)}): synthesize again"]
+                [f"{path}: damaged record of the gateway file: {_reason(error)}: {SYNTH_AGAIN}"]
             ) from None
         if not (
             isinstance(record, dict)
@@ -109,7 +110,10 @@ class Provenance:
             and all(isinstance(v, str) for v in record["files"].values())
         ):
             raise ProvenanceError(
-                [f"{path}: not a record this version writes: synthesize again (make synth)"]
+                [
+                    f"{path}: damaged record of the gateway file (not what this version writes): "
+                    f"{SYNTH_AGAIN}"
+                ]
             )
         return cls(Path(record["app"]), record["gateway"], dict(record["files"]))
 
@@ -156,7 +160,7 @@ class Provenance:
 def _reason(error: BaseException) -> str:
     """An exception as a few plain words."""
     if isinstance(error, json.JSONDecodeError):
-        return f"not JSON: {error.msg} at line {error.lineno}"
+        return f"not JSON at line {error.lineno}, column {error.colno} (truncated?)"
     if isinstance(error, UnicodeDecodeError):
         return "not UTF-8 text"
     if isinstance(error, OSError):

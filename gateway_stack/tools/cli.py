@@ -67,7 +67,16 @@ def run_app() -> int:
         if staged is not None and staged.committed:
             return 0
         print(f"synth interrupted; {outdir} was left as it was.", file=sys.stderr)
+        # Ctrl-C reaches jsii's Node.js process too: its exit handler then finds the pipe
+        # closed, which is expected here and not worth a traceback.
+        sys.unraisablehook = _quiet_broken_pipe
         return 130
+
+
+def _quiet_broken_pipe(unraisable: sys.UnraisableHookArgs) -> None:
+    """Drop a broken pipe to jsii's (interrupted) Node.js process; report anything else."""
+    if not isinstance(unraisable.exc_value, BrokenPipeError):
+        sys.__unraisablehook__(unraisable)
 
 
 def _synthesize(staged: StagedOutput | None) -> int:
