@@ -44,6 +44,8 @@ DEFAULT_GATEWAY = "config/example.yaml"
 NOTHING_SYNTHESIZED = "; nothing was synthesized"
 #: The output folder the CDK CLI passes to the app.
 OUTDIR_ENV = "CDK_OUTDIR"
+#: Whether the CDK throws (and prints) validation findings itself.
+FAIL_ON_VALIDATION_ERRORS = "@aws-cdk/core:failSynthOnValidationErrors"
 
 
 def run_app() -> int:
@@ -92,10 +94,13 @@ def _synthesize(staged: StagedOutput | None) -> int:
     from gateway_stack.tools.synth_places import SynthPlaces
 
     # No construct creation stack traces in the assembly's metadata: synth is ~30% faster.
+    # Validation findings are not printed by the CDK nor left to the CLI: synth_cleanly reads
+    # them from the report and refuses the synth with each one located in the gateway file.
     app = App(
         stack_traces=False,
         outdir=str(staged.folder) if staged is not None else None,
         auto_synth=False,
+        post_cli_context={FAIL_ON_VALIDATION_ERRORS: False},
     )
     path = Path(app.node.try_get_context("gateway") or DEFAULT_GATEWAY)
     try:  # a refused plan builds (and writes) nothing
