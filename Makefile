@@ -48,7 +48,7 @@ test: setup ## Run the whole test suite (lint, schema, unit, synth, cfn-lint, cd
 routes: setup ## The route table of GATEWAY's synth in cdk.out (synthesizes first if cdk.out is not its current synth); JSON=1 for JSON.
 	@why=$$($(PY) -m gateway_stack routes --gateway $(GATEWAY) 2>&1 >/dev/null) || { \
 		echo "$$(echo "$$why" | head -1); synthesizing $(GATEWAY) first" >&2; \
-		$(MAKE) --no-print-directory synth GATEWAY=$(GATEWAY) >/dev/null; }
+		$(MAKE) --no-print-directory synth GATEWAY=$(GATEWAY) >&2; }
 	@$(PY) -m gateway_stack routes --gateway $(GATEWAY) $(if $(JSON),--json)
 
 review: setup ## Route and CloudFormation changes against BASE=<rev> (default: merge base with main).
