@@ -67,8 +67,11 @@ def test_a_synth_refused_by_a_quota_guard_leaves_cdk_out_as_it_was(
     before = assembly_files(previous)
     result = cdk_synth(previous, path)
     assert result.returncode != 0
-    (refusal,) = [line for line in result.stderr.splitlines() if "resources: over" in line]
-    assert refusal.startswith(f"{path}: (the platform stack): stack acme-dev-platform has ")
+    (refusal,) = [line for line in result.stderr.splitlines() if "over the budget" in line]
+    assert refusal.startswith(
+        f"{path}: (the platform stack): stack acme-dev-platform has 471 resources (most: 200 "
+        "AWS::ApiGateway::ApiKey, 200 AWS::ApiGateway::UsagePlanKey, "
+    )
     assert "1 error; nothing was synthesized." in result.stderr
     assert "Traceback" not in result.stdout + result.stderr
     assert assembly_files(previous) == before
