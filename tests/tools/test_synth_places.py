@@ -96,3 +96,17 @@ def test_a_cdk_nag_finding_is_one_located_message_per_rule_and_construct(
     ]
     report = json.loads((tmp_path / "validation-report.json").read_text())
     assert {p["conclusion"] for p in report["pluginReports"]} == {"failure", "success"}
+
+
+def test_a_construct_failing_while_a_service_stack_is_built_names_the_service(
+    loaded: tuple[GatewayFile, GatewayPlan], places: SynthPlaces, cdk_context: dict[str, Any]
+) -> None:
+    app = cdk.App(context=cdk_context)
+    cdk.Stack(app, "acme-dev-svc-orders")  # a stack of the app's own, by the service's name
+    with pytest.raises(SynthError) as refused:
+        build_gateway(app, loaded[1])
+    (message,) = places.locate_all(refused.value.messages)
+    assert message.startswith(
+        f"{SOURCE}: services[0] (service 'orders', line {line(loaded, 'services', 0)}): "
+        "acme-dev-svc-orders: There is already a Construct with name 'acme-dev-svc-orders'"
+    )
