@@ -130,7 +130,7 @@ def test_make_routes_synthesizes_the_gateway_asked_for_and_replaces_cdk_out_whol
 ) -> None:
     """`make routes GATEWAY=other.yaml` over the example's cdk.out: it says why, synthesizes
     the other file (one service fewer: no stale stack file stays), and the CLI still reads the
-    result (`cdk ls --app cdk.out`)."""
+    result (`cdk ls --app cdk.out`, and `cdk ls` running the app)."""
     project = tmp_path
     # The set-up's inputs as they are (their times too, so that make sees it done).
     for name in (*SETUP_INPUTS, "Makefile", "app.py", "cdk.json"):
@@ -165,3 +165,10 @@ def test_make_routes_synthesizes_the_gateway_asked_for_and_replaces_cdk_out_whol
         cwd=project, env=environment(), capture_output=True, text=True, check=True,
     )  # fmt: skip
     assert listed.stdout.split() == [stack.name for stack in read.stacks]
+    # `cdk ls` runs the app as `cdk synth` does (the writer lock, then a reader lock).
+    listed = subprocess.run(
+        [str(CDK), "ls", "--no-notices", "--context", f"gateway={gateway}"],
+        cwd=project, env=environment(), capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    assert listed.stdout.split() == [stack.name for stack in read.stacks]
+    assert not [entry for entry in previous.iterdir() if entry.name.endswith(".lock")]

@@ -169,3 +169,24 @@ def test_a_damaged_cdk_out_is_one_line_for_each_command(
     code, out, err = run(capsys, "review", "--assemblies", "good.out", "cdk.out")
     assert (code, out) == (2, "")
     assert err.endswith(f"{message}\n1 error; no review was made.\n")
+
+
+def test_policy_refuses_templates_of_another_gateway_files_cdk_out(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    template = "cdk.out/acme-dev-svc-orders.template.json"
+    argv = ["policy", "--gateway", "config/other.yaml", "--out", "policy", template]
+    code, _, err = run(capsys, *argv)
+    assert code == 1
+    assert err.endswith(
+        "cdk.out: synthesized from config/example.yaml, not config/other.yaml: synthesize it "
+        "first (make synth GATEWAY=config/other.yaml)\n1 error.\n"
+    )
+    truncate(project / template)
+    code, _, err = run(capsys, "policy", "--gateway", "config/example.yaml", "--out", "policy",
+                       template)  # fmt: skip
+    assert code == 1
+    assert err.endswith(
+        f"{template}: damaged stack template: not JSON at line 1, column 32 (truncated?): "
+        "synthesize again (make synth)\n1 error.\n"
+    )
