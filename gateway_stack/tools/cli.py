@@ -111,6 +111,15 @@ def _synthesize(staged: StagedOutput | None) -> int:
     except GatewayStackError as error:
         _print_errors(error.messages, NOTHING_SYNTHESIZED)
         return 1
+    # What the assembly is of, as read now (an edit during the synth makes it out of date).
+    provenance = Provenance.of(
+        loaded.path,
+        [
+            loaded.path.parent / service.openapi
+            for service in loaded.gateway.services
+            if service.openapi is not None
+        ],
+    )
     places = SynthPlaces(plan, loaded.lines)
     try:
         build_gateway(app, plan)
@@ -122,12 +131,7 @@ def _synthesize(staged: StagedOutput | None) -> int:
         _print_errors(places.locate_all(error_messages(error)), NOTHING_SYNTHESIZED)
         return 1
     if staged is not None:
-        documents = [
-            loaded.path.parent / service.openapi
-            for service in loaded.gateway.services
-            if service.openapi is not None
-        ]
-        Provenance.of(loaded.path, documents).write(staged.folder)
+        provenance.write(staged.folder)
         staged.commit()
     return 0
 

@@ -8,13 +8,15 @@ that made the construct it names, and that key's line::
 
     config/prod.yaml: services[0] (service 'orders', line 97): [AwsSolutions-APIG3] ...
 
-A message that names no construct of the gateway still names the file.
+A message that names no construct of the gateway still names the file; one that starts with a
+file already (a service's document, the gateway file) is left as it is.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 
 from gateway_stack.gateway.config.issues import Location, format_location
 from gateway_stack.gateway.plan import GatewayPlan
@@ -67,6 +69,9 @@ class SynthPlaces:
     def locate(self, message: str) -> str:
         """``message`` prefixed with the gateway file and, when it names one of the gateway's
         stacks or constructs, the key path (and line) that made it."""
+        named = message.split(": ", 1)[0]
+        if named == self.source or Path(named).is_file():  # it names its file already
+            return message
         found = self._stack.search(message)
         if found is None:
             return f"{self.source}: {message}"

@@ -69,6 +69,12 @@ def test_a_message_naming_no_construct_still_names_the_file(places: SynthPlaces)
     assert places.locate("KeyMustResolveToString: ...") == f"{SOURCE}: KeyMustResolveToString: ..."
 
 
+def test_a_message_that_names_its_file_is_left_as_it_is(places: SynthPlaces) -> None:
+    document = str(EXAMPLE.parent / "openapi" / "orders.yaml")
+    for message in (f"{document}: /paths/~1orders/get: bad", f"{SOURCE}: clients: bad"):
+        assert places.locate(message) == message
+
+
 def test_a_cdk_nag_finding_is_one_located_message_per_rule_and_construct(
     loaded: tuple[GatewayFile, GatewayPlan],
     places: SynthPlaces,
