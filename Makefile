@@ -34,9 +34,8 @@ help: ## List the targets.
 
 setup: $(STAMPS)/node ## Install the pinned Python and Node dependencies (idempotent).
 
-synth: setup ## Synthesize the gateway (GATEWAY=config/example.yaml) into cdk.out/ and summarize it.
+synth: setup ## Synthesize GATEWAY (config/example.yaml) into cdk.out/ and summarize it; a refused synth leaves cdk.out as it was.
 	@$(PY) -m gateway_stack validate $(GATEWAY) >/dev/null
-	@rm -rf cdk.out
 	@$(CDK) synth --quiet --context gateway=$(GATEWAY) 2>&1 | { grep -v "^Supply a stack id" || true; }
 	@$(PY) -m gateway_stack summary --gateway $(GATEWAY) --cdk-out cdk.out
 
@@ -46,9 +45,11 @@ test: setup ## Run the whole test suite (lint, schema, unit, synth, cfn-lint, cd
 	@$(PY) -m gateway_stack schema --check
 	@$(PY) -m pytest -n 2 -q
 
-routes: setup ## The route table of cdk.out (synthesizes first if needed); JSON=1 for JSON.
-	@test -f cdk.out/manifest.json || $(MAKE) --no-print-directory synth >/dev/null
-	@$(PY) -m gateway_stack routes $(if $(JSON),--json)
+routes: setup ## The route table of GATEWAY's synth in cdk.out (synthesizes first if cdk.out is not its current synth); JSON=1 for JSON.
+	@why=$$($(PY) -m gateway_stack routes --gateway $(GATEWAY) 2>&1 >/dev/null) || { \
+		echo "$$(echo "$$why" | head -1); synthesizing $(GATEWAY) first" >&2; \
+		$(MAKE) --no-print-directory synth GATEWAY=$(GATEWAY) >&2; }
+	@$(PY) -m gateway_stack routes --gateway $(GATEWAY) $(if $(JSON),--json)
 
 review: setup ## Route and CloudFormation changes against BASE=<rev> (default: merge base with main).
 	@$(PY) -m gateway_stack review --gateway $(GATEWAY) $(if $(BASE),--base $(BASE)) \

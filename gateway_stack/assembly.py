@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 
 from gateway_stack.errors import GatewayStackError
+from gateway_stack.provenance import SYNTH_AGAIN, Provenance, ProvenanceError
 
 STACK_ARTIFACT = "aws:cloudformation:stack"
 NESTED_ASSEMBLY = "cdk:cloud-assembly"
@@ -25,7 +26,39 @@ SSM_PARAMETER_TYPE = "AWS::SSM::Parameter::Value"
 
 
 class AssemblyError(GatewayStackError):
-    """``cdk.out`` is missing or is not a cloud assembly."""
+    """``cdk.out`` is missing, is not a cloud assembly, or is damaged (one line, saying what to
+    run)."""
+
+
+def read_json(path: Path, what: str, *, listed: bool = True) -> Any:
+    """A JSON file of the assembly, parsed; ``listed``: a file the manifest names (default),
+    which the message says when it is missing.
+
+    Raises:
+        AssemblyError: the file is missing, unreadable or not JSON (one line).
+    """
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        missing = f"missing (the manifest lists this {what})" if listed else f"no such {what}"
+        raise AssemblyError([f"{path}: {missing}: {SYNTH_AGAIN}"]) from None
+    except json.JSONDecodeError as error:
+        raise AssemblyError(
+            [f"{path}: damaged {what}: not JSON at line {error.lineno}, column {error.colno} "
+             f"(truncated?): {SYNTH_AGAIN}"]
+        ) from None  # fmt: skip
+    except (OSError, UnicodeDecodeError) as error:
+        reason = "not UTF-8 text" if isinstance(error, UnicodeDecodeError) else error.strerror
+        raise AssemblyError([f"{path}: unreadable {what} ({reason}): {SYNTH_AGAIN}"]) from None
+
+
+def _object(value: Any, path: Path, what: str) -> dict[str, Any]:
+    """``value`` when it is a JSON object, else an :class:`AssemblyError`."""
+    if not isinstance(value, dict):
+        kinds = {list: "a list", str: "a string", bool: "a boolean", int: "a number"}
+        kind = "null" if value is None else kinds.get(type(value), "a number")
+        raise AssemblyError([f"{path}: damaged {what}: {kind}, not an object: {SYNTH_AGAIN}"])
+    return value
 
 
 @dataclass(frozen=True)
@@ -52,8 +85,10 @@ class StackTemplate:
     @property
     def resources(self) -> dict[str, dict[str, Any]]:
         """Logical id -> resource."""
-        resources: dict[str, dict[str, Any]] = self.template.get("Resources", {})
-        return resources
+        resources = self.template.get("Resources", {})
+        if not isinstance(resources, dict):
+            return {}
+        return {key: value for key, value in resources.items() if isinstance(value, dict)}
 
     def of_type(self, resource_type: str) -> Iterator[tuple[str, dict[str, Any]]]:
         """``(logical id, resource)`` of every resource of one type, in template order."""
@@ -74,10 +109,13 @@ class CloudAssembly:
     Attributes:
         directory: the assembly's folder.
         stacks: the stacks, in the manifest's order.
+        provenance: the gateway file it was synthesized from, when the gateway app recorded it
+            (:mod:`gateway_stack.provenance`). Default: none.
     """
 
     directory: Path
     stacks: tuple[StackTemplate, ...]
+    provenance: Provenance | None = None
     _published: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
@@ -90,8 +128,13 @@ class CloudAssembly:
         """Read ``directory/manifest.json`` and every stack template it lists.
 
         Raises:
-            AssemblyError: there is no manifest (nothing was synthesized there).
+            AssemblyError: there is no manifest (nothing was synthesized there), or the
+                manifest, a template or the provenance record is damaged (one line).
         """
+        try:
+            provenance = Provenance.read(Path(directory))
+        except ProvenanceError as error:
+            raise AssemblyError(error.messages) from None
         stacks = tuple(_stacks(Path(directory)))
         published: dict[str, Any] = {}
         for stack in stacks:
@@ -99,7 +142,42 @@ class CloudAssembly:
                 properties = resource.get("Properties", {})
                 if isinstance(properties.get("Name"), str):  # names known at synth only
                     published[properties["Name"]] = (stack, properties.get("Value"))
-        return cls(Path(directory), stacks, published)
+        return cls(Path(directory), stacks, provenance, published)
+
+    @classmethod
+    def read_built_from(cls, directory: Path, gateway: str | Path | None) -> CloudAssembly:
+        """:meth:`read`, refusing an assembly not synthesized from ``gateway`` by the gateway
+        app, or synthesized before the gateway file or one of its documents changed.
+
+        Args:
+            directory: the assembly's folder.
+            gateway: the gateway file it must be of; ``None`` accepts any file the app
+                recorded (still refusing a stale one), and an assembly with no record.
+
+        Raises:
+            AssemblyError: as :meth:`read`, or the assembly is of another file, stale, or has
+                no record while ``gateway`` is given.
+        """
+        assembly = cls.read(directory)
+        if assembly.provenance is None:
+            if gateway is None:
+                return assembly
+            raise AssemblyError(
+                [f"{directory}: no record of the gateway file it was synthesized from (another "
+                 f"app, or an older gateway-stack): synthesize it (make synth GATEWAY={gateway})"]
+            )  # fmt: skip
+        try:
+            assembly.provenance.check(Path(directory), gateway)
+        except ProvenanceError as error:
+            raise AssemblyError(error.messages) from None
+        return assembly
+
+    @property
+    def built_from(self) -> str:
+        """One line for the reader: which gateway file the assembly was synthesized from."""
+        if self.provenance is None:
+            return f"{self.directory}: synthesized by another app (no gateway file recorded)"
+        return f"{self.directory}: synthesized from {self.provenance.gateway}"
 
     def stack(self, name: str) -> StackTemplate | None:
         """The stack named ``name``, or None."""
@@ -115,10 +193,17 @@ class CloudAssembly:
         body too large to inline), from the stack's asset manifest."""
         if not isinstance(object_key, str) or stack.assets is None or not stack.assets.is_file():
             return None
-        for asset in json.loads(stack.assets.read_text()).get("files", {}).values():
-            keys = {d.get("objectKey") for d in asset.get("destinations", {}).values()}
-            if object_key in keys:
-                return stack.assets.parent / asset["source"]["path"]
+        manifest = _object(
+            read_json(stack.assets, "asset manifest"), stack.assets, "asset manifest"
+        )
+        for asset in _object(manifest.get("files", {}), stack.assets, "asset manifest").values():
+            if not isinstance(asset, dict):
+                continue
+            destinations = asset.get("destinations", {})
+            keys = {d.get("objectKey") for d in destinations.values() if isinstance(d, dict)}
+            source = asset.get("source", {})
+            if object_key in keys and isinstance(source, dict) and "path" in source:
+                return stack.assets.parent / str(source["path"])
         return None
 
     def api_body(self, stack: StackTemplate, properties: dict[str, Any]) -> dict[str, Any]:
@@ -126,13 +211,15 @@ class CloudAssembly:
         the asset file its ``BodyS3Location`` names; ``{}`` when there is none to read."""
         body = properties.get("Body")
         if isinstance(body, str):
-            body = yaml.safe_load(body)  # JSON is YAML
+            body = _yaml(body, stack.path, "inline OpenAPI body")  # JSON is YAML
         location = properties.get("BodyS3Location")
         if body is None and isinstance(location, dict):
             path = self.asset_file(stack, location.get("Key"))
             if path is not None and path.is_file():
-                text = path.read_text()
-                body = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
+                if path.suffix == ".json":
+                    body = read_json(path, "OpenAPI body asset")
+                else:
+                    body = _yaml(path.read_text(encoding="utf-8"), path, "OpenAPI body asset")
         return body if isinstance(body, dict) else {}
 
     def ssm_name(self, stack: StackTemplate, value: Any) -> str | None:
@@ -193,6 +280,18 @@ class CloudAssembly:
         return f"<{target}>"
 
 
+def _yaml(text: str, path: Path, what: str) -> Any:
+    """YAML (or JSON) text of the assembly, parsed; an :class:`AssemblyError` when it is not."""
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark is not None else ""
+        raise AssemblyError(
+            [f"{path}: damaged {what}: not YAML or JSON{where}: {SYNTH_AGAIN}"]
+        ) from None
+
+
 def _stacks(directory: Path) -> Iterator[StackTemplate]:
     manifest_path = directory / "manifest.json"
     if not manifest_path.is_file():
@@ -200,18 +299,26 @@ def _stacks(directory: Path) -> Iterator[StackTemplate]:
             [f"{directory}: no cloud assembly here (no manifest.json): synthesize first "
              "(make synth)"]
         )  # fmt: skip
-    artifacts: dict[str, Any] = json.loads(manifest_path.read_text()).get("artifacts", {})
-    for artifact_id, artifact in artifacts.items():
-        properties = artifact.get("properties", {})
+    what = "cloud assembly manifest"
+    manifest = _object(read_json(manifest_path, what), manifest_path, what)
+    artifacts = _object(manifest.get("artifacts", {}), manifest_path, what)
+    for artifact_id, entry in artifacts.items():
+        artifact = _object(entry, manifest_path, what)
+        properties = _object(artifact.get("properties", {}), manifest_path, what)
         if artifact.get("type") == NESTED_ASSEMBLY:
-            yield from _stacks(directory / properties["directoryName"])
+            yield from _stacks(directory / str(properties.get("directoryName", artifact_id)))
         elif artifact.get("type") == STACK_ARTIFACT:
+            if not isinstance(properties.get("templateFile"), str):
+                raise AssemblyError(
+                    [f"{manifest_path}: damaged {what}: stack {artifact_id} names no template "
+                     f"file: {SYNTH_AGAIN}"]
+                )  # fmt: skip
             path = directory / properties["templateFile"]
             _, _, where = str(artifact.get("environment", "")).partition("aws://")
             account, _, region = where.partition("/")
             yield StackTemplate(
-                name=properties.get("stackName", artifact_id),
-                template=json.loads(path.read_text()),
+                name=str(properties.get("stackName", artifact_id)),
+                template=_object(read_json(path, "stack template"), path, "stack template"),
                 path=path,
                 account=account or "unknown-account",
                 region=region or "unknown-region",
@@ -223,7 +330,9 @@ def _asset_manifest(directory: Path, artifacts: dict[str, Any], dependencies: An
     """The asset manifest among a stack artifact's dependencies (its file is relative to the
     folder of the manifest that lists it)."""
     for dependency in dependencies if isinstance(dependencies, list) else []:
-        artifact = artifacts.get(dependency, {})
+        artifact = artifacts.get(dependency)
+        if not isinstance(artifact, dict) or not isinstance(artifact.get("properties"), dict):
+            continue
         if artifact.get("type") == ASSET_MANIFEST and "file" in artifact.get("properties", {}):
             return directory / artifact["properties"]["file"]
     return None

@@ -64,10 +64,13 @@ def assembly_problems(assembly: cx_api.CloudAssembly) -> list[str]:
     mappings: Counter[str] = Counter()
     for stack in read.stacks:
         if len(stack.resources) > STACK_RESOURCE_BUDGET:
+            kinds = Counter(str(r.get("Type")) for r in stack.resources.values()).most_common(3)
             problems.append(
-                f"stack {stack.name} has {len(stack.resources)} resources: over the budget of "
-                f"{STACK_RESOURCE_BUDGET} that keeps headroom below CloudFormation's 500 per "
-                "stack. Move services into stacks of their own, or routes into OpenAPI bodies."
+                f"stack {stack.name} has {len(stack.resources)} resources (most: "
+                + ", ".join(f"{count} {kind}" for kind, count in kinds)
+                + f"): over the budget of {STACK_RESOURCE_BUDGET} that keeps headroom below "
+                "CloudFormation's 500 per stack. Move what makes the most into a stack of its "
+                "own (services, routes into OpenAPI bodies, clients into another gateway)."
             )
         size = stack.path.stat().st_size
         if size > STACK_TEMPLATE_BUDGET_BYTES:

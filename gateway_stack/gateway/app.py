@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from aws_cdk import Environment, Stage, Tags
 
 from gateway_stack.constructs.nag import add_aws_solutions_checks
+from gateway_stack.constructs.synth_errors import SynthError, error_messages
 from gateway_stack.gateway.config import Gateway
 from gateway_stack.gateway.plan import Deployment, GatewayPlan, StackRole, plan_gateway
 from gateway_stack.gateway.platform_stack import PlatformStack
@@ -66,21 +69,23 @@ def build_gateway_from(
 def _build_deployment(scope: Stage, plan: GatewayPlan, deployment: Deployment) -> GatewayStacks:
     env = Environment(account=deployment.account, region=deployment.region)
     platform_stack = deployment.platform_stack
-    platform = PlatformStack(
-        scope,
-        platform_stack.name,
-        platform=deployment.platform,
-        env=env,
-        description=platform_stack.description,
-    )
+    with _building(platform_stack.name):
+        platform = PlatformStack(
+            scope,
+            platform_stack.name,
+            platform=deployment.platform,
+            env=env,
+            description=platform_stack.description,
+        )
     services: dict[str, ServiceStack] = {}
     for stack_plan in deployment.stacks:
         if stack_plan.role is not StackRole.SERVICE or stack_plan.service is None:
             continue
         service = stack_plan.service
-        stack = ServiceStack(
-            scope, stack_plan.name, service=service, env=env, description=stack_plan.description
-        )
+        with _building(stack_plan.name):
+            stack = ServiceStack(
+                scope, stack_plan.name, service=service, env=env, description=stack_plan.description
+            )
         # Deploy order only (SSM parameters are read at deploy time): no export, no lock.
         stack.add_stack_dependency(platform, "reads the platform's SSM parameters at deploy time")
         Tags.of(stack).add(SERVICE_TAG, service.name)
@@ -89,3 +94,17 @@ def _build_deployment(scope: Stage, plan: GatewayPlan, deployment: Deployment) -
         Tags.of(stack).add("gateway-stack:gateway", plan.names.gateway)
         Tags.of(stack).add("gateway-stack:environment", deployment.environment)
     return GatewayStacks(platform=platform, services=services)
+
+
+@contextmanager
+def _building(stack: str) -> Iterator[None]:
+    """A construct's own check (or the CDK's) failing while ``stack`` is built: the messages say
+    which stack, so that the app can name the part of the gateway file it comes from.
+
+    Raises:
+        SynthError: each message prefixed with ``<stack>: ``.
+    """
+    try:
+        yield
+    except (ValueError, TypeError, RuntimeError) as error:  # jsii's errors carry a JS stack
+        raise SynthError([f"{stack}: {message}" for message in error_messages(error)]) from None

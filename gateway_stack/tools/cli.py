@@ -3,7 +3,7 @@
 python -m gateway_stack validate [GATEWAY]     # load + plan: every error synth would raise
 python -m gateway_stack schema [--check]
 python -m gateway_stack summary [--gateway GATEWAY] [--cdk-out cdk.out]
-python -m gateway_stack routes [--json] [--cdk-out cdk.out]
+python -m gateway_stack routes [--json] [--cdk-out cdk.out] [--gateway GATEWAY]
 python -m gateway_stack review [--base REV] [--gateway GATEWAY] [--fail-on-replace]
                                [--assemblies BASE_OUT HEAD_OUT] [--output FILE]
 python -m gateway_stack snapshots --cdk-out DIR [--out tests/snapshots]
@@ -13,46 +13,127 @@ python -m gateway_stack init [FOLDER]
 
 GATEWAY is a gateway file, config/example.yaml by default. FOLDER is a new or empty folder, the
 current one by default.
+
+Exit codes: 0 done; 1 refused (the messages say why, one per line, then a count), or for
+``routes`` no route, for ``policy`` a template breaking the policy, for ``review
+--fail-on-replace`` a protected resource replaced; ``review`` 2 when no review could be made.
+Commands that read cdk.out refuse one that is missing, damaged, of another gateway file
+(``--gateway``) or older than the gateway file or one of its documents.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from gateway_stack.errors import GatewayStackError
 from gateway_stack.gateway.config import GatewayFileError, load_gateway
 from gateway_stack.gateway.config.schema import render_schema
 from gateway_stack.gateway.plan import plan_gateway_file
 
+if TYPE_CHECKING:
+    from gateway_stack.assembly import CloudAssembly
+    from gateway_stack.tools.staged_output import StagedOutput
+
 #: Where the committed JSON Schema lives, relative to the repository root.
 SCHEMA_PATH = Path("config/gateway.schema.json")
 DEFAULT_GATEWAY = "config/example.yaml"
 NOTHING_SYNTHESIZED = "; nothing was synthesized"
+#: The output folder the CDK CLI passes to the app.
+OUTDIR_ENV = "CDK_OUTDIR"
+#: Whether the CDK throws (and prints) validation findings itself.
+FAIL_ON_VALIDATION_ERRORS = "@aws-cdk/core:failSynthOnValidationErrors"
 
 
 def run_app() -> int:
-    """Synthesize the gateway named by the ``gateway`` context (what ``app.py`` runs)."""
+    """Synthesize the gateway named by the ``gateway`` context (what ``app.py`` runs).
+
+    Run by the CDK CLI (``CDK_OUTDIR`` set), the app synthesizes into a staging folder and
+    replaces the output folder's assembly only when the whole synth passed (see
+    :mod:`gateway_stack.tools.staged_output`): a refused or interrupted synth leaves the previous
+    ``cdk.out`` as it was. Returns 0, 1 (refused) or 130 (interrupted).
+    """
+    outdir = os.environ.get(OUTDIR_ENV)
+    if not outdir:  # run without the CLI: the CDK's own temporary folder, as before
+        return _synthesize(None)
+    from gateway_stack.tools.staged_output import staged_output
+
+    staged = None
+    try:
+        with staged_output(Path(outdir)) as staged:
+            return _synthesize(staged)
+    except KeyboardInterrupt:
+        if staged is not None and staged.committed:
+            return 0
+        print(f"synth interrupted; {outdir} was left as it was.", file=sys.stderr)
+        # Ctrl-C reaches jsii's Node.js process too: its exit handler then finds the pipe
+        # closed, which is expected here and not worth a traceback.
+        sys.unraisablehook = _quiet_broken_pipe
+        return 130
+
+
+def _quiet_broken_pipe(unraisable: sys.UnraisableHookArgs) -> None:
+    """Drop a broken pipe to jsii's (interrupted) Node.js process; report anything else."""
+    if not isinstance(unraisable.exc_value, BrokenPipeError):
+        sys.__unraisablehook__(unraisable)
+
+
+def _synthesize(staged: StagedOutput | None) -> int:
+    """Plan, build, synthesize and check the gateway; into ``staged`` (committed when all
+    passed) when given."""
     from aws_cdk import App
 
     from gateway_stack.constructs.synth_errors import error_messages, synth_cleanly
     from gateway_stack.gateway.app import build_gateway
+    from gateway_stack.gateway.config.loader import load_gateway_file
+    from gateway_stack.gateway.plan import plan_gateway
+    from gateway_stack.provenance import Provenance
+    from gateway_stack.tools.synth_places import SynthPlaces
 
     # No construct creation stack traces in the assembly's metadata: synth is ~30% faster.
-    app = App(stack_traces=False)
+    # Validation findings are not printed by the CDK nor left to the CLI: synth_cleanly reads
+    # them from the report and refuses the synth with each one located in the gateway file.
+    app = App(
+        stack_traces=False,
+        outdir=str(staged.folder) if staged is not None else None,
+        auto_synth=False,
+        post_cli_context={FAIL_ON_VALIDATION_ERRORS: False},
+    )
     path = Path(app.node.try_get_context("gateway") or DEFAULT_GATEWAY)
-    try:
-        plan = plan_gateway_file(path)  # a refused plan builds (and writes) nothing
-        _print_warnings(plan.warnings)
-        build_gateway(app, plan)
-        synth_cleanly(app)
+    try:  # a refused plan builds (and writes) nothing
+        loaded = load_gateway_file(path)
+        plan = plan_gateway(
+            loaded.gateway, loaded.path.parent, source=str(loaded.path), lines=loaded.lines
+        )
     except GatewayStackError as error:
         _print_errors(error.messages, NOTHING_SYNTHESIZED)
         return 1
-    except (ValueError, TypeError, RuntimeError) as error:  # a construct's own check (or jsii's)
-        _print_errors(error_messages(error), NOTHING_SYNTHESIZED)
+    _print_warnings(plan.warnings)
+    # What the assembly is of, as read now (an edit during the synth makes it out of date).
+    provenance = Provenance.of(
+        loaded.path,
+        [
+            loaded.path.parent / service.openapi
+            for service in loaded.gateway.services
+            if service.openapi is not None
+        ],
+    )
+    places = SynthPlaces(plan, loaded.lines)
+    try:
+        build_gateway(app, plan)
+        synth_cleanly(app)
+    except GatewayStackError as error:
+        _print_errors(places.locate_all(error.messages), NOTHING_SYNTHESIZED)
         return 1
+    except (ValueError, TypeError, RuntimeError) as error:  # a construct's own check (or jsii's)
+        _print_errors(places.locate_all(error_messages(error)), NOTHING_SYNTHESIZED)
+        return 1
+    if staged is not None:
+        provenance.write(staged.folder)
+        staged.commit()
     return 0
 
 
@@ -84,7 +165,7 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         return 0
     if args.command == "routes":
-        return _routes(Path(args.cdk_out), as_json=args.json)
+        return _routes(Path(args.cdk_out), as_json=args.json, gateway=args.gateway)
     if args.command == "review":
         return _review(args)
     if args.command == "snapshots":
@@ -93,14 +174,14 @@ def main(argv: list[str] | None = None) -> int:
         return _policy(args.gateway, Path(args.out), args.templates)
     if args.command == "init":
         return _init(args.folder)
-    from gateway_stack.tools.summary import print_summary
+    from gateway_stack.tools.summary import summarize
 
     try:
-        plan = plan_gateway_file(args.gateway)
+        print(summarize(plan_gateway_file(args.gateway), args.gateway, Path(args.cdk_out)))
     except GatewayStackError as error:
         _print_errors(error.messages)
         return 1
-    return print_summary(plan, Path(args.cdk_out))
+    return 0
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -122,6 +203,9 @@ def _parser() -> argparse.ArgumentParser:
     routes = commands.add_parser("routes", help="the route table of cdk.out")
     routes.add_argument("--cdk-out", default="cdk.out")
     routes.add_argument("--json", action="store_true", help="JSON instead of Markdown")
+    routes.add_argument(
+        "--gateway", help="refuse a cdk.out synthesized from another gateway file; default: any"
+    )
     review = commands.add_parser(
         "review", help="route and CloudFormation changes against a base revision (Markdown)"
     )
@@ -164,6 +248,7 @@ def _policy(path: str, out: Path, templates: list[Path]) -> int:
             print(f"wrote {written}")
         if not templates:
             return 0
+        _check_assemblies(templates, path)
         result = check_templates(deployment.platform, templates)
     except GatewayStackError as error:
         _print_errors(error.messages)
@@ -172,14 +257,33 @@ def _policy(path: str, out: Path, templates: list[Path]) -> int:
     return 0 if result.passed else 1
 
 
-def _routes(cdk_out: Path, *, as_json: bool) -> int:
-    from gateway_stack.tools.route_table import read_route_table, render_json, render_markdown
+def _check_assemblies(templates: list[Path], gateway: str) -> None:
+    """Refuse templates of a cloud assembly synthesized from another gateway file than
+    ``gateway``, or before it changed (templates outside an assembly are checked as they are).
+
+    Raises:
+        AssemblyError: one line per refused assembly.
+    """
+    from gateway_stack.assembly import CloudAssembly
+
+    folders = {template.parent for template in templates}
+    for folder in sorted(folders):
+        if (folder / "manifest.json").is_file():
+            assembly = CloudAssembly.read_built_from(folder, gateway)
+            print(assembly.built_from, file=sys.stderr)
+
+
+def _routes(cdk_out: Path, *, as_json: bool, gateway: str | None) -> int:
+    from gateway_stack.assembly import CloudAssembly
+    from gateway_stack.tools.route_table import render_json, render_markdown, route_table
 
     try:
-        rows = read_route_table(cdk_out)
+        assembly = CloudAssembly.read_built_from(cdk_out, gateway)
+        rows = route_table(assembly)
     except GatewayStackError as error:
         _print_errors(error.messages)
         return 1
+    print(assembly.built_from, file=sys.stderr)
     print(render_json(rows) if as_json else render_markdown(rows))
     return 0 if rows else 1
 
@@ -194,17 +298,20 @@ def _review(args: argparse.Namespace) -> int:
 
     try:
         if args.assemblies:
-            base, head = args.assemblies
+            base, head = (CloudAssembly.read_built_from(side, None) for side in args.assemblies)
+            for label, side in (("base", base), ("head", head)):
+                print(f"{label}: {side.built_from}", file=sys.stderr)
             try:
                 root = repository_root(Path.cwd())
             except GatewayStackError:  # not in a git working tree: node_modules is here
                 root = Path.cwd()
             review = review_assemblies(
-                CloudAssembly.read(base),
-                CloudAssembly.read(head),
+                base,
+                head,
                 Toolchain(root),
-                base_label=f"`{base}`",
-                head_label=f"`{head}`",
+                base_label=f"`{base.directory}`",
+                head_label=f"`{head.directory}`",
+                gateway=_same_gateway(base, head),
             )
         else:
             review = review_revision(Path.cwd(), args.base, args.gateway)
@@ -222,6 +329,12 @@ def _review(args: argparse.Namespace) -> int:
         )
         return 1
     return 0
+
+
+def _same_gateway(base: CloudAssembly, head: CloudAssembly) -> str | None:
+    """The gateway file both assemblies were synthesized from, if they record the same one."""
+    sides = {side.provenance.gateway if side.provenance else None for side in (base, head)}
+    return sides.pop() if len(sides) == 1 else None
 
 
 def _init(folder: Path) -> int:

@@ -44,16 +44,18 @@ def render_summary(plan: GatewayPlan, stacks: Sequence[StackTemplate]) -> str:
     return "\n".join(lines)
 
 
-def print_summary(plan: GatewayPlan, cdk_out: Path) -> int:
-    """Print the summary of ``cdk_out``; 1 if it holds no stack."""
-    try:
-        stacks = CloudAssembly.read(cdk_out).stacks
-    except AssemblyError as error:
-        print(*error.messages, sep="\n")
-        return 1
+def summarize(plan: GatewayPlan, gateway: str | Path, cdk_out: Path) -> str:
+    """The summary of ``cdk_out``, which must have been synthesized from ``gateway`` (the
+    plan's file) as it is now.
+
+    Raises:
+        AssemblyError: ``cdk_out`` is missing, damaged, holds no stack, or is not of ``gateway``
+            as it is now.
+    """
+    stacks = CloudAssembly.read_built_from(cdk_out, gateway).stacks
     if not stacks:
-        print(f"{cdk_out}: no stacks were synthesized")
-        return 1
-    print(render_summary(plan, stacks))
-    print(f"\n  Templates: {cdk_out}/<stack>.template.json")
-    return 0
+        raise AssemblyError([f"{cdk_out}: no stacks were synthesized"])
+    return (
+        render_summary(plan, stacks)
+        + f"\n\n  Templates: {cdk_out}/<stack>.template.json (synthesized from {gateway})"
+    )

@@ -171,7 +171,8 @@ def test_guard_more_than_450_resources_in_one_stack(cdk_context: dict[str, Any])
     for i in range(450):
         ssm.StringParameter(stack, f"P{i}", string_value="x")
     text = synth_messages(stack.node.root)
-    assert "stack S has 454 resources: over the budget of 450" in text
+    assert "stack S has 454 resources (most: 450 AWS::SSM::Parameter, " in text
+    assert "): over the budget of 450" in text
 
 
 def test_guard_templates_over_800_kb(cdk_context: dict[str, Any], tmp_path: Path) -> None:

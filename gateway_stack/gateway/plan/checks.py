@@ -14,7 +14,15 @@ from gateway_stack.base_paths import find_shadowed_routes
 from gateway_stack.gateway.plan.platform import PlatformPlan
 from gateway_stack.gateway.plan.problems import FilePlace, Problems
 from gateway_stack.gateway.plan.service import ServicePlan
-from gateway_stack.limits import MAX_API_MAPPINGS, MAX_API_RESOURCES, MAX_VPC_LINKS
+from gateway_stack.limits import (
+    MAX_API_MAPPINGS,
+    MAX_API_RESOURCES,
+    MAX_VPC_LINKS,
+    STACK_RESOURCE_BUDGET,
+)
+
+#: The platform stack's resources per client: its API key and its key's place in a usage plan.
+RESOURCES_PER_CLIENT = 2
 
 
 def check_service(service: ServicePlan, problems: Problems) -> None:
@@ -44,8 +52,8 @@ def check_services(
     platform: PlatformPlan, services: Sequence[ServicePlan], problems: Problems
 ) -> None:
     """Across the services of one deployment: base paths that collide on a domain name, routes
-    a longer base path shadows, API mappings per domain name and VPC links per account and
-    region."""
+    a longer base path shadows, API mappings per domain name, VPC links per account and region,
+    and the platform stack's resources that grow with the clients."""
     for shadowed in find_shadowed_routes(
         {service.name: (service.base_path, service.routes) for service in services}
     ):
@@ -72,4 +80,24 @@ def check_services(
             f"allows {MAX_VPC_LINKS} REST API VPC links per account and region "
             f"({gateway.account}/{gateway.region}). Put services behind fewer load balancers "
             "(services share a load balancer's VPC link), or ask AWS for a higher quota",
+        )
+    check_platform_resources(platform, problems)
+
+
+def check_platform_resources(platform: PlatformPlan, problems: Problems) -> None:
+    """The platform stack's resources that the gateway file alone decides, against the stack
+    budget: an API key and a usage-plan key per client, a usage plan per tier. The platform's
+    other resources add to these, so the quota guard still counts the written template (see
+    :mod:`gateway_stack.constructs.guards`); this check refuses what surely breaks the budget
+    before anything is synthesized."""
+    gateway = platform.gateway
+    count = RESOURCES_PER_CLIENT * len(gateway.clients) + len(gateway.tiers)
+    if count > STACK_RESOURCE_BUDGET:
+        problems.at(
+            ("clients",),
+            f"{len(gateway.clients)} clients make {count} resources in the platform stack (an "
+            f"API key and a usage-plan key each, a usage plan per tier), over the budget of "
+            f"{STACK_RESOURCE_BUDGET} that keeps headroom below CloudFormation's 500 per stack, "
+            "before the platform's own resources: serve some of the clients from another "
+            "gateway",
         )

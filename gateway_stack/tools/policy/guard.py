@@ -17,7 +17,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from gateway_stack.assembly import AssemblyError, CloudAssembly, StackTemplate
+from gateway_stack.assembly import AssemblyError, CloudAssembly, StackTemplate, read_json
 from gateway_stack.errors import GatewayStackError
 
 _PLATFORMS = {
@@ -91,7 +91,9 @@ def inline_asset_bodies(template: Path, out: Path) -> Path:
     Raises:
         GatewayStackError: the template is not in a cloud assembly, or the asset is not there.
     """
-    body = json.loads(template.read_text())
+    body = read_json(template, "template", listed=False)
+    if not isinstance(body, dict):
+        raise GatewayStackError([f"{template}: not a CloudFormation template (not an object)"])
     assembly: tuple[CloudAssembly, StackTemplate | None] | None = None
     for resource in body.get("Resources", {}).values():
         properties = resource.get("Properties", {})

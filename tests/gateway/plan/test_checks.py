@@ -177,3 +177,21 @@ def test_forwarded_context_keys_are_checked_with_the_file(
         f"{path}: services[0].forward_context.X-Tenant: must be an authorizer context key: "
         f"letters, digits and '_' (got 'tenant id') (line {line_of(path, 'X-Tenant:')})",
     )
+
+
+def test_clients_that_surely_overflow_the_platform_stack_are_refused(
+    tmp_path: Path, gateway_data: dict[str, Any]
+) -> None:
+    """An API key and a usage-plan key per client, a usage plan per tier: 225 clients and 2
+    tiers are 452 resources, over the platform stack's budget before its other resources."""
+    gateway_data["clients"] += [{"id": f"client-{n}", "tier": "bronze"} for n in range(223)]
+    path = write(tmp_path, gateway_data)
+    assert refusals(path) == [
+        f"{path}: clients: 225 clients make 452 resources in the platform stack (an API key and a "
+        "usage-plan key each, a usage plan per tier), over the budget of 450 that keeps headroom "
+        "below CloudFormation's 500 per stack, before the platform's own resources: serve some "
+        f"of the clients from another gateway (line {line_of(path, 'clients:') + 1})"
+    ]
+    del gateway_data["clients"][-1]  # 224 clients: 450 resources, left to the synth-time guard
+    plan = plan_gateway_file(write(tmp_path, gateway_data))
+    assert len(plan.gateway.clients) == 224
