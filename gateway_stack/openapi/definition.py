@@ -9,7 +9,6 @@ settings (throttle, cache, scopes) for the stage and the authorizer.
 
 from __future__ import annotations
 
-import copy
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -27,12 +26,12 @@ from gateway_stack.openapi.document import (
     INTEGRATION,
     OpenApiDocumentError,
     Problem,
-    check_document,
-    dropped_keywords,
     operation_pointer,
     operations,
     parameters_of,
+    plain,
     resolve,
+    review_document,
 )
 from gateway_stack.openapi.gateway_responses import GATEWAY_RESPONSES, gateway_responses
 from gateway_stack.openapi.integration import (
@@ -41,6 +40,7 @@ from gateway_stack.openapi.integration import (
     check_timeout,
     mock_integration,
 )
+from gateway_stack.openapi.pointers import Location, line_of, short
 from gateway_stack.openapi.routes import Route, RouteOptions
 from gateway_stack.openapi.security import AuthorizerRef, security_requirement, security_schemes
 from gateway_stack.openapi.validation import (
@@ -77,6 +77,12 @@ class GatewaySettings:
             (:mod:`~gateway_stack.openapi.gateway_responses`). Default: yes.
         cors: answer CORS preflight requests on every path, and put the allowed origin on the
             gateway's error responses (:mod:`~gateway_stack.openapi.cors`). Default: none.
+        public_routes: route keys (``GET /health``) the platform lets anyone call: their
+            operations get neither the authorizer nor the API key. A document's operation must
+            declare ``security: []`` to be one, and an operation that declares it must be
+            listed (it is never silently given the authorizer). Default: none.
+        public_routes_origin: where ``public_routes`` is written, as messages name it.
+            Default: ``GatewaySettings.public_routes``.
     """
 
     integration: PrivateIntegration
@@ -91,6 +97,8 @@ class GatewaySettings:
     validate_requests: bool = True
     gateway_responses: bool = True
     cors: Cors | None = None
+    public_routes: frozenset[str] = frozenset()
+    public_routes_origin: str = "GatewaySettings.public_routes"
 
     def __post_init__(self) -> None:
         if self.authorizer is not None and not self.region:
@@ -124,6 +132,12 @@ class ServiceDefinition:
     validated_operations: int = 0
     longest_timeout_ms: int = MAX_INTEGRATION_TIMEOUT_MS
 
+    @property
+    def public_routes(self) -> tuple[Route, ...]:
+        """The routes anyone may call: no authorizer, no API key (``GatewaySettings.
+        public_routes``), e.g. for health checks."""
+        return tuple(route for route in self.routes if route.options.public)
+
 
 def from_document(
     document: Mapping[str, Any],
@@ -131,28 +145,44 @@ def from_document(
     source: str = "<document>",
     *,
     checked: bool = False,
+    warnings: Sequence[Problem] = (),
+    lines: Mapping[Location, int] | None = None,
 ) -> ServiceDefinition:
     """The definition of a service team's own OpenAPI document.
 
     Args:
-        document: the document.
+        document: the document (mapping keys of any type are read as strings).
         settings: what the gateway writes into it.
         source: the document's name in errors. Default: ``<document>``.
-        checked: the document already passed :func:`check_document` (``load_document`` does
-            that), so the slow OpenAPI validation is not run again. Default: no.
+        checked: the document already passed :func:`~gateway_stack.openapi.document.
+            review_document` (``read_document`` does that), so the slow OpenAPI validation is
+            not run again. Default: no.
+        warnings: the review's warnings, when ``checked``. Default: none.
+        lines: the line of each key path in the file, for messages. Default: none.
 
     Raises:
         OpenApiDocumentError: the document (or an ``x-gateway-stack`` setting) is invalid.
     """
-    problems = [] if checked else check_document(document)
-    if problems:
-        raise OpenApiDocumentError(source, problems)
-    return _define(copy.deepcopy(dict(document)), settings, source)
+    if not checked:
+        review = review_document(document, lines)
+        if review.problems:
+            raise OpenApiDocumentError(source, list(review.problems))
+        warnings = review.warnings
+    definition = _define(plain(dict(document)), settings, source, lines or {}, generated=False)
+    return replace(definition, warnings=(*warnings, *definition.warnings))
 
 
-def _define(body: dict[str, Any], settings: GatewaySettings, source: str) -> ServiceDefinition:
+def _define(
+    body: dict[str, Any],
+    settings: GatewaySettings,
+    source: str,
+    lines: Mapping[Location, int],
+    *,
+    generated: bool,
+) -> ServiceDefinition:
     """Write the gateway's extensions into ``body`` (a checked document the caller owns)."""
     routes, problems = [], []
+    original = plain(body) if lines else body  # line lookups need the document as written
     for path, method, operation in operations(body):
         pointer = operation_pointer(path, method)
         if method == "OPTIONS" and settings.cors is not None:
@@ -162,20 +192,36 @@ def _define(body: dict[str, Any], settings: GatewaySettings, source: str) -> Ser
             continue
         try:
             options = _options(operation.pop(GATEWAY_EXTENSION, None))
-        except (ValueError, TypeError) as error:
-            problems.append(Problem(f"{pointer}/{GATEWAY_EXTENSION}", str(error)))
+        except _OptionError as error:
+            at = f"{pointer}/{GATEWAY_EXTENSION}" + (f"/{error.key}" if error.key else "")
+            problems.append(Problem(at, str(error)))
             continue
         if not options.scopes:
             options = replace(options, scopes=_scopes(operation, body))
         try:
             route = Route(method, path, options)
+            public = _public(operation, route, settings, generated)
+            route = replace(route, options=replace(options, public=public))
             _write_operation(operation, route, settings, body)
         except ValueError as error:
-            problems.append(Problem(pointer, str(error)))
+            problems.append(Problem(getattr(error, "pointer", pointer), str(error)))
             continue
-        routes.append(replace(route, options=replace(options, mock=_is_mock(operation))))
+        routes.append(replace(route, options=replace(route.options, mock=_is_mock(operation))))
+    keys = {route.key for route in routes}
+    problems += [
+        Problem(
+            "/paths",
+            f"{settings.public_routes_origin} lists '{key}' as public, but "
+            + ("the route list has" if generated else "the document has")
+            + " no such operation",
+        )
+        for key in sorted(settings.public_routes - keys)
+    ]
     if problems:
-        raise OpenApiDocumentError(source, problems)
+        raise OpenApiDocumentError(
+            source,
+            [replace(p, line=line_of(original, p.pointer, lines)) for p in problems],
+        )
     _write_document(body, settings)
     validated = sum(1 for _, _, operation in operations(body) if VALIDATOR in operation)
     timeouts = [
@@ -186,7 +232,7 @@ def _define(body: dict[str, Any], settings: GatewaySettings, source: str) -> Ser
     return ServiceDefinition(
         body,
         tuple(routes),
-        tuple(dropped_keywords(body)),
+        (),  # a document's warnings come from its review (from_document)
         validated,
         max(timeouts, default=MAX_INTEGRATION_TIMEOUT_MS),
     )
@@ -218,7 +264,7 @@ def from_routes(
     # Generated from checked routes: valid by construction, so the (slow) OpenAPI validation
     # that service teams' documents go through is not needed here.
     document = {"openapi": "3.0.3", "info": {"title": title, "version": "1.0"}, "paths": paths}
-    return _define(document, settings, source=f"routes of {title}")
+    return _define(document, settings, f"routes of {title}", {}, generated=True)
 
 
 def proxy_routes() -> tuple[Route, ...]:
@@ -266,7 +312,9 @@ def _write_operation(
         if validator is not None:
             operation[VALIDATOR] = validator
     requirement = security_requirement(_schemes(settings))
-    if requirement:
+    if route.options.public:
+        operation["security"] = []  # anyone: neither the authorizer nor the API key
+    elif requirement:
         operation["security"] = requirement
     else:
         operation.pop("security", None)
@@ -311,8 +359,42 @@ def _schemes(settings: GatewaySettings) -> dict[str, Any]:
     )
 
 
+class _PlacedError(ValueError):
+    """A problem at a place below the operation."""
+
+    def __init__(self, pointer: str, message: str):
+        super().__init__(message)
+        self.pointer = pointer
+
+
+def _public(
+    operation: dict[str, Any], route: Route, settings: GatewaySettings, generated: bool
+) -> bool:
+    """Whether the route is public: listed by the platform, and (in a team's document)
+    declared ``security: []``; a mismatch either way is refused."""
+    listed = route.key in settings.public_routes
+    declared = operation.get("security") == []
+    at = operation_pointer(route.path, route.method) + "/security"
+    if declared and not listed:
+        raise _PlacedError(
+            at,
+            "declares 'security: []' (anyone may call it), but the gateway gives every route its "
+            "authorizer and API key unless the platform lists it as public: ask for "
+            f"'{route.key}' in {settings.public_routes_origin}, or remove 'security: []'",
+        )
+    if listed and not declared and not generated:
+        raise _PlacedError(
+            operation_pointer(route.path, route.method),
+            f"{settings.public_routes_origin} lists '{route.key}' as public, but the operation "
+            "does not declare it: add 'security: []' to the operation (or ask for it to be "
+            "taken off the list)",
+        )
+    return listed
+
+
 def _is_mock(operation: dict[str, Any]) -> bool:
-    return str(operation.get(INTEGRATION, {}).get("type", "")).lower() == "mock"
+    integration = operation.get(INTEGRATION)
+    return isinstance(integration, dict) and str(integration.get("type", "")).lower() == "mock"
 
 
 def _scopes(operation: dict[str, Any], body: dict[str, Any]) -> tuple[str, ...]:
@@ -347,39 +429,63 @@ def _example(operation: dict[str, Any], body: dict[str, Any]) -> tuple[str, Any]
 # -- x-gateway-stack ----------------------------------------------------------------------------
 
 
+class _OptionError(ValueError):
+    """An ``x-gateway-stack`` setting that is wrong, and its key."""
+
+    def __init__(self, key: str, message: str):
+        super().__init__(message)
+        self.key = key
+
+
 def _options(extension: Any) -> RouteOptions:
-    """An operation's ``x-gateway-stack`` object as :class:`RouteOptions`."""
+    """An operation's ``x-gateway-stack`` object as :class:`RouteOptions`, every value of the
+    type it must have (``"false"`` is not a boolean, ``5000.7`` not a whole number).
+
+    Raises:
+        _OptionError: a setting is unknown or of the wrong type or range.
+    """
     if extension is None:
         return RouteOptions()
     if not isinstance(extension, dict):
-        raise ValueError("must be a mapping of " + ", ".join(sorted(_OPTION_KEYS)))
+        raise _OptionError("", "must be a mapping of " + ", ".join(sorted(_OPTION_KEYS)))
     unknown = set(extension) - _OPTION_KEYS
     if unknown:
-        raise ValueError(
-            f"unknown setting {', '.join(sorted(unknown))}; allowed: "
-            + ", ".join(sorted(_OPTION_KEYS))
+        raise _OptionError(
+            "",
+            f"unknown setting {', '.join(sorted(map(str, unknown)))}; allowed: "
+            + ", ".join(sorted(_OPTION_KEYS)),
         )
     throttle = extension.get("throttle")
     if throttle is not None:
         if not isinstance(throttle, dict):
-            raise ValueError("throttle: a mapping of rate_limit and burst_limit")
+            raise _OptionError("throttle", "a mapping of rate_limit and burst_limit")
         try:
             throttle = Throttle.model_validate(throttle)
         except ValidationError as error:
-            raise ValueError(f"throttle: {described(error)}") from None
-    timeout = extension.get("timeout_ms")
+            raise _OptionError("throttle", described(error)) from None
+    timeout = _whole_number(extension.get("timeout_ms"), "timeout_ms", "milliseconds")
     if timeout is not None:
-        check_timeout(int(timeout), "timeout_ms")
+        try:
+            check_timeout(timeout, "timeout_ms")
+        except ValueError as error:
+            raise _OptionError("timeout_ms", str(error).removeprefix("timeout_ms: ")) from None
     scopes = extension.get("scopes", ())
     if not isinstance(scopes, list | tuple) or not all(isinstance(s, str) for s in scopes):
-        raise ValueError("scopes: a list of scope names")
-    return RouteOptions(
-        throttle=throttle,
-        cache_ttl_seconds=_whole_number(extension.get("cache_ttl_seconds"), "cache_ttl_seconds"),
-        timeout_ms=timeout,
-        scopes=tuple(scopes),
-        mock=bool(extension.get("mock", False)),
-    )
+        raise _OptionError("scopes", f"a list of scope names, not {short(scopes)}")
+    mock = extension.get("mock", False)
+    if not isinstance(mock, bool):
+        raise _OptionError("mock", f"true or false, not {short(mock)}")
+    ttl = _whole_number(extension.get("cache_ttl_seconds"), "cache_ttl_seconds", "seconds")
+    try:
+        return RouteOptions(
+            throttle=throttle,
+            cache_ttl_seconds=ttl,
+            timeout_ms=timeout,
+            scopes=tuple(scopes),
+            mock=mock,
+        )
+    except ValueError as error:
+        raise _OptionError("cache_ttl_seconds", str(error).split(": ", 1)[-1]) from None
 
 
 def _options_extension(options: RouteOptions) -> dict[str, Any]:
@@ -397,9 +503,9 @@ def _options_extension(options: RouteOptions) -> dict[str, Any]:
     return extension
 
 
-def _whole_number(value: Any, key: str) -> int | None:
+def _whole_number(value: Any, key: str, unit: str) -> int | None:
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int):
-        raise ValueError(f"{key}: a whole number of seconds, not {value!r}")
+        raise _OptionError(key, f"a whole number of {unit}, not {short(value)}")
     return value
