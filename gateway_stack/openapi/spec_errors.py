@@ -21,10 +21,12 @@ from typing import Any, ClassVar
 from jsonschema.exceptions import ValidationError, best_match
 from openapi_spec_validator import OpenAPIV30SpecValidator
 from openapi_spec_validator.validation import keywords
+from openapi_spec_validator.validation.exceptions import OpenAPIValidationError
 
 from gateway_stack.openapi.pointers import Location, follow_refs, pointer, short
 
 _DEFAULT_KEY = "gateway_stack_default_at"
+_PLACE_KEY = "gateway_stack_place"
 _UNRESOLVED = re.compile(r"Path parameter '(.+)' for '(\w+)' operation in '(.+)' was not resolved")
 
 
@@ -33,14 +35,53 @@ class _LocatedDefaults(keywords.OpenAPIV30ValueValidator):
 
     def __call__(self, schema: Any, value: Any) -> Iterator[ValidationError]:
         for error in super().__call__(schema, value):
-            setattr(error, _DEFAULT_KEY, (*tuple(schema.parts), "default"))
-            yield error
+            located = OpenAPIValidationError.create_from(error)
+            setattr(located, _DEFAULT_KEY, (*tuple(schema.parts), "default"))
+            yield located
+
+
+class _LocatedSchemas(keywords.OpenAPIV30SchemaValidator):
+    """The validator's walk of a schema, with the schema's place recorded on errors that have
+    none (a ``required`` list naming no property, a schema that is not an object)."""
+
+    def __call__(
+        self, schema: Any, require_properties: bool = True, meta_checked: bool = False
+    ) -> Iterator[ValidationError]:
+        for error in super().__call__(schema, require_properties, meta_checked):
+            yield _placed(error, tuple(schema.parts))  # paths relative to the schema
+
+
+class _LocatedOperations(keywords.OperationValidator):
+    """The validator's check of an operation, with its place recorded (duplicate operation
+    ids, undeclared path parameters)."""
+
+    def __call__(
+        self, url: str, name: str, operation: Any, path_parameters: Any
+    ) -> Iterator[ValidationError]:
+        for error in super().__call__(url, name, operation, path_parameters):
+            yield _placed(error, tuple(operation.parts))
+
+
+def _placed(error: ValidationError, parts: Location) -> ValidationError:
+    """``error`` with the place of the schema or operation that raised it (an error from
+    deeper in the walk already has its own)."""
+    if getattr(error, _PLACE_KEY, None) is not None:
+        return error
+    if getattr(error, _DEFAULT_KEY, None) is not None:
+        return error
+    located = error
+    if not isinstance(error, OpenAPIValidationError):
+        located = OpenAPIValidationError.create_from(error)
+    setattr(located, _PLACE_KEY, parts)
+    return located
 
 
 class _Validator(OpenAPIV30SpecValidator):
     keyword_validators: ClassVar[Mapping[str, type[keywords.KeywordValidator]]] = {
         **OpenAPIV30SpecValidator.keyword_validators,
         "default": _LocatedDefaults,
+        "schema": _LocatedSchemas,
+        "operation": _LocatedOperations,
     }
 
 
@@ -74,15 +115,21 @@ def spec_findings(
             continue
         seen.add(finding)
         target.append(finding)
+    # The walk's "not a schema" repeats the schema check's finding at the same place.
+    places = {place for place, message in problems if message != NOT_A_SCHEMA}
+    problems = [p for p in problems if p[1] != NOT_A_SCHEMA or p[0] not in places]
     return problems, warnings
 
 
 def _located(error: ValidationError, document: dict[str, Any]) -> tuple[str, str]:
     """The pointer and one-line message of a (schema or walk) error."""
+    if _UNRESOLVED.match(error.message):
+        return _unresolved(error.message)
     deepest = _deepest(error)
     location: Location = tuple(deepest.absolute_path)
-    if not location and _UNRESOLVED.match(error.message):
-        return _unresolved(error.message)
+    place = getattr(error, _PLACE_KEY, None)
+    if place is not None:
+        location = follow_refs(document, place) + location
     return pointer(location), _reason(deepest)
 
 
@@ -103,13 +150,27 @@ def _is_ref_alternative(error: ValidationError) -> bool:
 
 def _reason(error: ValidationError) -> str:
     """The error's message with the value it quotes cut to a few words."""
+    if _NOT_A_SCHEMA.match(error.message):
+        return NOT_A_SCHEMA
+    unknown = _UNKNOWN_KEYS.match(error.message)
+    if unknown:
+        names, one = unknown.group(1), unknown.group(2) == "does"
+        what = "is not an OpenAPI 3.0 keyword" if one else "are not OpenAPI 3.0 keywords"
+        return f"{names} {what} here (only 'x-' extensions may be added)"
     if error.validator in ("type", "enum", "format", "pattern") or error.message.startswith(
         repr(error.instance)[:20]
     ):
         rest = error.message[len(repr(error.instance)) :]
         if error.message.startswith(repr(error.instance)):
-            return f"{short(error.instance)}{_one_line(rest)}"
+            return f"{short(error.instance)} {_one_line(rest)}"
     return _one_line(error.message)
+
+
+NOT_A_SCHEMA = "a schema is a mapping (or true or false)"
+_NOT_A_SCHEMA = re.compile(r"^.* is not of type 'object', 'boolean'$", re.DOTALL)
+
+
+_UNKNOWN_KEYS = re.compile(r"^(.*) (does|do) not match any of the regexes: '\^x-'$")
 
 
 def _one_line(text: str, limit: int = 160) -> str:

@@ -66,8 +66,12 @@ def main(argv: list[str] | None = None) -> int:
             _print_errors(error.messages, NOTHING_SYNTHESIZED)
             return 1
         gateway = plan.gateway
+        for warning in plan.warnings:  # accepted: API Gateway imports it, but worth knowing
+            print(f"warning: {warning}", file=sys.stderr)
+        warned = f", {len(plan.warnings)} warnings" if plan.warnings else ""
         print(
-            f"{args.gateway}: ok ({len(gateway.services)} services, {len(gateway.clients)} clients)"
+            f"{args.gateway}: ok ({len(gateway.services)} services, "
+            f"{len(gateway.clients)} clients{warned})"
         )
         return 0
     if args.command == "schema":

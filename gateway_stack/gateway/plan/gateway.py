@@ -33,12 +33,16 @@ class GatewayPlan:
         gateway: the validated gateway file.
         names: the gateway environment's names, built once and passed down.
         deployments: each environment in one account and region, with its stacks (one today).
+        warnings: what the plan accepts but a user should know, one message each, naming the
+            file, the place and the line (a document's defaults of the wrong type, alternative
+            security requirements, schema keywords API Gateway drops). Default: none.
     """
 
     source: str
     gateway: Gateway
     names: GatewayNames
     deployments: tuple[Deployment, ...]
+    warnings: tuple[str, ...] = ()
 
 
 def plan_gateway_file(path: str | Path) -> GatewayPlan:
@@ -105,7 +109,13 @@ def plan_gateway(
         platform=platform,
         stacks=tuple(stacks),
     )
-    return GatewayPlan(source=source, gateway=gateway, names=names, deployments=(deployment,))
+    return GatewayPlan(
+        source=source,
+        gateway=gateway,
+        names=names,
+        deployments=(deployment,),
+        warnings=tuple(problems.warnings),
+    )
 
 
 def _plan_service(
@@ -118,7 +128,9 @@ def _plan_service(
     defined = define(
         service,
         index,
-        settings=gateway_settings(gateway, index, names),
+        settings=gateway_settings(
+            gateway, index, names, source=problems.source, lines=problems.lines
+        ),
         api_name=api_name,
         documents=documents,
         problems=problems,

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from gateway_stack.errors import GatewayStackError
 from gateway_stack.gateway.config.issues import Issue, Location, render_issue
-from gateway_stack.openapi import OpenApiDocumentError
+from gateway_stack.openapi import OpenApiDocumentError, Problem
 
 
 @dataclass(frozen=True)
@@ -53,6 +53,8 @@ class Problems:
     source: str = "<gateway>"
     lines: Mapping[Location, int] = field(default_factory=dict)
     _messages: list[str] = field(default_factory=list)
+    #: What the plan accepts but a user should know (a document's warnings), as messages.
+    warnings: list[str] = field(default_factory=list)
 
     def add(self, place: Place, message: str) -> None:
         """Record a problem at ``place``."""
@@ -72,6 +74,10 @@ class Problems:
     def document(self, error: OpenApiDocumentError) -> None:
         """Record every problem of a document."""
         self.extend(error.messages)
+
+    def warn(self, source: str, warnings: tuple[Problem, ...]) -> None:
+        """Record a document's warnings (they do not refuse the plan)."""
+        self.warnings.extend(warning.render(source) for warning in warnings)
 
     def __bool__(self) -> bool:
         return bool(self._messages)
