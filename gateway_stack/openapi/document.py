@@ -24,10 +24,8 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from gateway_stack.errors import GatewayStackError
-from gateway_stack.openapi.pointers import Location, line_of, walk
+from gateway_stack.openapi.pointers import Location, line_of, pointer, walk
 from gateway_stack.openapi.rules import (
     ANY_METHOD,
     GATEWAY_EXTENSION,
@@ -40,6 +38,7 @@ from gateway_stack.openapi.rules import (
     reference_findings,
     version_problem,
 )
+from gateway_stack.yaml_source import YamlSourceError, read_yaml
 
 __all__ = [
     "ANY_METHOD",
@@ -83,9 +82,12 @@ class Problem:
     line: int | None = None
 
     def render(self, source: str) -> str:
-        """``<file>: <pointer>: <message> (line N)``."""
+        """``<file>: <pointer>: <message> (line N)``; about the whole file, ``<file>: line N:
+        <message>``."""
+        if not self.pointer:
+            return f"{source}: " + (f"line {self.line}: " if self.line else "") + self.message
         where = f" (line {self.line})" if self.line is not None else ""
-        return f"{source}: {self.pointer or '/'}: {self.message}{where}"
+        return f"{source}: {self.pointer}: {self.message}{where}"
 
 
 class OpenApiDocumentError(GatewayStackError):
@@ -131,15 +133,12 @@ def read_document(path: str | Path) -> Document:
     """
     source = str(path)
     try:
-        text = Path(path).read_text(encoding="utf-8")
-        data = yaml.safe_load(text)
-    except OSError as error:
+        read = read_yaml(path)
+    except YamlSourceError as error:  # unreadable, not UTF-8, a key written twice, a tag...
         raise OpenApiDocumentError(
-            source, [Problem("", f"cannot read: {error.strerror}")]
+            source, [Problem(pointer(error.loc or ()), error.reason, error.line)]
         ) from None
-    except yaml.YAMLError as error:
-        raise OpenApiDocumentError(source, [Problem("", f"not YAML or JSON: {error}")]) from None
-    lines: Mapping[Location, int] = {}
+    data, lines = read.data, read.lines
     review = review_document(data, lines)
     if review.problems:
         raise OpenApiDocumentError(source, list(review.problems))

@@ -10,8 +10,9 @@ import json
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-#: A key path in a document: mapping keys (strings) and list positions (integers).
-Location = tuple[str | int, ...]
+from gateway_stack.yaml_source import Location
+
+__all__ = ["Location", "escape", "follow_refs", "line_of", "location", "pointer", "short", "walk"]
 
 
 def pointer(parts: Any) -> str:
