@@ -181,10 +181,11 @@ def _define(
     generated: bool,
 ) -> ServiceDefinition:
     """Write the gateway's extensions into ``body`` (a checked document the caller owns)."""
-    routes, problems = [], []
+    routes, problems, keys = [], [], set()
     original = plain(body) if lines else body  # line lookups need the document as written
     for path, method, operation in operations(body):
         pointer = operation_pointer(path, method)
+        keys.add(f"{method} {path}")
         if method == "OPTIONS" and settings.cors is not None:
             problems.append(
                 Problem(pointer, "with CORS on, the gateway answers OPTIONS; remove the operation")
@@ -207,7 +208,6 @@ def _define(
             problems.append(Problem(getattr(error, "pointer", pointer), str(error)))
             continue
         routes.append(replace(route, options=replace(route.options, mock=_is_mock(operation))))
-    keys = {route.key for route in routes}
     problems += [
         Problem(
             "/paths",

@@ -23,6 +23,7 @@ from gateway_stack.openapi import (
     proxy_routes,
 )
 from gateway_stack.openapi.document import operation_pointer, read_document
+from gateway_stack.openapi.pointers import line_of
 
 
 @dataclass(frozen=True)
@@ -103,10 +104,11 @@ def define(
                 lines=document.lines,
             )
             problems.warn(source, definition.warnings)
-            places: dict[str, Place] = {
-                route.key: DocumentPlace(source, operation_pointer(route.path, route.method))
-                for route in definition.routes
-            }
+            places: dict[str, Place] = {}
+            for route in definition.routes:
+                at = operation_pointer(route.path, route.method)
+                line = line_of(document.data, at, document.lines)
+                places[route.key] = DocumentPlace(source, at, line)
             return Defined(definition, places)
         routes = service.route_list()
         if routes is None:

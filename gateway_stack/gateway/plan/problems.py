@@ -28,10 +28,12 @@ class DocumentPlace:
     Attributes:
         source: the document's file.
         pointer: the JSON pointer, e.g. ``/paths/~1orders/get``.
+        line: its line in the document. Default: none.
     """
 
     source: str
     pointer: str
+    line: int | None = None
 
 
 Place = FilePlace | DocumentPlace
@@ -61,7 +63,7 @@ class Problems:
         if isinstance(place, FilePlace):
             self._messages.append(render_issue(self.source, Issue(place.loc, message), self.lines))
         else:
-            self._messages.append(f"{place.source}: {place.pointer or '/'}: {message}")
+            self._messages.append(Problem(place.pointer, message, place.line).render(place.source))
 
     def at(self, loc: Location, message: str) -> None:
         """Record a problem at a key path of the gateway file."""
