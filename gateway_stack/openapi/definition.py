@@ -14,11 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from pydantic import ValidationError
-
 from gateway_stack.models.cors import HEADER_PATTERN, Cors
-from gateway_stack.models.fields import described
-from gateway_stack.models.throttle import Throttle
 from gateway_stack.openapi.cors import add_preflights
 from gateway_stack.openapi.document import (
     ANY_METHOD,
@@ -37,12 +33,17 @@ from gateway_stack.openapi.gateway_responses import GATEWAY_RESPONSES, gateway_r
 from gateway_stack.openapi.integration import (
     MAX_INTEGRATION_TIMEOUT_MS,
     PrivateIntegration,
-    check_timeout,
     mock_integration,
 )
-from gateway_stack.openapi.pointers import Location, line_of, short
-from gateway_stack.openapi.routes import Route, RouteOptions
-from gateway_stack.openapi.security import AuthorizerRef, security_requirement, security_schemes
+from gateway_stack.openapi.options import OptionError, options_extension, route_options
+from gateway_stack.openapi.pointers import Location, line_of
+from gateway_stack.openapi.routes import Route
+from gateway_stack.openapi.security import (
+    AuthorizerRef,
+    is_public,
+    security_requirement,
+    security_schemes,
+)
 from gateway_stack.openapi.validation import (
     VALIDATOR,
     VALIDATORS,
@@ -54,7 +55,6 @@ from gateway_stack.openapi.validation import (
 DEFAULT_FORWARDED_CONTEXT: Mapping[str, str] = {"X-Client-Id": "clientId"}
 _HEADER = re.compile(HEADER_PATTERN)
 _CONTEXT_KEY = re.compile(r"^[A-Za-z0-9_]+$")
-_OPTION_KEYS = {"mock", "throttle", "cache_ttl_seconds", "timeout_ms", "scopes"}
 
 
 @dataclass(frozen=True)
@@ -192,8 +192,8 @@ def _define(
             )
             continue
         try:
-            options = _options(operation.pop(GATEWAY_EXTENSION, None))
-        except _OptionError as error:
+            options = route_options(operation.pop(GATEWAY_EXTENSION, None))
+        except OptionError as error:
             at = f"{pointer}/{GATEWAY_EXTENSION}" + (f"/{error.key}" if error.key else "")
             problems.append(Problem(at, str(error)))
             continue
@@ -201,7 +201,9 @@ def _define(
             options = replace(options, scopes=_scopes(operation, body))
         try:
             route = Route(method, path, options)
-            public = _public(operation, route, settings, generated)
+            public = is_public(
+                operation, route, settings.public_routes, settings.public_routes_origin, generated
+            )
             route = replace(route, options=replace(options, public=public))
             _write_operation(operation, route, settings, body)
         except ValueError as error:
@@ -259,7 +261,7 @@ def from_routes(
             }
             if route.options.example is None:
                 raise ValueError(f"route {route.key} is a mock: give it an 'example' response")
-        operation[GATEWAY_EXTENSION] = _options_extension(route.options)
+        operation[GATEWAY_EXTENSION] = options_extension(route.options)
         paths.setdefault(route.path, {})[key] = operation
     # Generated from checked routes: valid by construction, so the (slow) OpenAPI validation
     # that service teams' documents go through is not needed here.
@@ -359,39 +361,6 @@ def _schemes(settings: GatewaySettings) -> dict[str, Any]:
     )
 
 
-class _PlacedError(ValueError):
-    """A problem at a place below the operation."""
-
-    def __init__(self, pointer: str, message: str):
-        super().__init__(message)
-        self.pointer = pointer
-
-
-def _public(
-    operation: dict[str, Any], route: Route, settings: GatewaySettings, generated: bool
-) -> bool:
-    """Whether the route is public: listed by the platform, and (in a team's document)
-    declared ``security: []``; a mismatch either way is refused."""
-    listed = route.key in settings.public_routes
-    declared = operation.get("security") == []
-    at = operation_pointer(route.path, route.method) + "/security"
-    if declared and not listed:
-        raise _PlacedError(
-            at,
-            "declares 'security: []' (anyone may call it), but the gateway gives every route its "
-            "authorizer and API key unless the platform lists it as public: ask for "
-            f"'{route.key}' in {settings.public_routes_origin}, or remove 'security: []'",
-        )
-    if listed and not declared and not generated:
-        raise _PlacedError(
-            operation_pointer(route.path, route.method),
-            f"{settings.public_routes_origin} lists '{route.key}' as public, but the operation "
-            "does not declare it: add 'security: []' to the operation (or ask for it to be "
-            "taken off the list)",
-        )
-    return listed
-
-
 def _is_mock(operation: dict[str, Any]) -> bool:
     integration = operation.get(INTEGRATION)
     return isinstance(integration, dict) and str(integration.get("type", "")).lower() == "mock"
@@ -424,88 +393,3 @@ def _example(operation: dict[str, Any], body: dict[str, Any]) -> tuple[str, Any]
         "marked mock (not ready), but no 2xx response has an application/json example to answer "
         "with; add 'example' to the response"
     )
-
-
-# -- x-gateway-stack ----------------------------------------------------------------------------
-
-
-class _OptionError(ValueError):
-    """An ``x-gateway-stack`` setting that is wrong, and its key."""
-
-    def __init__(self, key: str, message: str):
-        super().__init__(message)
-        self.key = key
-
-
-def _options(extension: Any) -> RouteOptions:
-    """An operation's ``x-gateway-stack`` object as :class:`RouteOptions`, every value of the
-    type it must have (``"false"`` is not a boolean, ``5000.7`` not a whole number).
-
-    Raises:
-        _OptionError: a setting is unknown or of the wrong type or range.
-    """
-    if extension is None:
-        return RouteOptions()
-    if not isinstance(extension, dict):
-        raise _OptionError("", "must be a mapping of " + ", ".join(sorted(_OPTION_KEYS)))
-    unknown = set(extension) - _OPTION_KEYS
-    if unknown:
-        raise _OptionError(
-            "",
-            f"unknown setting {', '.join(sorted(map(str, unknown)))}; allowed: "
-            + ", ".join(sorted(_OPTION_KEYS)),
-        )
-    throttle = extension.get("throttle")
-    if throttle is not None:
-        if not isinstance(throttle, dict):
-            raise _OptionError("throttle", "a mapping of rate_limit and burst_limit")
-        try:
-            throttle = Throttle.model_validate(throttle)
-        except ValidationError as error:
-            raise _OptionError("throttle", described(error)) from None
-    timeout = _whole_number(extension.get("timeout_ms"), "timeout_ms", "milliseconds")
-    if timeout is not None:
-        try:
-            check_timeout(timeout, "timeout_ms")
-        except ValueError as error:
-            raise _OptionError("timeout_ms", str(error).removeprefix("timeout_ms: ")) from None
-    scopes = extension.get("scopes", ())
-    if not isinstance(scopes, list | tuple) or not all(isinstance(s, str) for s in scopes):
-        raise _OptionError("scopes", f"a list of scope names, not {short(scopes)}")
-    mock = extension.get("mock", False)
-    if not isinstance(mock, bool):
-        raise _OptionError("mock", f"true or false, not {short(mock)}")
-    ttl = _whole_number(extension.get("cache_ttl_seconds"), "cache_ttl_seconds", "seconds")
-    try:
-        return RouteOptions(
-            throttle=throttle,
-            cache_ttl_seconds=ttl,
-            timeout_ms=timeout,
-            scopes=tuple(scopes),
-            mock=mock,
-        )
-    except ValueError as error:
-        raise _OptionError("cache_ttl_seconds", str(error).split(": ", 1)[-1]) from None
-
-
-def _options_extension(options: RouteOptions) -> dict[str, Any]:
-    """:class:`RouteOptions` written back as ``x-gateway-stack`` (for route lists)."""
-    extension: dict[str, Any] = {"mock": options.mock, "scopes": list(options.scopes)}
-    if options.throttle is not None:
-        extension["throttle"] = {
-            "rate_limit": options.throttle.rate_limit,
-            "burst_limit": options.throttle.burst_limit,
-        }
-    if options.cache_ttl_seconds is not None:
-        extension["cache_ttl_seconds"] = options.cache_ttl_seconds
-    if options.timeout_ms is not None:
-        extension["timeout_ms"] = options.timeout_ms
-    return extension
-
-
-def _whole_number(value: Any, key: str, unit: str) -> int | None:
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise _OptionError(key, f"a whole number of {unit}, not {short(value)}")
-    return value
