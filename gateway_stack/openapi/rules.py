@@ -18,6 +18,7 @@ import re
 from typing import Any
 
 from gateway_stack.openapi.gateway_responses import GATEWAY_RESPONSES
+from gateway_stack.openapi.options import OptionError, route_options
 from gateway_stack.openapi.pointers import pointer, short, walk
 from gateway_stack.openapi.routes import path_problem
 from gateway_stack.openapi.validation import VALIDATOR, VALIDATORS
@@ -158,6 +159,11 @@ def gateway_findings(document: dict[str, Any]) -> tuple[list[Finding], list[Find
                     f"operation '{GATEWAY_EXTENSION}: {{mock: true}}'",
                 )
             )
+        try:
+            route_options(operation.get(GATEWAY_EXTENSION))
+        except OptionError as error:
+            key = f"/{error.key}" if error.key else ""
+            problems.append((f"{at}/{GATEWAY_EXTENSION}{key}", str(error)))
         if VALIDATOR in operation:
             problems.append(
                 (
