@@ -383,7 +383,8 @@ def test_a_listed_route_must_declare_security_none_and_exist(tmp_path: Path) -> 
     assert caught.value.messages == (
         f"{path}: /paths/~1health/get: gateway.yaml (services[0].public_routes, line 9) lists "
         "'GET /health' as public, but the operation does not declare it: add 'security: []' to "
-        f"the operation (or ask for it to be taken off the list) (line {line(path, '/health') + 1})",
+        "the operation (or ask for it to be taken off the list) "
+        f"(line {line(path, '/health') + 1})",
         f"{path}: /paths: gateway.yaml (services[0].public_routes, line 9) lists 'GET /ping' as "
         "public, but the document has no such operation (line 3)",
     )

@@ -41,8 +41,8 @@ def test_validate_reports_every_problem_of_the_file_and_its_documents_at_once(
         f"{document}: /paths/~1orders/options: with CORS on, the gateway answers OPTIONS; "
         f"remove the operation (line {line_of(document, '    options:')})",
         f"{path}: tiers.gold.route_throttles.inventory DELETE /items: service 'inventory' has "
-        "no route DELETE /items; its routes: GET /health, GET /items, GET /items/{sku}, GET /warehouses, "
-        "POST /items/{sku}/reservations. Name one of them, or remove the throttle "
+        "no route DELETE /items; its routes: GET /health, GET /items, GET /items/{sku}, "
+        "GET /warehouses, POST /items/{sku}/reservations. Name one of them, or remove the throttle "
         f"(line {line_of(path, 'inventory DELETE /items') + 1})",
         f"{path}: services[1].routes[1]: route GET /items/{{sku}} caches responses "
         "(cache_ttl_seconds), but service 'inventory' has no cache cluster: set its "
