@@ -137,7 +137,8 @@ def gateway_findings(document: dict[str, Any]) -> tuple[list[Finding], list[Find
         for key in GATEWAY_OWNED
         if key in document
     ]
-    warnings = []
+    warnings: list[Finding] = []
+    warned: set[str] = set()
     for path, method, operation in operations(document):
         at = operation_pointer(path, method)
         integration = operation.get(INTEGRATION)
@@ -174,15 +175,17 @@ def gateway_findings(document: dict[str, Any]) -> tuple[list[Finding], list[Find
             )
         own = "security" in operation
         requirements = operation.get("security") if own else document.get("security")
-        if isinstance(requirements, list) and len(requirements) > 1:
+        place = f"{at}/security" if own else "/security"
+        if isinstance(requirements, list) and len(requirements) > 1 and place not in warned:
+            warned.add(place)  # the document's own requirements: one warning for all
             first = requirements[0] if isinstance(requirements[0], dict) else {}
             scopes = sorted({s for v in first.values() if isinstance(v, list) for s in v})
             warnings.append(
                 (
-                    f"{at}/security" if own else "/security",
+                    place,
                     f"{len(requirements)} alternative security requirements: API Gateway applies "
-                    "one per method, and the gateway's authorizer and API key replace them; the "
-                    "route requires "
+                    "one per method, and the gateway's authorizer and API key replace them; "
+                    + ("the route requires " if own else "routes without their own require ")
                     + (f"the first one's scopes ({', '.join(scopes)})" if scopes else "no scope")
                     + f" (set '{GATEWAY_EXTENSION}: {{scopes: [...]}}' to choose)",
                 )

@@ -388,3 +388,26 @@ def test_a_listed_route_must_declare_security_none_and_exist(tmp_path: Path) -> 
         f"{path}: /paths: gateway.yaml (services[0].public_routes, line 9) lists 'GET /ping' as "
         "public, but the document has no such operation (line 3)",
     )
+
+
+def test_the_documents_own_alternative_requirements_are_one_warning(tmp_path: Path) -> None:
+    path = written(
+        tmp_path,
+        HEAD
+        + """\
+security: [{api_key: []}, {basic: []}]
+paths:
+  /a: {get: {responses: {"200": {description: ok}}}}
+  /b: {get: {responses: {"200": {description: ok}}}}
+components:
+  securitySchemes:
+    api_key: {type: apiKey, name: api_key, in: header}
+    basic: {type: http, scheme: basic}
+""",
+    )
+    (warning,) = read_document(path).warnings
+    assert warning.render(str(path)) == (
+        f"{path}: /security: 2 alternative security requirements: API Gateway applies one per "
+        "method, and the gateway's authorizer and API key replace them; routes without their own "
+        "require no scope (set 'x-gateway-stack: {scopes: [...]}' to choose) (line 3)"
+    )
