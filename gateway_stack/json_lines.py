@@ -23,15 +23,17 @@ from gateway_stack.source_rules import (
 )
 
 
-def json_lines(text: str, max_values: int) -> dict[Location, int]:
-    """The 1-based line of each key path of ``text``, which :func:`json.loads` accepted (a
-    key's line, an item's line, ``()`` for the top value).
+def json_lines(text: str, max_values: int) -> tuple[dict[Location, int], dict[Location, int]]:
+    """The 1-based line where the value of each key path of ``text`` starts (``text`` is what
+    :func:`json.loads` accepted; ``()`` is the top value's), and the line of each member's key
+    whose value starts on a later line.
 
     Raises:
         Refusal: a key written twice in one object, ``NaN``/``Infinity`` or a number too large
             for a float, nesting deeper than :data:`MAX_DEPTH`, more than ``max_values`` values.
     """
-    return _JsonLines(text, max_values).lines
+    scan = _JsonLines(text, max_values)
+    return scan.lines, scan.key_lines
 
 
 #: A JSON string, a structural character, or a number or literal (the text is valid JSON).
@@ -57,6 +59,7 @@ class _JsonLines:
         self.newlines = [m.start() for m in re.finditer("\n", text)]
         self.max_values = max_values
         self.lines: dict[Location, int] = {}
+        self.key_lines: dict[Location, int] = {}
         self.count = 0
         self.stack: list[_Open] = []
         self.expect_key = False
@@ -96,8 +99,9 @@ class _JsonLines:
             raise Refusal(line, too_many(self.max_values))
         top = self.stack[-1] if self.stack else None
         loc: Location = () if top is None else (*top.loc, top.at)
-        if top is None or not top.is_object:
-            self.lines[loc] = line
+        if top is not None and top.is_object and self.lines[loc] != line:
+            self.key_lines[loc] = self.lines[loc]  # the value starts on a later line
+        self.lines[loc] = line
         if token in ("{", "["):
             if len(self.stack) >= MAX_DEPTH:
                 raise Refusal(line, too_deep())

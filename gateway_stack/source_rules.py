@@ -10,7 +10,7 @@ MAX_BYTES = 8 * 1024 * 1024
 #: Most values (scalars, lists and mappings) the data may hold with every alias expanded: the
 #: largest public OpenAPI document we tried has about 32,000.
 MAX_VALUES = 1_000_000
-#: Deepest nesting of lists and mappings (the OpenAPI documents we tried nest 20 levels at most).
+#: Deepest nesting of lists and mappings (the OpenAPI documents we tried nest 22 levels at most).
 MAX_DEPTH = 200
 
 

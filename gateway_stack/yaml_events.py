@@ -12,7 +12,7 @@ Built from the parser's events rather than PyYAML's composer and constructor, so
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
@@ -27,9 +27,10 @@ from gateway_stack.source_rules import (
 )
 
 
-def yaml_data(text: str, max_values: int) -> tuple[Any, dict[Location, int]]:
-    """The data of one YAML document and the 1-based line of each key path (a mapping's key,
-    a list's item, ``()`` for the top value); ``None`` and no lines for an empty text.
+def yaml_data(text: str, max_values: int) -> tuple[Any, dict[Location, int], dict[Location, int]]:
+    """The data of one YAML document, the 1-based line where the value of each key path starts
+    (``()`` is the top value's), and the line of each mapping key whose value starts on a
+    later line; ``None`` and no lines for an empty text.
 
     Keys are strings as written (``200:`` is ``"200"``, ``on:`` is ``"on"``); scalars are
     typed as YAML 1.1 does (``yes`` is true, as PyYAML's safe loader does), except dates and
@@ -91,6 +92,7 @@ class _Frame:
     merge_line: int = 0
     key: Any = None  # the key whose value is expected, or None when a key is expected
     expect_key: bool = False
+    key_lines: dict[str, int] = field(default_factory=dict)  # a mapping's keys' lines
 
 
 _MERGE_KEY = object()
@@ -102,6 +104,7 @@ class _Builder:
     def __init__(self, max_values: int):
         self.max_values = max_values
         self.lines: dict[Location, int] = {}
+        self.key_lines: dict[Location, int] = {}
         self.anchors: dict[str, tuple[Any, int] | _Open] = {}
         self.count = 0
         self.stack: list[_Frame] = []
@@ -116,7 +119,7 @@ class _Builder:
             raise _syntax_error(error, text) from None
         except yaml.YAMLError as error:  # a reader error without a position
             raise Refusal(None, f"not valid YAML: {error}") from None
-        return self.result, self.lines
+        return self.result, self.lines, self.key_lines
 
     def event(self, event: yaml.Event) -> None:
         top = self.stack[-1] if self.stack else None
@@ -157,14 +160,14 @@ class _Builder:
         else:
             key: str = event.value
             loc = (*frame.loc, key)
-            if key in frame.items:
+            if key in frame.key_lines:
                 raise Refusal(
                     line,
-                    f"key appears twice in the same mapping (first on line {self.lines[loc]}): "
-                    "keep one",
+                    f"key appears twice in the same mapping (first on line "
+                    f"{frame.key_lines[key]}): keep one",
                     loc,
                 )
-            self.lines[loc] = line
+            frame.key_lines[key] = self.lines[loc] = line
             frame.key = key
         frame.expect_key = False
 
@@ -180,6 +183,9 @@ class _Builder:
             loc = (*parent.loc, "<<")
         else:
             loc = (*parent.loc, parent.key)
+            if line != self.lines[loc]:  # a nested block: the key is on the line before
+                self.key_lines[loc] = self.lines[loc]
+                self.lines[loc] = line
         if isinstance(event, yaml.AliasEvent):
             self.alias(parent, event, loc)
             return

@@ -28,7 +28,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -64,13 +64,17 @@ class YamlSource:
         data: its content: dicts with str keys, lists, str, int, float, bool and None only.
             A value an alias repeats is the same object wherever it appears (do not mutate).
         lines: the 1-based line of each key path (``("services", 2, "base_path")`` -> 41):
-            of a mapping's key, or of a list's item; ``()`` is the top value's. A path inside a
-            value repeated by an alias has no line of its own: see :meth:`line_of`.
+            where its value starts (a scalar's line, which is its key's; a nested block's
+            first line; a list item's dash); ``()`` is the top value's. A path inside a value
+            repeated by an alias has no line of its own: see :meth:`line_of`.
+        key_lines: the line of the key of each path whose value starts on a later line (a
+            block mapping or list under its key). Default: none.
     """
 
     path: Path
     data: Any
     lines: Mapping[Location, int]
+    key_lines: Mapping[Location, int] = field(default_factory=dict)
 
     def line_of(self, loc: Location) -> int | None:
         """The line of ``loc``, or of its nearest ancestor that has one (a missing key's
@@ -136,7 +140,7 @@ def read_yaml(
             except ValueError as error:  # an integer of more than 4,300 digits
                 raise Refusal(None, f"not valid JSON: {error}") from None
             else:
-                return YamlSource(path, data, json_lines(text, max_values))
+                return YamlSource(path, data, *json_lines(text, max_values))
         _check_printable(path, text, _NOT_PRINTABLE)
         return YamlSource(path, *yaml_data(text, max_values))
     except Refusal as refusal:

@@ -341,7 +341,7 @@ def test_lines_of_keys_and_items(tmp_path: Path) -> None:
     assert read_yaml(path).lines == {
         (): 1,
         ("name",): 1,
-        ("services",): 2,
+        ("services",): 3,  # where its value starts (its key's line is in key_lines)
         ("services", 0): 3,
         ("services", 0, "name"): 3,
         ("services", 0, "port"): 4,
@@ -362,6 +362,7 @@ def test_json_is_read_with_json_rules_and_lines(tmp_path: Path) -> None:
         "x": ["\U0001f600", 1000.0, 100.0, -0.5, True, None],
         'k"ey': 1,
     }
+    assert source.lines[("paths",)] == 2
     assert source.lines[("paths", "/orders", "get")] == 3
     assert source.lines[("x", 5)] == 5
     assert source.lines[('k"ey',)] == 6

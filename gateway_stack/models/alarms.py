@@ -14,6 +14,7 @@ from typing import Annotated, Any
 from pydantic import Field, model_validator
 
 from gateway_stack.models.fields import Section
+from gateway_stack.models.numbers import MAX_INT32, Number, Whole
 
 #: An alarm evaluates at most one day of 5-minute periods.
 MAX_EVALUATION_PERIODS = 288
@@ -21,10 +22,10 @@ MAX_EVALUATION_PERIODS = 288
 DEFAULT_LATENCY_TIMEOUT_PERCENT = 80.0
 
 # The rules of each threshold, shared by the thresholds and the overrides.
-Percent = Annotated[float, Field(gt=0, le=100, allow_inf_nan=False)]
-Requests = Annotated[int, Field(ge=1)]
-Milliseconds = Annotated[int, Field(ge=1, le=300_000)]
-Periods = Annotated[int, Field(ge=1, le=MAX_EVALUATION_PERIODS)]
+Percent = Annotated[Number, Field(gt=0, le=100)]
+Requests = Annotated[Whole, Field(ge=1, le=MAX_INT32)]
+Milliseconds = Annotated[Whole, Field(ge=1, le=300_000)]
+Periods = Annotated[Whole, Field(ge=1, le=MAX_EVALUATION_PERIODS)]
 
 _LATENCY_FIELDS = ("latency_p99_timeout_percent", "latency_p99_ms")
 _BOTH_LATENCIES = (

@@ -8,6 +8,7 @@ from __future__ import annotations
 from pydantic import Field
 
 from gateway_stack.models.fields import Section, worded
+from gateway_stack.models.numbers import Whole
 
 #: An allowed origin: ``*``, or scheme, host and optional port (no path).
 ORIGIN_PATTERN = r"^(\*|https?://[A-Za-z0-9.-]+(:\d{1,5})?)$"
@@ -42,7 +43,7 @@ class Cors(Section):
         min_length=1,
         description="Request headers browsers may send. Default: Authorization, Content-Type.",
     )
-    max_age_seconds: int = Field(
+    max_age_seconds: Whole = Field(
         600,
         ge=0,
         le=MAX_AGE_SECONDS,

@@ -20,6 +20,9 @@ from pydantic import (
 from pydantic.json_schema import WithJsonSchema
 from pydantic_core import PydanticCustomError
 
+from gateway_stack.models.numbers import Whole
+from gateway_stack.models.regions import region_problem
+
 #: Human-readable rule of every regular expression a field must match (shown in errors).
 PATTERN_RULES: dict[str, str] = {}
 
@@ -86,15 +89,28 @@ AccountId = Annotated[
     Field(description="12-digit AWS account id, quoted (account ids may start with 0)."),
 ]
 
+
+def _known_region(value: str) -> str:
+    problem = region_problem(value)
+    if problem:
+        raise ValueError(problem)
+    return value
+
+
 Region = Annotated[
     str,
-    StringConstraints(
-        pattern=rule(r"^[a-z]{2}(-[a-z]+)+-\d+$", "an AWS region code such as eu-west-1")
+    AfterValidator(_known_region),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": r"^[a-z]{2}(-[a-z]+)+-\d+$",
+            "description": "AWS region code such as eu-west-1 (of the aws, aws-cn or aws-us-gov "
+            "partition).",
+        }
     ),
-    Field(description="AWS region code such as eu-west-1."),
 ]
 
-Port = Annotated[int, Field(ge=1, le=65535, description="TCP port, 1-65535.")]
+Port = Annotated[Whole, Field(ge=1, le=65535, description="TCP port, 1-65535.")]
 
 #: CloudWatch Logs accepts only these retention periods.
 LOG_RETENTION_DAYS = (
@@ -102,27 +118,12 @@ LOG_RETENTION_DAYS = (
     1096, 1827, 2192, 2557, 2922, 3288, 3653,
 )  # fmt: skip
 
-NLB_ARN = re.compile(
-    r"^arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:\d{12}:loadbalancer/net/"
-    r"[A-Za-z0-9-]{1,32}/[0-9a-f]{16}$"
-)
-CERTIFICATE_ARN = re.compile(r"^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate/[0-9a-f-]{36}$")
-
 
 class Section(BaseModel):
     """Base of every section: immutable, no unknown keys, no silent coercion of strings."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, strict=False, str_strip_whitespace=True)
 
-
-Cidr = Annotated[
-    str,
-    StringConstraints(
-        pattern=rule(
-            r"^(\d{1,3}\.){3}\d{1,3}/(1[6-9]|2[0-8])$", "an IPv4 CIDR block from /16 to /28"
-        )
-    ),
-]
 
 Hostname = Annotated[
     str,

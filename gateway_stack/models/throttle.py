@@ -13,6 +13,8 @@ from typing import Any
 from pydantic import Field, field_validator
 
 from gateway_stack.models.fields import Section
+from gateway_stack.models.numbers import MAX_INT32, Number, Whole
+from gateway_stack.models.target import Quotas, current_quotas, current_target
 
 
 class Throttle(Section):
@@ -24,26 +26,73 @@ class Throttle(Section):
     the account's own limit in the region.
     """
 
-    rate_limit: float = Field(
+    rate_limit: Number = Field(
         gt=0,
-        allow_inf_nan=False,
-        description="Steady-state requests per second (more than 0; fractions allowed).",
+        description="Steady-state requests per second (more than 0; fractions allowed; at most "
+        "the account's limit in the region, 10,000 unless raised).",
     )
-    burst_limit: int = Field(
-        ge=0, description="Burst capacity, in requests (a whole number, 0 or more)."
+    burst_limit: Whole = Field(
+        le=MAX_INT32,
+        json_schema_extra={"minimum": 1},
+        description="Burst capacity, in requests (a whole number, 1 or more; at most the "
+        "account's burst in the region, 5,000 unless raised).",
     )
 
-    @field_validator("rate_limit", "burst_limit", mode="before")
+    @field_validator("rate_limit")
     @classmethod
-    def _not_a_boolean(cls, value: Any) -> Any:
-        # pydantic would read true as 1: in a limit it is a mistake, not a number.
-        if isinstance(value, bool):
-            raise ValueError(f"a number, not {str(value).lower()}")
+    def _rate_within_account(cls, value: float) -> float:
+        quotas = current_quotas()
+        if current_target() is not None and value > quotas.rate_limit:
+            raise ValueError(
+                f"{value:,g} requests per second is over the account's throttle in the region "
+                f"({quotas.rate_limit:,g}, {_whose(quotas)}): no stage, route or client can be "
+                "allowed more than the account" + _raise_hint(quotas, "rate_limit")
+            )
         return value
+
+    @field_validator("burst_limit")
+    @classmethod
+    def _burst_within_account(cls, value: int) -> int:
+        if value < 1:
+            raise ValueError(
+                f"a burst of {value} lets no request through (every caller under this throttle "
+                "would be answered 429): use 1 or more, usually at least the rate"
+            )
+        quotas = current_quotas()
+        if current_target() is not None and value > quotas.burst_limit:
+            raise ValueError(
+                f"a burst of {value:,} is over the account's burst in the region "
+                f"({quotas.burst_limit:,}, {_whose(quotas)}): no stage, route or client can be "
+                "allowed more than the account" + _raise_hint(quotas, "burst_limit")
+            )
+        return value
+
+    def concern(self) -> str | None:
+        """Why these limits may not do what they seem to (a warning, not an error), or None:
+        a burst below the rate holds fewer requests than a second's worth, so clients sending
+        together are answered 429 below the rate."""
+        if self.burst_limit < self.rate_limit:
+            return (
+                f"burst_limit {self.burst_limit} is below rate_limit {self.rate_limit:g}: the "
+                f"bucket holds {self.burst_limit} requests, so more than {self.burst_limit} "
+                f"arriving at once are answered 429 even under {self.rate_limit:g} per second; "
+                "a burst of at least the rate is the usual setting"
+            )
+        return None
 
     def __str__(self) -> str:
         """``50/100``: the rate (``0.5`` stays ``0.5``) and the burst."""
         return f"{self.rate_limit:g}/{self.burst_limit}"
+
+
+def _whose(quotas: Quotas) -> str:
+    return "as account_quotas states it" if quotas.declared else "AWS's default"
+
+
+def _raise_hint(quotas: Quotas, key: str) -> str:
+    if quotas.declared:
+        return ""
+    return f"; if AWS raised it for this account, state it as account_quotas.{key}"
 
 
 #: The stage throttle a service API gets when nothing says otherwise: 500 requests per second,

@@ -24,12 +24,13 @@ MAX_INTEGRATION_TIMEOUT_MS = 29_000
 MIN_INTEGRATION_TIMEOUT_MS = 50
 
 
-def check_timeout(timeout_ms: int, where: str) -> None:
-    """Refuse a timeout outside API Gateway's range."""
-    if not MIN_INTEGRATION_TIMEOUT_MS <= timeout_ms <= MAX_INTEGRATION_TIMEOUT_MS:
+def check_timeout(timeout_ms: int, where: str, limit_ms: int = MAX_INTEGRATION_TIMEOUT_MS) -> None:
+    """Refuse a timeout outside API Gateway's range (up to ``limit_ms``: the account's ceiling,
+    29,000 ms unless AWS raised it)."""
+    if not MIN_INTEGRATION_TIMEOUT_MS <= timeout_ms <= limit_ms:
         raise ValueError(
             f"{where}: {timeout_ms} ms is outside API Gateway's "
-            f"{MIN_INTEGRATION_TIMEOUT_MS}-{MAX_INTEGRATION_TIMEOUT_MS} ms integration timeout"
+            f"{MIN_INTEGRATION_TIMEOUT_MS}-{limit_ms} ms integration timeout"
         )
 
 
@@ -39,16 +40,20 @@ class PrivateIntegration:
 
     Attributes:
         port: the NLB listener's port.
-        timeout_ms: integration timeout in milliseconds, 50 to 29,000. Default: 29,000.
+        timeout_ms: integration timeout in milliseconds, 50 to ``timeout_limit_ms``.
+            Default: 29,000.
+        timeout_limit_ms: the account's integration timeout ceiling in the region: 29,000
+            unless AWS raised it (Regional and private REST APIs, up to 300,000). Default: 29,000.
     """
 
     port: int
     timeout_ms: int = MAX_INTEGRATION_TIMEOUT_MS
+    timeout_limit_ms: int = MAX_INTEGRATION_TIMEOUT_MS
 
     def __post_init__(self) -> None:
         if not 1 <= self.port <= 65535:
             raise ValueError(f"PrivateIntegration.port: {self.port} is not a TCP port (1-65535)")
-        check_timeout(self.timeout_ms, "PrivateIntegration.timeout_ms")
+        check_timeout(self.timeout_ms, "PrivateIntegration.timeout_ms", self.timeout_limit_ms)
 
     def for_path(
         self,

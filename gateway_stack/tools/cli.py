@@ -44,6 +44,7 @@ def run_app() -> int:
     path = Path(app.node.try_get_context("gateway") or DEFAULT_GATEWAY)
     try:
         plan = plan_gateway_file(path)  # a refused plan builds (and writes) nothing
+        _print_warnings(plan.warnings)
         build_gateway(app, plan)
         synth_cleanly(app)
     except GatewayStackError as error:
@@ -65,13 +66,10 @@ def main(argv: list[str] | None = None) -> int:
         except GatewayStackError as error:
             _print_errors(error.messages, NOTHING_SYNTHESIZED)
             return 1
+        _print_warnings(plan.warnings)
         gateway = plan.gateway
-        for warning in plan.warnings:  # accepted: API Gateway imports it, but worth knowing
-            print(f"warning: {warning}", file=sys.stderr)
-        warned = f", {len(plan.warnings)} warnings" if plan.warnings else ""
         print(
-            f"{args.gateway}: ok ({len(gateway.services)} services, "
-            f"{len(gateway.clients)} clients{warned})"
+            f"{args.gateway}: ok ({len(gateway.services)} services, {len(gateway.clients)} clients)"
         )
         return 0
     if args.command == "schema":
@@ -262,6 +260,13 @@ def _schema(*, check: bool) -> int:
     SCHEMA_PATH.write_text(text)
     print(f"wrote {SCHEMA_PATH}")
     return 0
+
+
+def _print_warnings(warnings: tuple[str, ...]) -> None:
+    """Warnings, on stderr: they never fail the command."""
+    for warning in warnings:
+        print(warning, file=sys.stderr)
+    sys.stderr.flush()
 
 
 def _print_errors(messages: tuple[str, ...] | list[str], outcome: str = "") -> None:

@@ -24,9 +24,9 @@ from gateway_stack.openapi.routes import RouteOptions, parse_route
 
 
 def test_a_throttle_is_a_positive_rate_and_a_whole_burst() -> None:
-    throttle = Throttle(rate_limit=0.5, burst_limit=0)
-    assert (throttle.rate_limit, throttle.burst_limit) == (0.5, 0)
-    assert str(throttle) == "0.5/0"
+    throttle = Throttle(rate_limit=0.5, burst_limit=1)
+    assert (throttle.rate_limit, throttle.burst_limit) == (0.5, 1)
+    assert str(throttle) == "0.5/1"
     assert str(Throttle(rate_limit=50, burst_limit=100)) == "50/100"
     # Frozen and hashable: a value, usable as a key and comparable.
     assert Throttle(rate_limit=50, burst_limit=100) == Throttle(rate_limit=50.0, burst_limit=100)
@@ -41,8 +41,11 @@ def test_a_throttle_is_a_positive_rate_and_a_whole_burst() -> None:
         ({"rate_limit": 0, "burst_limit": 10}, "rate_limit", "greater than 0"),
         ({"rate_limit": -5, "burst_limit": 10}, "rate_limit", "greater than 0"),
         ({"rate_limit": math.inf, "burst_limit": 10}, "rate_limit", "finite number"),
-        ({"rate_limit": 10, "burst_limit": -1}, "burst_limit", "greater than or equal to 0"),
-        ({"rate_limit": 10, "burst_limit": 2.5}, "burst_limit", "fractional part"),
+        ({"rate_limit": 10, "burst_limit": -1}, "burst_limit", "lets no request through"),
+        ({"rate_limit": 10, "burst_limit": 0}, "burst_limit", "lets no request through"),
+        ({"rate_limit": 10, "burst_limit": 2.5}, "burst_limit", "a whole number, not 2.5"),
+        ({"rate_limit": 10, "burst_limit": "20"}, "burst_limit", "not the text '20'"),
+        ({"rate_limit": 10, "burst_limit": 2**31}, "burst_limit", "less than or equal to"),
         ({"rate_limit": 10}, "burst_limit", "Field required"),
         ({"rate_limit": True, "burst_limit": 10}, "rate_limit", "a number, not true"),
         ({"rate_limit": 10, "burst_limit": 5, "burst": 5}, "burst", "Extra inputs"),
@@ -65,11 +68,12 @@ def test_the_stage_default_is_stated_once() -> None:
     [
         (
             lambda d: d["stage"]["throttle"].update(rate_limit=0),
-            "stage.throttle.rate_limit: Input should be greater than 0 (got 0)",
+            "stage.throttle.rate_limit: must be greater than 0 (got 0)",
         ),
         (
             lambda d: d["tiers"]["gold"].update(burst_limit=-1),
-            "tiers.gold.burst_limit: Input should be greater than or equal to 0 (got -1)",
+            "tiers.gold.burst_limit: a burst of -1 lets no request through (every caller under "
+            "this throttle would be answered 429): use 1 or more, usually at least the rate",
         ),
         (
             lambda d: d["services"][0].update(plan_throttles={"gold": {"rate_limit": 5}}),
@@ -77,8 +81,7 @@ def test_the_stage_default_is_stated_once() -> None:
         ),
         (
             lambda d: d["services"][1].update(throttle={"rate_limit": 1, "burst_limit": 1.5}),
-            "services[1].throttle.burst_limit: Input should be a valid integer, got a number "
-            "with a fractional part (got 1.5)",
+            "services[1].throttle.burst_limit: must be a whole number, not 1.5",
         ),
     ],
 )

@@ -138,9 +138,7 @@ def test_a_broken_gateway_file_fails_cleanly_and_writes_nothing(tmp_path: Path) 
     output = tmp_path / "out"
     result = cdk_synth(output, broken)
     assert result.returncode != 0
-    assert f"{broken}: services[2].backend.port: Input should be less than or equal to 65535" in (
-        result.stderr
-    )
+    assert f"{broken}: services[2].backend.port: must be at most 65535" in (result.stderr)
     assert f"{broken}: clients[0].tier: unknown tier 'x'" in result.stderr
     assert "2 errors; nothing was synthesized." in result.stderr
     assert "Traceback" not in result.stdout + result.stderr

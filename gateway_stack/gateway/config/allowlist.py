@@ -24,7 +24,9 @@ def allowlist_issues(data: Mapping[str, Any]) -> list[Issue]:
     if not isinstance(allowlist, Mapping) or not isinstance(services, list | tuple):
         return []
     issues = []
-    patterns = _strings(allowlist.get("base_paths")) if "base_paths" in allowlist else None
+    # A section the model refuses (not a list, not a mapping) checks nothing: no cascade.
+    listed = isinstance(allowlist.get("base_paths"), list | tuple)
+    patterns = _strings(allowlist.get("base_paths")) if listed else None
     backends = allowlist.get("backends")
     balancers = data.get("load_balancers")
     balancers = balancers if isinstance(balancers, Mapping) else {}
@@ -69,6 +71,8 @@ def _backend_refusal(
             return None  # in the VPC the gateway creates, or an allowed one
         return f"it is created in {vpc_id}, which is not in vpc_ids"
     arn, dns_name = balancer.get("arn"), balancer.get("dns_name")
+    if not isinstance(arn, str) and not isinstance(dns_name, str):
+        return None  # not a load balancer the model takes: it reports that instead
     if isinstance(arn, str) and any(fnmatchcase(arn, p) for p in _strings(backends.get("arns"))):
         return None
     if isinstance(dns_name, str) and any(

@@ -6,7 +6,8 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from gateway_stack.models.fields import CERTIFICATE_ARN, Hostname, Section, rule
+from gateway_stack.models.arns import CERTIFICATE, arn_problem
+from gateway_stack.models.fields import Hostname, Section, rule
 
 #: REGIONAL security policies (TLS 1.2 or newer), as API Gateway names them.
 SecurityPolicyName = Literal[
@@ -33,18 +34,17 @@ class DomainName(Section):
     )
     certificate_arn: str | None = Field(
         None,
-        description="An existing ACM certificate (in the gateway's region) that covers the "
-        "name. Default: one is created and validated by DNS in the hosted zone.",
+        description="An existing ACM certificate that covers the name, in the gateway's "
+        "account and region (a REGIONAL name). Default: one is created and validated by DNS in "
+        "the hosted zone.",
     )
 
     @field_validator("certificate_arn")
     @classmethod
     def _certificate_arn(cls, value: str | None) -> str | None:
-        if value is not None and not CERTIFICATE_ARN.match(value):
-            raise ValueError(
-                "not an ACM certificate ARN: expected "
-                "arn:aws:acm:<region>:<account>:certificate/<uuid>"
-            )
+        problem = arn_problem(value, CERTIFICATE) if value is not None else None
+        if problem:
+            raise ValueError(problem)
         return value
 
     @model_validator(mode="after")

@@ -1,29 +1,31 @@
 """Reading a gateway file: YAML in, a validated :class:`Gateway` out, or every error at once.
 
+The file is read by :func:`gateway_stack.yaml_source.read_yaml` (safe, limited, JSON-shaped:
+docs/reading.md); the model's errors are worded by :mod:`gateway_stack.gateway.config.wording`.
 Errors are reported one per line as ``<file>: <path>: <what is wrong, what is allowed>``, with
 the line in the file where it can be found, e.g.::
 
     config/prod.yaml: services[2].base_path: must not start or end with '/' (line 41)
+
+A file that cannot be read as plain YAML is one error, ``<file>: line N: <why>`` (or at its key
+path, e.g. a key written twice).
 """
 
 from __future__ import annotations
 
-import difflib
-import types
-import typing
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from gateway_stack.errors import GatewayStackError
-from gateway_stack.gateway.config.issues import Issue, Location, render_issue
+from gateway_stack.gateway.config.issues import Issue, Location, issue_line, render_issue
 from gateway_stack.gateway.config.model import Gateway
 from gateway_stack.gateway.config.references import REFERENCE_ERROR, check_references
-from gateway_stack.models.fields import PATTERN_RULES
+from gateway_stack.gateway.config.wording import model_issues
+from gateway_stack.yaml_source import YamlSourceError, read_yaml
 
 
 class GatewayFileError(GatewayStackError):
@@ -42,8 +44,8 @@ class GatewayFile:
     Attributes:
         path: the file.
         gateway: its model.
-        lines: the line of each key path in the file (``("services", 2, "base_path")`` -> 41),
-            for later checks' messages.
+        lines: the line of each key path in the file (``("services", 2, "base_path")`` -> 41;
+            where its value starts), for later checks' messages.
     """
 
     path: Path
@@ -55,7 +57,8 @@ def load_gateway(path: str | Path) -> Gateway:
     """Read and validate a gateway file.
 
     Raises:
-        GatewayFileError: the file is missing, not YAML, or breaks any rule of the model.
+        GatewayFileError: the file is missing, not plain UTF-8 YAML or JSON, or breaks any
+            rule of the model.
     """
     return load_gateway_file(path).gateway
 
@@ -64,31 +67,25 @@ def load_gateway_file(path: str | Path) -> GatewayFile:
     """Read and validate a gateway file, keeping the line of each key for later messages.
 
     Raises:
-        GatewayFileError: the file is missing, not YAML, or breaks any rule of the model.
+        GatewayFileError: the file is missing, not plain UTF-8 YAML or JSON, or breaks any
+            rule of the model.
     """
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as error:
-        raise GatewayFileError(
-            path, [Issue((), f"cannot read the file: {error.strerror}")], {}
-        ) from None
-    try:
-        document = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError as error:
-        raise GatewayFileError(path, [Issue((), f"not valid YAML: {error}")], {}) from None
-    lines: dict[Location, int] = {}
-    try:
-        data = _construct(document, (), lines)
-    except _DuplicateKey as duplicate:
-        raise GatewayFileError(path, [duplicate.issue], lines) from None
-    return GatewayFile(path, parse_gateway(data, path, lines), lines)
+        source = read_yaml(path)
+    except YamlSourceError as error:
+        issue = Issue(error.loc or (), error.reason, error.line)
+        raise GatewayFileError(path, [issue], {}) from None
+    gateway = parse_gateway(source.data, path, source.lines, key_lines=source.key_lines)
+    return GatewayFile(path, gateway, source.lines)
 
 
 def parse_gateway(
     data: Any,
     path: str | Path | None = None,
     lines: Mapping[Location, int] | None = None,
+    *,
+    key_lines: Mapping[Location, int] | None = None,
 ) -> Gateway:
     """Validate already-parsed gateway data.
 
@@ -97,6 +94,8 @@ def parse_gateway(
         path: the file it came from: named in errors, and the folder that services' OpenAPI
             documents must exist in. Default: none (documents are not looked for).
         lines: the line of each key path, for errors.
+        key_lines: the line of each key whose value starts on a later line, for errors about
+            a key itself. Default: none (``lines`` is used).
     """
     lines = lines or {}
     issues: list[Issue] = []
@@ -110,16 +109,13 @@ def parse_gateway(
         except ValidationError as error:
             # The model's own reference check repeats the raw one (reported with positions);
             # keep it only when the raw data hid it (values the model normalises, e.g. spaces).
-            issues += [
-                _issue(detail)
-                for detail in error.errors()
-                if detail["type"] != REFERENCE_ERROR or not raw
-            ]
+            details = [d for d in error.errors() if d["type"] != REFERENCE_ERROR or not raw]
+            issues += model_issues(details, data, {**lines, **(key_lines or {})})
         issues += raw
         if path is not None:
             issues += _missing_documents(data, Path(path).parent)
     if issues:
-        issues.sort(key=lambda issue: lines.get(issue.loc, 0))
+        issues.sort(key=lambda issue: issue_line(issue, lines) or 0)
         raise GatewayFileError(path or "<gateway>", issues, lines)
     assert gateway is not None  # no issue means the model validated
     return gateway
@@ -139,127 +135,3 @@ def _missing_documents(data: Mapping[str, Any], folder: Path) -> list[Issue]:
         and isinstance(service.get("openapi"), str)
         and not (folder / service["openapi"]).is_file()
     ]
-
-
-# -- pydantic errors in the file's words ---------------------------------------------------------
-
-
-def _issue(detail: Mapping[str, Any]) -> Issue:
-    loc = tuple(detail["loc"])
-    kind = detail["type"]
-    if kind == "extra_forbidden":
-        return Issue(loc, _unknown_key(loc))
-    if kind == "missing":
-        return Issue(loc, "required key is missing")
-    message = str(detail["msg"]).removeprefix("Value error, ")
-    if kind == "string_pattern_mismatch":
-        pattern = str(detail.get("ctx", {}).get("pattern", ""))
-        if pattern in PATTERN_RULES:
-            message = f"must be {PATTERN_RULES[pattern]}"
-    given = detail.get("input")
-    if not isinstance(given, (dict, list)) and kind != "value_error":
-        message += f" (got {_short(given)})"
-    if loc and loc[-1] == "[key]":  # pydantic's mark for a mapping's key rather than its value
-        loc, message = loc[:-1], f"the key {message}"
-    return Issue(loc, message)
-
-
-def _unknown_key(loc: Location) -> str:
-    allowed = _fields_at(loc[:-1])
-    key = str(loc[-1])
-    message = f"unknown key {key!r}"
-    if allowed:
-        close = difflib.get_close_matches(key, allowed, n=1)
-        message += f" (did you mean {close[0]!r}?)" if close else ""
-        message += f"; allowed here: {', '.join(allowed)}"
-    return message
-
-
-def _fields_at(loc: Location) -> list[str]:
-    """The keys the model allows at ``loc``."""
-    model = _model_of(_walk(loc))
-    return list(model.model_fields) if isinstance(model, type) else []
-
-
-def _walk(loc: Location) -> Any:
-    """Follow ``loc`` through the model: the annotation found there."""
-    annotation: Any = Gateway
-    for part in loc:
-        annotation = _model_of(annotation)
-        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-            if not isinstance(part, str) or part not in annotation.model_fields:
-                return None
-            annotation = annotation.model_fields[part].annotation
-        else:  # an item of a tuple or list, or a value of a dict
-            args = [a for a in typing.get_args(annotation) if a is not Ellipsis]
-            annotation = args[-1] if args else None
-    return annotation
-
-
-def _model_of(annotation: Any) -> Any:
-    """The model class inside ``X``, ``X | None`` or ``Annotated[X, ...]``, else ``annotation``."""
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    if typing.get_origin(annotation) in {typing.Union, types.UnionType}:
-        models = [a for a in typing.get_args(annotation) if a is not type(None)]
-        return _model_of(models[0]) if len(models) == 1 else annotation
-    if typing.get_origin(annotation) is typing.Annotated:
-        return _model_of(typing.get_args(annotation)[0])
-    return annotation
-
-
-def _short(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
-
-
-# -- YAML with positions and without silent duplicate keys -------------------------------------
-
-
-class _DuplicateKey(Exception):
-    """A structural problem that stops reading the file (a repeated key)."""
-
-    def __init__(self, issue: Issue):
-        self.issue = issue
-
-
-def _construct(node: yaml.Node | None, loc: Location, lines: dict[Location, int]) -> Any:
-    """Build plain Python data from a YAML node tree, recording each path's line number."""
-    if node is None:
-        return None
-    lines[loc] = node.start_mark.line + 1
-    if isinstance(node, yaml.MappingNode):
-        seen: set[Any] = set()
-        for key_node, _ in node.value:  # a key written twice (merged '<<' keys may be overridden)
-            if not isinstance(key_node, yaml.ScalarNode):
-                raise _DuplicateKey(Issue(loc, "a mapping key must be a plain value"))
-            if key_node.tag == _MERGE_TAG:
-                continue
-            key = _YAML.construct_object(key_node)
-            if key in seen:
-                lines[(*loc, _key(key))] = key_node.start_mark.line + 1
-                raise _DuplicateKey(
-                    Issue((*loc, _key(key)), "key appears twice in the same mapping")
-                )
-            seen.add(key)
-        _YAML.flatten_mapping(node)  # resolve '<<' merge keys as SafeLoader would
-        result: dict[Any, Any] = {}
-        for key_node, value_node in node.value:
-            key = _YAML.construct_object(key_node)
-            child = (*loc, _key(key))
-            lines[child] = key_node.start_mark.line + 1
-            result[key] = _construct(value_node, child, lines)
-        return result
-    if isinstance(node, yaml.SequenceNode):
-        return [_construct(item, (*loc, i), lines) for i, item in enumerate(node.value)]
-    return _YAML.construct_object(node)
-
-
-def _key(key: Any) -> str | int:
-    return key if isinstance(key, (str, int)) else str(key)
-
-
-_MERGE_TAG = "tag:yaml.org,2002:merge"
-
-#: Constructs scalars with the YAML 1.1 types SafeLoader gives them (int, bool, null, ...).
-_YAML = yaml.SafeLoader("")

@@ -12,12 +12,19 @@ The JSON Schema of the file (``config/gateway.schema.json``) is generated from t
 
 from __future__ import annotations
 
-import re
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, StringConstraints, ValidationInfo, field_validator, model_validator
+from pydantic import (
+    Field,
+    ModelWrapValidatorHandler,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 
+from gateway_stack.gateway.config.account import AccountQuotas, target_of
 from gateway_stack.gateway.config.domain import Domain
 from gateway_stack.gateway.config.monitoring import Monitoring
 from gateway_stack.gateway.config.protection import LogKey, Waf
@@ -25,16 +32,20 @@ from gateway_stack.gateway.config.references import REFERENCE_ERROR, check_refer
 from gateway_stack.gateway.config.route_keys import parse_service_route
 from gateway_stack.gateway.config.services import LoadBalancer, Service
 from gateway_stack.models.allowlist import Allowlist
+from gateway_stack.models.cidr import VpcCidr
 from gateway_stack.models.cors import Cors
 from gateway_stack.models.fields import (
     LOG_RETENTION_DAYS,
     AccountId,
-    Cidr,
     Region,
     Section,
     Slug,
     rule,
 )
+from gateway_stack.models.numbers import MAX_INT32, Switch, Whole
+from gateway_stack.models.regions import partition_of, zone_problem
+from gateway_stack.models.tags import Tags
+from gateway_stack.models.target import current_target, deploying_to
 from gateway_stack.models.throttle import (
     DEFAULT_STAGE_THROTTLE,
     Throttle,
@@ -48,7 +59,27 @@ from gateway_stack.models.throttle import (
 class CreatedVpc(Section):
     """A VPC the gateway creates: private isolated subnets only (no NAT, no internet gateway)."""
 
-    cidr: Cidr = Field("10.0.0.0/16", description="IPv4 CIDR of the VPC. Default: 10.0.0.0/16.")
+    cidr: VpcCidr = Field(
+        "10.0.0.0/16",
+        description="IPv4 CIDR block of the VPC, /16 to /24 (one /24 private subnet per "
+        "availability zone). Default: 10.0.0.0/16.",
+    )
+
+    @field_validator("cidr")
+    @classmethod
+    def _room_for_subnets(cls, value: str) -> str:
+        # The created VPC has one /24 private subnet per availability zone.
+        target = current_target()
+        zones = max(target.zones if target is not None else 1, 1)
+        prefix = int(value.rsplit("/", 1)[1])
+        largest = 24 - (zones - 1).bit_length()  # the longest prefix with room for them all
+        if prefix > largest:
+            subnets = f"{zones} /24 subnet{'s' * (zones != 1)}"
+            raise ValueError(
+                f"a /{prefix} block has no room for {subnets} (one per availability zone): "
+                f"use /{largest} or a shorter prefix, e.g. /16"
+            )
+        return value
 
 
 class Network(Section):
@@ -63,7 +94,7 @@ class Network(Section):
         pattern=rule(r"^vpc-[0-9a-f]{8,17}$", "vpc- and 8 to 17 hex digits"),
         description="Existing VPC id (vpc-...).",
     )
-    cidr: Cidr | None = Field(
+    cidr: VpcCidr | None = Field(
         None, description="The existing VPC's IPv4 CIDR (load balancers admit traffic from it)."
     )
     private_subnet_ids: tuple[
@@ -125,7 +156,7 @@ class Auth(Section):
         description="Prefix of every client's API key name (the key is the prefix and the "
         "client id). Default: '<name>-<environment>-'.",
     )
-    cache_ttl_seconds: int = Field(
+    cache_ttl_seconds: Whole = Field(
         300,
         ge=0,
         le=3600,
@@ -139,14 +170,27 @@ class Auth(Section):
 class Quota(Section):
     """A request quota per client over a period."""
 
-    limit: int = Field(ge=1, description="Requests allowed per period.")
+    limit: Whole = Field(
+        json_schema_extra={"minimum": 1, "maximum": MAX_INT32},
+        description="Requests allowed per period, 1 to 2,147,483,647.",
+    )
     period: Literal["DAY", "WEEK", "MONTH"] = Field(description="DAY, WEEK or MONTH.")
-    offset: int = Field(
+    offset: Whole = Field(
         0,
         ge=0,
         description="Days into the period the quota starts: 0 for DAY, 0-6 for WEEK, 0-27 for "
         "MONTH. Default: 0.",
     )
+
+    @field_validator("limit")
+    @classmethod
+    def _limit(cls, value: int) -> int:
+        if not 1 <= value <= MAX_INT32:
+            raise ValueError(
+                f"{value:,.6g} is outside 1 to {MAX_INT32:,}: API Gateway's quota limit is a "
+                "32-bit integer (and 0 would refuse every request)"
+            )
+        return value
 
     @model_validator(mode="after")
     def _offset_within_period(self) -> Quota:
@@ -189,12 +233,16 @@ class Client(Section):
         Field(description="Client id, as the token's client claim carries it."),
     ]
     tier: str = Field(description="Name of a tier declared under 'tiers'.")
-    enabled: bool = Field(True, description="Whether the client's API key works. Default: yes.")
+    enabled: Switch = Field(True, description="Whether the client's API key works. Default: yes.")
     customer_id: str | None = Field(
         None, max_length=256, description="AWS Marketplace customer id of the key. Default: none."
     )
     description: str | None = Field(None, max_length=512, description="The key's description.")
-    tags: dict[str, str] = Field(default_factory=dict, description="Tags of the client's key.")
+    tags: Tags = Field(
+        default_factory=dict,
+        description="Tags of the client's key: at most 50; keys 1-128 and values 0-256 "
+        "characters of letters, digits, spaces and _ . : / = + - @; no aws: prefix.",
+    )
 
 
 class StageSettings(Section):
@@ -207,7 +255,7 @@ class StageSettings(Section):
         "its default (500 requests per second, bursts of 1000).",
         json_schema_extra=lambda schema: partial_throttle_schema(schema, DEFAULT_STAGE_THROTTLE),
     )
-    access_log_retention_days: int = Field(
+    access_log_retention_days: Whole = Field(
         90,
         description="Access log retention in days (a CloudWatch Logs value). Default: 90.",
     )
@@ -248,7 +296,13 @@ class Gateway(Section):
     availability_zones: tuple[str, ...] = Field(
         min_length=1,
         max_length=6,
-        description="The region's availability zones to use (what a synth would look up).",
+        description="The region's availability zones to use (what a synth would look up): "
+        "each the region's code and one letter, e.g. eu-west-1a.",
+    )
+    account_quotas: AccountQuotas = Field(
+        default_factory=AccountQuotas,
+        description="The account's API Gateway quotas in the region, when AWS raised them "
+        "(throttle, integration timeout). Default: AWS's defaults.",
     )
     network: Network | None = Field(
         None, description="The VPC for gateway-created load balancers. Default: none."
@@ -266,7 +320,7 @@ class Gateway(Section):
         None,
         description="CORS headers on the gateway's own responses. Default: none.",
     )
-    cloudwatch_role: bool = Field(
+    cloudwatch_role: Switch = Field(
         True,
         description="Set API Gateway's CloudWatch Logs role for the account and region (a "
         "per-region singleton). Turn off when another stack already owns it. Default: on.",
@@ -291,13 +345,22 @@ class Gateway(Section):
             )
         return value
 
+    @model_validator(mode="wrap")
+    @classmethod
+    def _against_own_target(cls, data: Any, handler: ModelWrapValidatorHandler[Gateway]) -> Gateway:
+        # Values deep in the file (a certificate, a load balancer, a throttle) are checked
+        # against the gateway's account, region and quotas by their own fields' validators.
+        with deploying_to(target_of(data)):
+            return handler(data)
+
     @field_validator("availability_zones")
     @classmethod
     def _zones(cls, value: tuple[str, ...], info: ValidationInfo) -> tuple[str, ...]:
         region = info.data.get("region")
         for zone in value:
-            if region and not re.fullmatch(re.escape(region) + r"[a-z]", zone):
-                raise ValueError(f"{zone!r} is not an availability zone of {region}")
+            problem = zone_problem(zone, region) if region else None
+            if problem:
+                raise ValueError(problem)
         if len(set(value)) != len(value):
             raise ValueError("lists a zone twice")
         return value
@@ -318,10 +381,7 @@ class Gateway(Section):
     @property
     def partition(self) -> str:
         """The AWS partition of the region (aws, aws-cn, aws-us-gov)."""
-        for prefix, partition in (("cn-", "aws-cn"), ("us-gov-", "aws-us-gov")):
-            if self.region.startswith(prefix):
-                return partition
-        return "aws"
+        return partition_of(self.region) or "aws"
 
     @property
     def api_key_name_prefix(self) -> str:

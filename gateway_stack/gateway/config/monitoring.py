@@ -12,11 +12,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from gateway_stack.gateway.config.issues import Issue
 from gateway_stack.models.alarms import AlarmOverrides, AlarmThresholds, Requests
+from gateway_stack.models.arns import SNS_TOPIC, arn_problem
 from gateway_stack.models.fields import Section, rule
+from gateway_stack.models.numbers import Switch
 
 #: An SNS topic ARN (standard topics only: CloudWatch alarms do not publish to FIFO topics).
 SNS_TOPIC_ARN = rule(
@@ -29,7 +31,7 @@ class ServiceAlarms(AlarmOverrides):
     """One service's alarms: ``enabled: false`` switches them off; any threshold given replaces
     the gateway's (``monitoring.alarms``) for this service."""
 
-    enabled: bool = Field(True, description="Create this service's alarms. Default: yes.")
+    enabled: Switch = Field(True, description="Create this service's alarms. Default: yes.")
 
     def over(self, defaults: AlarmThresholds) -> AlarmThresholds:
         """The thresholds in force: ``defaults`` with this service's values on top
@@ -58,14 +60,14 @@ class AuthorizerThresholds(Section):
 class Monitoring(Section):
     """Dashboards and alarms of the whole gateway."""
 
-    dashboards: bool = Field(
+    dashboards: Switch = Field(
         True,
         description="A gateway-wide dashboard in the platform stack and one per service in its "
         "stack. Default: on.",
     )
     alarm_topic_arn: str | None = Field(
         None,
-        pattern=SNS_TOPIC_ARN,
+        json_schema_extra={"pattern": SNS_TOPIC_ARN},
         description="Existing SNS topic every alarm notifies. Default: the platform stack "
         "creates '<name>-<environment>-alarms' (KMS-encrypted, TLS only).",
     )
@@ -77,6 +79,14 @@ class Monitoring(Section):
         default_factory=AuthorizerThresholds,
         description="Alarms on the shared authorizer function.",
     )
+
+    @field_validator("alarm_topic_arn")
+    @classmethod
+    def _topic(cls, value: str | None) -> str | None:
+        problem = arn_problem(value, SNS_TOPIC) if value is not None else None
+        if problem:
+            raise ValueError(problem)
+        return value
 
 
 def alarm_issues(data: Mapping[str, Any]) -> list[Issue]:

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import Field, StringConstraints, model_validator
+from pydantic import AfterValidator, Field, StringConstraints, model_validator
+from pydantic.json_schema import WithJsonSchema
 
+from gateway_stack.models.arns import KMS_KEY, arn_problem
 from gateway_stack.models.fields import Section, rule
+from gateway_stack.models.numbers import Switch, Whole
 
 #: Short names of the AWS managed rule groups the web ACL can use -> their AWS names.
 MANAGED_RULE_GROUPS: dict[str, str] = {
@@ -32,7 +35,7 @@ class Waf(Section):
     rate-based rule that blocks a client IP over ``rate_limit`` requests per window.
     """
 
-    enabled: bool = Field(
+    enabled: Switch = Field(
         True, description="Put every stage behind the web ACL. Default: on (WAF is billed)."
     )
     managed_rule_groups: tuple[RuleGroupName, ...] = Field(
@@ -55,7 +58,7 @@ class Waf(Section):
         "'<group>/<rule>', e.g. 'common/SizeRestrictions_BODY' for APIs that take bodies over "
         "8 KB. Default: none.",
     )
-    rate_limit: int = Field(
+    rate_limit: Whole = Field(
         2000,
         ge=10,
         le=2_000_000_000,
@@ -84,12 +87,22 @@ class Waf(Section):
         return self
 
 
+def _log_key(value: str) -> str:
+    problem = None if value == "create" else arn_problem(value, KMS_KEY)
+    if problem and problem.startswith("not a"):
+        raise ValueError(f"must be 'create', or a KMS key ARN ({KMS_KEY.example})")
+    if problem:
+        raise ValueError(problem)
+    return value
+
+
 LogKey = Annotated[
     str,
-    StringConstraints(
-        pattern=rule(
-            r"^(create|arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key/(mrk-[0-9a-f]{32}|[0-9a-f-]{36}))$",
-            "'create', or a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)",
-        )
+    AfterValidator(_log_key),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": r"^(create|arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key/\S+)$",
+        }
     ),
 ]

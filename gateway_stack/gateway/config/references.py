@@ -44,7 +44,11 @@ def check_references(data: Any) -> list[Issue]:
 
     raw_tiers = data.get("tiers")
     issues += _plan_issues(
-        tiers, clients, services, raw_tiers if isinstance(raw_tiers, Mapping) else None
+        tiers,
+        clients,
+        services,
+        raw_tiers if isinstance(raw_tiers, Mapping) else None,
+        services_listed=_items_listed(data.get("services")),
     )
 
     issues += _duplicates("services", services, "name", "service name")
@@ -96,6 +100,8 @@ def _plan_issues(
     clients: list[tuple[int, Mapping[str, Any]]],
     services: list[tuple[int, Mapping[str, Any]]],
     data_tiers: Mapping[str, Any] | None = None,
+    *,
+    services_listed: bool = True,
 ) -> list[Issue]:
     """Usage-plan quotas, and tiers that per-service overrides name."""
     issues: list[Issue] = []
@@ -116,7 +122,9 @@ def _plan_issues(
             )
         )
     service_names = {s.get("name") for _, s in services}
-    for name, tier in (data_tiers or {}).items():
+    # Without a list of services (missing or mistyped), every route would be "unknown": the
+    # model reports the services section instead.
+    for name, tier in (data_tiers or {}).items() if services_listed else ():
         routes = tier.get("route_throttles") if isinstance(tier, Mapping) else None
         for key in routes if isinstance(routes, Mapping) else ():
             service = service_of(str(key))
@@ -125,7 +133,7 @@ def _plan_issues(
                     Issue(
                         ("tiers", str(name), "route_throttles", str(key)),
                         f"unknown service {service!r}; services: "
-                        f"{', '.join(sorted(str(n) for n in service_names))}",
+                        f"{', '.join(sorted(str(n) for n in service_names)) or '(none)'}",
                     )
                 )
     for index, service in services:
@@ -146,8 +154,12 @@ def _names(section: Any) -> set[str] | None:
     return {str(key) for key in section} if isinstance(section, Mapping) else None
 
 
+def _items_listed(section: Any) -> bool:
+    return isinstance(section, Sequence) and not isinstance(section, str)
+
+
 def _items(section: Any) -> list[tuple[int, Mapping[str, Any]]]:
-    if not isinstance(section, Sequence) or isinstance(section, str):
+    if not _items_listed(section):
         return []
     return [(i, item) for i, item in enumerate(section) if isinstance(item, Mapping)]
 

@@ -2,20 +2,29 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import PurePosixPath
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, StringConstraints, field_validator, model_validator
+from pydantic import BeforeValidator, Field, StringConstraints, field_validator, model_validator
 
 from gateway_stack.base_paths import validate_base_path
+from gateway_stack.error_words import written
 from gateway_stack.gateway.config.monitoring import ServiceAlarms
+from gateway_stack.models.arns import NETWORK_LOAD_BALANCER, arn_problem
 from gateway_stack.models.cors import HEADER_PATTERN
 from gateway_stack.models.fields import (
-    NLB_ARN,
     Port,
     Section,
     Slug,
     rule,
+)
+from gateway_stack.models.media_types import MediaType
+from gateway_stack.models.numbers import Switch, Whole
+from gateway_stack.models.target import (
+    MIN_INTEGRATION_TIMEOUT_MS,
+    current_quotas,
+    current_target,
 )
 from gateway_stack.models.throttle import Throttle
 from gateway_stack.openapi.routes import Route, RouteOptions, parse_route
@@ -46,20 +55,31 @@ class LoadBalancer(Section):
     dns_name: str | None = Field(
         None,
         pattern=rule(
-            r"^[a-z0-9.-]+\.elb\.[a-z0-9-]+\.amazonaws\.com$",
-            "an NLB DNS name ending in .elb.<region>.amazonaws.com",
+            r"^[a-z0-9.-]+\.elb\.[a-z0-9-]+\.amazonaws\.com(\.cn)?$",
+            "an NLB DNS name ending in .elb.<region>.amazonaws.com (.com.cn in China)",
         ),
         description="DNS name of the existing NLB.",
     )
-    create: bool = Field(False, description="Create an internal NLB in 'network'. Default: no.")
+    create: Switch = Field(False, description="Create an internal NLB in 'network'. Default: no.")
 
     @field_validator("arn")
     @classmethod
     def _arn(cls, value: str | None) -> str | None:
-        if value is not None and not NLB_ARN.match(value):
+        problem = arn_problem(value, NETWORK_LOAD_BALANCER) if value is not None else None
+        if problem:
+            raise ValueError(problem)
+        return value
+
+    @field_validator("dns_name")
+    @classmethod
+    def _dns_name_in_region(cls, value: str | None) -> str | None:
+        target = current_target()
+        region = value.split(".elb.", 1)[1].split(".", 1)[0] if value else None
+        if target is not None and target.region and region and region != target.region:
             raise ValueError(
-                "not a Network Load Balancer ARN: expected arn:aws:elasticloadbalancing:"
-                "<region>:<account>:loadbalancer/net/<name>/<16 hex digits>"
+                f"the load balancer's name is in {region}, but the gateway is in "
+                f"{target.region}: a REST API VPC link reaches load balancers of its own region "
+                "only"
             )
         return value
 
@@ -71,6 +91,25 @@ class LoadBalancer(Section):
         if existing and (self.arn is None or self.dns_name is None):
             raise ValueError("an existing NLB needs both 'arn' and 'dns_name'")
         return self
+
+
+def integration_timeout(value: int) -> int:
+    """``value`` if API Gateway takes it as an integration timeout: 50 ms up to the account's
+    ceiling (29,000 ms, or ``account_quotas.integration_timeout_ms``)."""
+    quotas = current_quotas()
+    ceiling = quotas.integration_timeout_ms
+    if not MIN_INTEGRATION_TIMEOUT_MS <= value <= ceiling:
+        hint = (
+            "as account_quotas states it"
+            if quotas.declared
+            else "API Gateway's default; if AWS raised this account's limit for Regional and "
+            "private REST APIs, state it as account_quotas.integration_timeout_ms"
+        )
+        raise ValueError(
+            f"{value:,} ms is outside {MIN_INTEGRATION_TIMEOUT_MS} to {ceiling:,} ms, the "
+            f"integration timeouts the account may set ({hint})"
+        )
+    return value
 
 
 class Backend(Section):
@@ -85,14 +124,17 @@ class RouteSpec(Section):
 
     route: str = Field(description="'<METHOD> <path>', e.g. 'GET /items/{id}'.")
     throttle: Throttle | None = Field(None, description="Stage throttle for this route.")
-    cache_ttl_seconds: int | None = Field(
+    cache_ttl_seconds: Whole | None = Field(
         None, ge=1, le=3600, description="Cache responses this long (needs cache_size_gb)."
     )
-    timeout_ms: int | None = Field(
-        None, ge=50, le=29000, description="Integration timeout. Default: the service's."
+    timeout_ms: Whole | None = Field(
+        None,
+        json_schema_extra={"minimum": MIN_INTEGRATION_TIMEOUT_MS},
+        description="Integration timeout in ms, 50 to 29,000 (or account_quotas."
+        "integration_timeout_ms). Default: the service's.",
     )
     scopes: tuple[str, ...] = Field((), description="Scopes a token needs for this route.")
-    mock: bool = Field(False, description="Not ready: a MOCK answers with 'example'.")
+    mock: Switch = Field(False, description="Not ready: a MOCK answers with 'example'.")
     example: Any = Field(None, description="The mock's JSON response body.")
 
     @field_validator("route")
@@ -100,6 +142,11 @@ class RouteSpec(Section):
     def _route(cls, value: str) -> str:
         parse_route(value)
         return value
+
+    @field_validator("timeout_ms")
+    @classmethod
+    def _timeout(cls, value: int | None) -> int | None:
+        return None if value is None else integration_timeout(value)
 
     @model_validator(mode="after")
     def _mock_has_an_example(self) -> RouteSpec:
@@ -122,6 +169,31 @@ class RouteSpec(Section):
         )
 
 
+def _route_entry(value: Any) -> Any:
+    """A route list's entry as a :class:`RouteSpec`'s data: ``'GET /items'`` is the route with
+    no settings (checked here, so that its error is at the entry, not at a key not written)."""
+    if isinstance(value, str):
+        parse_route(value)
+        return {"route": value}
+    if not isinstance(value, Mapping | RouteSpec):
+        raise ValueError(
+            "a route is 'METHOD /path' (e.g. 'GET /items/{id}') or a mapping with 'route' and "
+            f"its settings{written(value)}"
+        )
+    return value
+
+
+#: One entry of a service's route list: a route, with or without settings.
+RouteEntry = Annotated[RouteSpec, BeforeValidator(_route_entry)]
+
+
+def _route_list_schema(schema: dict[str, Any]) -> None:
+    """The route list's JSON Schema: an entry is a route string or a RouteSpec mapping."""
+    for option in schema.get("anyOf", []):
+        if option.get("type") == "array":
+            option["items"] = {"anyOf": [{"type": "string"}, option["items"]]}
+
+
 class Service(Section):
     """One private microservice behind the gateway: its own REST API and stack.
 
@@ -136,11 +208,16 @@ class Service(Section):
         None,
         description="Path of the service's OpenAPI 3.0 document, relative to the gateway file.",
     )
-    routes: tuple[str | RouteSpec, ...] | None = Field(
-        None, description="Route list: 'GET /items/{id}' or a mapping with 'route' and settings."
+    routes: tuple[RouteEntry, ...] | None = Field(
+        None,
+        description="Route list: 'GET /items/{id}' or a mapping with 'route' and settings.",
+        json_schema_extra=_route_list_schema,
     )
-    timeout_ms: int = Field(
-        29000, ge=50, le=29000, description="Integration timeout in ms. Default: 29000."
+    timeout_ms: Whole = Field(
+        29000,
+        json_schema_extra={"minimum": MIN_INTEGRATION_TIMEOUT_MS},
+        description="Integration timeout in ms, 50 to 29,000 (or account_quotas."
+        "integration_timeout_ms). Default: 29000.",
     )
     throttle: Throttle | None = Field(
         None, description="This service's stage throttle. Default: the gateway's stage throttle."
@@ -148,8 +225,10 @@ class Service(Section):
     cache_size_gb: Literal["0.5", "1.6", "6.1", "13.5", "28.4", "58.2", "118", "237"] | None = (
         Field(None, description="Stage cache cluster size, for routes that cache. Default: none.")
     )
-    binary_media_types: tuple[str, ...] = Field(
-        (), description="Media types passed through as binary, e.g. application/pdf."
+    binary_media_types: tuple[MediaType, ...] = Field(
+        (),
+        description="Media types passed through as binary: type/subtype (RFC 6838), type/* "
+        "or */*, e.g. application/pdf.",
     )
     plan_throttles: dict[str, Throttle] = Field(
         default_factory=dict,
@@ -178,6 +257,20 @@ class Service(Section):
     def _base_path(cls, value: str) -> str:
         return validate_base_path(value)
 
+    @field_validator("timeout_ms")
+    @classmethod
+    def _timeout(cls, value: int) -> int:
+        return integration_timeout(value)
+
+    @field_validator("binary_media_types")
+    @classmethod
+    def _distinct_media_types(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        lowered = [media_type.lower() for media_type in value]
+        repeated = sorted({t for t in lowered if lowered.count(t) > 1})
+        if repeated:
+            raise ValueError(f"lists {', '.join(repeated)} twice")
+        return value
+
     @field_validator("openapi")
     @classmethod
     def _openapi(cls, value: str | None) -> str | None:
@@ -187,14 +280,12 @@ class Service(Section):
 
     @field_validator("routes")
     @classmethod
-    def _routes(
-        cls, value: tuple[str | RouteSpec, ...] | None
-    ) -> tuple[str | RouteSpec, ...] | None:
+    def _routes(cls, value: tuple[RouteSpec, ...] | None) -> tuple[RouteSpec, ...] | None:
         if value is None:
             return None
         if not value:
             raise ValueError("list at least one route, or leave 'routes' out")
-        keys = [r if isinstance(r, str) else r.route for r in value]
+        keys = [r.route for r in value]
         for text in keys:
             parse_route(text)
         seen = {parse_route(k).key for k in keys}
@@ -220,4 +311,4 @@ class Service(Section):
         """The route list as the constructs take it, or None."""
         if self.routes is None:
             return None
-        return tuple(parse_route(r) if isinstance(r, str) else r.to_route() for r in self.routes)
+        return tuple(r.to_route() for r in self.routes)

@@ -64,7 +64,11 @@ def gateway_settings(
     line = (lines or {}).get(loc)
     origin = f"{source} ({format_location(loc)}" + (f", line {line})" if line else ")")
     return GatewaySettings(
-        integration=PrivateIntegration(port=service.backend.port, timeout_ms=service.timeout_ms),
+        integration=PrivateIntegration(
+            port=service.backend.port,
+            timeout_ms=service.timeout_ms,
+            timeout_limit_ms=gateway.account_quotas.integration_timeout_ms,
+        ),
         authorizer=AuthorizerRef(
             function_arn=names.authorizer_arn(gateway.account, gateway.region, gateway.partition),
             cache_ttl_seconds=gateway.auth.cache_ttl_seconds,

@@ -20,6 +20,7 @@ from gateway_stack.gateway.plan.problems import Problems
 from gateway_stack.gateway.plan.service import ApiMapping, ServicePlan, StagePlan
 from gateway_stack.gateway.plan.throttles import plan_overrides
 from gateway_stack.gateway.plan.topology import Deployment, StackPlan, StackRole
+from gateway_stack.gateway.plan.warnings import gateway_warnings
 from gateway_stack.naming import GatewayNames
 from gateway_stack.openapi import resource_paths
 
@@ -33,9 +34,11 @@ class GatewayPlan:
         gateway: the validated gateway file.
         names: the gateway environment's names, built once and passed down.
         deployments: each environment in one account and region, with its stacks (one today).
-        warnings: what the plan accepts but a user should know, one message each, naming the
-            file, the place and the line (a document's defaults of the wrong type, alternative
-            security requirements, schema keywords API Gateway drops). Default: none.
+        warnings: what the plan accepts but a user should know, each ``<file>: <place>:
+            warning: ... (line N)``, printed, never failing: settings AWS accepts that probably
+            do not do what they seem to (a burst below the rate), then a document's defaults of
+            the wrong type, alternative security requirements and schema keywords API Gateway
+            drops. Default: none.
     """
 
     source: str
@@ -114,7 +117,7 @@ def plan_gateway(
         gateway=gateway,
         names=names,
         deployments=(deployment,),
-        warnings=tuple(problems.warnings),
+        warnings=gateway_warnings(gateway, source, lines or {}) + tuple(problems.warnings),
     )
 
 

@@ -7,7 +7,7 @@ gateway file's author sees every problem at once, each naming the file, the plac
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from gateway_stack.errors import GatewayStackError
 from gateway_stack.gateway.config.issues import Issue, Location, render_issue
@@ -79,7 +79,10 @@ class Problems:
 
     def warn(self, source: str, warnings: tuple[Problem, ...]) -> None:
         """Record a document's warnings (they do not refuse the plan)."""
-        self.warnings.extend(warning.render(source) for warning in warnings)
+        self.warnings.extend(
+            replace(warning, message=f"warning: {warning.message}").render(source)
+            for warning in warnings
+        )
 
     def __bool__(self) -> bool:
         return bool(self._messages)

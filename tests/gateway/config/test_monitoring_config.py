@@ -73,23 +73,22 @@ def test_a_service_override_keeps_the_gateways_other_values() -> None:
     [
         pytest.param(
             lambda d: d["monitoring"]["alarms"].update(server_error_rate_percent=0),
-            "monitoring.alarms.server_error_rate_percent: Input should be greater than 0",
+            "monitoring.alarms.server_error_rate_percent: must be greater than 0 (got 0)",
             id="rate-zero",
         ),
         pytest.param(
             lambda d: d["monitoring"]["alarms"].update(client_error_rate_percent=150),
-            "monitoring.alarms.client_error_rate_percent: Input should be less than or equal "
-            "to 100",
+            "monitoring.alarms.client_error_rate_percent: must be at most 100 (got 150)",
             id="rate-over-100",
         ),
         pytest.param(
             lambda d: d["monitoring"]["alarms"].update(min_requests=0),
-            "monitoring.alarms.min_requests: Input should be greater than or equal to 1",
+            "monitoring.alarms.min_requests: must be at least 1 (got 0)",
             id="min-requests",
         ),
         pytest.param(
             lambda d: d["monitoring"]["alarms"].update(evaluation_periods=300),
-            "monitoring.alarms.evaluation_periods: Input should be less than or equal to 288",
+            "monitoring.alarms.evaluation_periods: must be at most 288 (got 300)",
             id="periods-over-a-day",
         ),
         pytest.param(
@@ -105,7 +104,8 @@ def test_a_service_override_keeps_the_gateways_other_values() -> None:
         ),
         pytest.param(
             lambda d: d["services"][0].update(alarms={"enabled": "maybe"}),
-            "services[0].alarms.enabled: Input should be a valid boolean",
+            "services[0].alarms.enabled: must be true or false (without quotes), not the text "
+            "'maybe'",
             id="enabled-not-boolean",
         ),
         pytest.param(
@@ -116,20 +116,20 @@ def test_a_service_override_keeps_the_gateways_other_values() -> None:
         ),
         pytest.param(
             lambda d: d["monitoring"].update(alarm_topic_arn="arn:aws:sns:eu-west-1:1234:pager"),
-            "monitoring.alarm_topic_arn: must be an SNS topic ARN, arn:aws:sns:<region>:"
-            "<12-digit account>:<topic name> (not FIFO)",
+            "monitoring.alarm_topic_arn: not an SNS topic ARN: expected arn:aws:sns:<region>:"
+            "<account>:<topic name> (not FIFO)",
             id="topic-arn",
         ),
         pytest.param(
             lambda d: d["monitoring"].update(
                 alarm_topic_arn="arn:aws:sns:eu-west-1:123456789012:pager.fifo"
             ),
-            "monitoring.alarm_topic_arn: must be an SNS topic ARN",
+            "monitoring.alarm_topic_arn: not an SNS topic ARN",
             id="fifo-topic",
         ),
         pytest.param(
             lambda d: d["monitoring"]["authorizer_alarms"].update(errors=0),
-            "monitoring.authorizer_alarms.errors: Input should be greater than or equal to 1",
+            "monitoring.authorizer_alarms.errors: must be at least 1 (got 0)",
             id="authorizer-errors",
         ),
     ],

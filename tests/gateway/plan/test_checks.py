@@ -74,8 +74,8 @@ def test_two_services_on_one_base_path_are_refused_with_the_files_other_errors(
     messages = [m.rpartition(" (line ")[0] for m in caught.value.messages]
     assert messages == [
         f"{path}: services[1].base_path: duplicate base path 'orders': services[0] has it already",
-        f"{path}: services[2].forward_context.X Client: the key must be a header name: "
-        "letters, digits and '-' (got 'X Client')",
+        f"{path}: services[2].forward_context: the key 'X Client' must be a header name: "
+        "letters, digits and '-'",
     ]
 
 
