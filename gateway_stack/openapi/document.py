@@ -138,7 +138,9 @@ def read_document(path: str | Path) -> Document:
         raise OpenApiDocumentError(
             source, [Problem(pointer(error.loc or ()), error.reason, error.line)]
         ) from None
-    data, lines = read.data, read.lines
+    # A problem is about a key (an operation, a schema): its line is the key's, also where its
+    # value starts on a later line.
+    data, lines = read.data, {**read.lines, **read.key_lines}
     review = review_document(data, lines)
     if review.problems:
         raise OpenApiDocumentError(source, list(review.problems))
