@@ -43,11 +43,11 @@ from gateway_stack.openapi import (
     ServiceDefinition,
     from_document,
     from_routes,
-    load_document,
+    parse_route,
     proxy_routes,
     resource_paths,
 )
-from gateway_stack.openapi.document import dumps
+from gateway_stack.openapi.document import dumps, read_document
 
 #: Bodies larger than this travel as an S3 asset instead of inline in the template.
 DEFAULT_INLINE_BODY_LIMIT = 32 * 1024
@@ -103,6 +103,9 @@ class ServiceApi(Construct):
         cors: answer browsers' CORS preflight requests on every path (a MOCK, no authorizer) and
             put the allowed origin on the gateway's error responses (:class:`Cors`).
             Default: none.
+        public_routes: routes anyone may call, without the authorizer or an API key, e.g.
+            ``["GET /health"]``; in a document, each must declare ``security: []``, and an
+            operation that declares it must be listed here. Default: none.
     """
 
     def __init__(
@@ -127,6 +130,7 @@ class ServiceApi(Construct):
         validate_requests: bool = True,
         gateway_responses: bool = True,
         cors: Cors | None = None,
+        public_routes: Sequence[str] = (),
     ) -> None:
         super().__init__(scope, construct_id)
         stack = Stack.of(self)
@@ -145,6 +149,8 @@ class ServiceApi(Construct):
                 validate_requests=validate_requests,
                 gateway_responses=gateway_responses,
                 cors=cors,
+                public_routes=frozenset(parse_route(r).key for r in public_routes),
+                public_routes_origin=f"ServiceApi(public_routes=...) of {self.api_name}",
             )
             definition = _definition(openapi, routes, settings, self.api_name)
         elif openapi is not None or routes is not None or integration is not None:
@@ -372,7 +378,15 @@ def _definition(
     if openapi is not None and routes is not None:
         raise ValueError(f"{title}: give an OpenAPI document or a route list, not both")
     if isinstance(openapi, str | Path):
-        return from_document(load_document(openapi), settings, source=str(openapi), checked=True)
+        document = read_document(openapi)
+        return from_document(
+            document.data,
+            settings,
+            source=document.source,
+            checked=True,
+            warnings=document.warnings,
+            lines=document.lines,
+        )
     if openapi is not None:
         return from_document(openapi, settings, source=f"OpenAPI document of {title}")
     return from_routes(routes or proxy_routes(), settings, title)

@@ -9,17 +9,12 @@ settings (throttle, cache, scopes) for the stage and the authorizer.
 
 from __future__ import annotations
 
-import copy
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from pydantic import ValidationError
-
 from gateway_stack.models.cors import HEADER_PATTERN, Cors
-from gateway_stack.models.fields import described
-from gateway_stack.models.throttle import Throttle
 from gateway_stack.openapi.cors import add_preflights
 from gateway_stack.openapi.document import (
     ANY_METHOD,
@@ -27,22 +22,28 @@ from gateway_stack.openapi.document import (
     INTEGRATION,
     OpenApiDocumentError,
     Problem,
-    check_document,
-    dropped_keywords,
     operation_pointer,
     operations,
     parameters_of,
+    plain,
     resolve,
+    review_document,
 )
 from gateway_stack.openapi.gateway_responses import GATEWAY_RESPONSES, gateway_responses
 from gateway_stack.openapi.integration import (
     MAX_INTEGRATION_TIMEOUT_MS,
     PrivateIntegration,
-    check_timeout,
     mock_integration,
 )
-from gateway_stack.openapi.routes import Route, RouteOptions
-from gateway_stack.openapi.security import AuthorizerRef, security_requirement, security_schemes
+from gateway_stack.openapi.options import OptionError, options_extension, route_options
+from gateway_stack.openapi.pointers import Location, line_of
+from gateway_stack.openapi.routes import Route
+from gateway_stack.openapi.security import (
+    AuthorizerRef,
+    is_public,
+    security_requirement,
+    security_schemes,
+)
 from gateway_stack.openapi.validation import (
     VALIDATOR,
     VALIDATORS,
@@ -54,7 +55,6 @@ from gateway_stack.openapi.validation import (
 DEFAULT_FORWARDED_CONTEXT: Mapping[str, str] = {"X-Client-Id": "clientId"}
 _HEADER = re.compile(HEADER_PATTERN)
 _CONTEXT_KEY = re.compile(r"^[A-Za-z0-9_]+$")
-_OPTION_KEYS = {"mock", "throttle", "cache_ttl_seconds", "timeout_ms", "scopes"}
 
 
 @dataclass(frozen=True)
@@ -77,6 +77,12 @@ class GatewaySettings:
             (:mod:`~gateway_stack.openapi.gateway_responses`). Default: yes.
         cors: answer CORS preflight requests on every path, and put the allowed origin on the
             gateway's error responses (:mod:`~gateway_stack.openapi.cors`). Default: none.
+        public_routes: route keys (``GET /health``) the platform lets anyone call: their
+            operations get neither the authorizer nor the API key. A document's operation must
+            declare ``security: []`` to be one, and an operation that declares it must be
+            listed (it is never silently given the authorizer). Default: none.
+        public_routes_origin: where ``public_routes`` is written, as messages name it.
+            Default: ``GatewaySettings.public_routes``.
     """
 
     integration: PrivateIntegration
@@ -91,6 +97,8 @@ class GatewaySettings:
     validate_requests: bool = True
     gateway_responses: bool = True
     cors: Cors | None = None
+    public_routes: frozenset[str] = frozenset()
+    public_routes_origin: str = "GatewaySettings.public_routes"
 
     def __post_init__(self) -> None:
         if self.authorizer is not None and not self.region:
@@ -124,6 +132,12 @@ class ServiceDefinition:
     validated_operations: int = 0
     longest_timeout_ms: int = MAX_INTEGRATION_TIMEOUT_MS
 
+    @property
+    def public_routes(self) -> tuple[Route, ...]:
+        """The routes anyone may call: no authorizer, no API key (``GatewaySettings.
+        public_routes``), e.g. for health checks."""
+        return tuple(route for route in self.routes if route.options.public)
+
 
 def from_document(
     document: Mapping[str, Any],
@@ -131,51 +145,85 @@ def from_document(
     source: str = "<document>",
     *,
     checked: bool = False,
+    warnings: Sequence[Problem] = (),
+    lines: Mapping[Location, int] | None = None,
 ) -> ServiceDefinition:
     """The definition of a service team's own OpenAPI document.
 
     Args:
-        document: the document.
+        document: the document (mapping keys of any type are read as strings).
         settings: what the gateway writes into it.
         source: the document's name in errors. Default: ``<document>``.
-        checked: the document already passed :func:`check_document` (``load_document`` does
-            that), so the slow OpenAPI validation is not run again. Default: no.
+        checked: the document already passed :func:`~gateway_stack.openapi.document.
+            review_document` (``read_document`` does that), so the slow OpenAPI validation is
+            not run again. Default: no.
+        warnings: the review's warnings, when ``checked``. Default: none.
+        lines: the line of each key path in the file, for messages. Default: none.
 
     Raises:
         OpenApiDocumentError: the document (or an ``x-gateway-stack`` setting) is invalid.
     """
-    problems = [] if checked else check_document(document)
-    if problems:
-        raise OpenApiDocumentError(source, problems)
-    return _define(copy.deepcopy(dict(document)), settings, source)
+    if not checked:
+        review = review_document(document, lines)
+        if review.problems:
+            raise OpenApiDocumentError(source, list(review.problems))
+        warnings = review.warnings
+    definition = _define(plain(dict(document)), settings, source, lines or {}, generated=False)
+    return replace(definition, warnings=(*warnings, *definition.warnings))
 
 
-def _define(body: dict[str, Any], settings: GatewaySettings, source: str) -> ServiceDefinition:
+def _define(
+    body: dict[str, Any],
+    settings: GatewaySettings,
+    source: str,
+    lines: Mapping[Location, int],
+    *,
+    generated: bool,
+) -> ServiceDefinition:
     """Write the gateway's extensions into ``body`` (a checked document the caller owns)."""
-    routes, problems = [], []
+    routes, problems, keys = [], [], set()
+    original = plain(body) if lines else body  # line lookups need the document as written
     for path, method, operation in operations(body):
         pointer = operation_pointer(path, method)
+        keys.add(f"{method} {path}")
         if method == "OPTIONS" and settings.cors is not None:
             problems.append(
                 Problem(pointer, "with CORS on, the gateway answers OPTIONS; remove the operation")
             )
             continue
         try:
-            options = _options(operation.pop(GATEWAY_EXTENSION, None))
-        except (ValueError, TypeError) as error:
-            problems.append(Problem(f"{pointer}/{GATEWAY_EXTENSION}", str(error)))
+            options = route_options(operation.pop(GATEWAY_EXTENSION, None))
+        except OptionError as error:
+            at = f"{pointer}/{GATEWAY_EXTENSION}" + (f"/{error.key}" if error.key else "")
+            problems.append(Problem(at, str(error)))
             continue
         if not options.scopes:
             options = replace(options, scopes=_scopes(operation, body))
         try:
             route = Route(method, path, options)
+            public = is_public(
+                operation, route, settings.public_routes, settings.public_routes_origin, generated
+            )
+            route = replace(route, options=replace(options, public=public))
             _write_operation(operation, route, settings, body)
         except ValueError as error:
-            problems.append(Problem(pointer, str(error)))
+            problems.append(Problem(getattr(error, "pointer", pointer), str(error)))
             continue
-        routes.append(replace(route, options=replace(options, mock=_is_mock(operation))))
+        routes.append(replace(route, options=replace(route.options, mock=_is_mock(operation))))
+    problems += [
+        Problem(
+            "/paths",
+            f"{settings.public_routes_origin} lists '{key}' as public, but "
+            + ("the route list has" if generated else "the document has")
+            + " no such operation",
+        )
+        for key in sorted(settings.public_routes - keys)
+    ]
     if problems:
-        raise OpenApiDocumentError(source, problems)
+        raise OpenApiDocumentError(
+            source,
+            [replace(p, line=line_of(original, p.pointer, lines)) for p in problems],
+        )
     _write_document(body, settings)
     validated = sum(1 for _, _, operation in operations(body) if VALIDATOR in operation)
     timeouts = [
@@ -186,7 +234,7 @@ def _define(body: dict[str, Any], settings: GatewaySettings, source: str) -> Ser
     return ServiceDefinition(
         body,
         tuple(routes),
-        tuple(dropped_keywords(body)),
+        (),  # a document's warnings come from its review (from_document)
         validated,
         max(timeouts, default=MAX_INTEGRATION_TIMEOUT_MS),
     )
@@ -213,12 +261,12 @@ def from_routes(
             }
             if route.options.example is None:
                 raise ValueError(f"route {route.key} is a mock: give it an 'example' response")
-        operation[GATEWAY_EXTENSION] = _options_extension(route.options)
+        operation[GATEWAY_EXTENSION] = options_extension(route.options)
         paths.setdefault(route.path, {})[key] = operation
     # Generated from checked routes: valid by construction, so the (slow) OpenAPI validation
     # that service teams' documents go through is not needed here.
     document = {"openapi": "3.0.3", "info": {"title": title, "version": "1.0"}, "paths": paths}
-    return _define(document, settings, source=f"routes of {title}")
+    return _define(document, settings, f"routes of {title}", {}, generated=True)
 
 
 def proxy_routes() -> tuple[Route, ...]:
@@ -266,7 +314,9 @@ def _write_operation(
         if validator is not None:
             operation[VALIDATOR] = validator
     requirement = security_requirement(_schemes(settings))
-    if requirement:
+    if route.options.public:
+        operation["security"] = []  # anyone: neither the authorizer nor the API key
+    elif requirement:
         operation["security"] = requirement
     else:
         operation.pop("security", None)
@@ -312,7 +362,8 @@ def _schemes(settings: GatewaySettings) -> dict[str, Any]:
 
 
 def _is_mock(operation: dict[str, Any]) -> bool:
-    return str(operation.get(INTEGRATION, {}).get("type", "")).lower() == "mock"
+    integration = operation.get(INTEGRATION)
+    return isinstance(integration, dict) and str(integration.get("type", "")).lower() == "mock"
 
 
 def _scopes(operation: dict[str, Any], body: dict[str, Any]) -> tuple[str, ...]:
@@ -342,64 +393,3 @@ def _example(operation: dict[str, Any], body: dict[str, Any]) -> tuple[str, Any]
         "marked mock (not ready), but no 2xx response has an application/json example to answer "
         "with; add 'example' to the response"
     )
-
-
-# -- x-gateway-stack ----------------------------------------------------------------------------
-
-
-def _options(extension: Any) -> RouteOptions:
-    """An operation's ``x-gateway-stack`` object as :class:`RouteOptions`."""
-    if extension is None:
-        return RouteOptions()
-    if not isinstance(extension, dict):
-        raise ValueError("must be a mapping of " + ", ".join(sorted(_OPTION_KEYS)))
-    unknown = set(extension) - _OPTION_KEYS
-    if unknown:
-        raise ValueError(
-            f"unknown setting {', '.join(sorted(unknown))}; allowed: "
-            + ", ".join(sorted(_OPTION_KEYS))
-        )
-    throttle = extension.get("throttle")
-    if throttle is not None:
-        if not isinstance(throttle, dict):
-            raise ValueError("throttle: a mapping of rate_limit and burst_limit")
-        try:
-            throttle = Throttle.model_validate(throttle)
-        except ValidationError as error:
-            raise ValueError(f"throttle: {described(error)}") from None
-    timeout = extension.get("timeout_ms")
-    if timeout is not None:
-        check_timeout(int(timeout), "timeout_ms")
-    scopes = extension.get("scopes", ())
-    if not isinstance(scopes, list | tuple) or not all(isinstance(s, str) for s in scopes):
-        raise ValueError("scopes: a list of scope names")
-    return RouteOptions(
-        throttle=throttle,
-        cache_ttl_seconds=_whole_number(extension.get("cache_ttl_seconds"), "cache_ttl_seconds"),
-        timeout_ms=timeout,
-        scopes=tuple(scopes),
-        mock=bool(extension.get("mock", False)),
-    )
-
-
-def _options_extension(options: RouteOptions) -> dict[str, Any]:
-    """:class:`RouteOptions` written back as ``x-gateway-stack`` (for route lists)."""
-    extension: dict[str, Any] = {"mock": options.mock, "scopes": list(options.scopes)}
-    if options.throttle is not None:
-        extension["throttle"] = {
-            "rate_limit": options.throttle.rate_limit,
-            "burst_limit": options.throttle.burst_limit,
-        }
-    if options.cache_ttl_seconds is not None:
-        extension["cache_ttl_seconds"] = options.cache_ttl_seconds
-    if options.timeout_ms is not None:
-        extension["timeout_ms"] = options.timeout_ms
-    return extension
-
-
-def _whole_number(value: Any, key: str) -> int | None:
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise ValueError(f"{key}: a whole number of seconds, not {value!r}")
-    return value

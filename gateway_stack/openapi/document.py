@@ -1,57 +1,93 @@
 """Service teams' OpenAPI documents: read, validated, and checked against what API Gateway takes.
 
-Problems are reported as ``<file>: <JSON pointer>: <what is wrong>``, all at once:
+Problems are reported as ``<file>: <JSON pointer>: <what is wrong> (line N)``, every one found in
+one pass (:mod:`~gateway_stack.openapi.rules` says what API Gateway cannot take):
 
-* the document must be valid OpenAPI 3.0 (checked with openapi-spec-validator);
-* it must not use what API Gateway cannot express (OpenAPI 3.1, partial path parameters,
-  greedy parameters before the last segment, model names that are not alphanumeric, external
-  ``$ref``s), nor the extensions the gateway owns (integrations other than mocks, key source,
-  resource policy, endpoint configuration, gateway responses);
-* schema keywords that API Gateway silently drops (``discriminator``, ``readOnly``, ...) are
-  returned as warnings.
+* the document must be OpenAPI 3.0 (a Swagger 2.0 or 3.1 document is refused, with how to
+  convert it) and valid (openapi-spec-validator, its findings located at the value they
+  concern: :mod:`~gateway_stack.openapi.spec_errors`);
+* it must not use what API Gateway cannot express (partial path parameters, greedy parameters
+  before the last segment, model names that are not alphanumeric, external or broken ``$ref``s,
+  no paths), nor the extensions the gateway owns (integrations other than mocks, key source,
+  resource policy, endpoint configuration, gateway responses, request validators);
+* what API Gateway's import accepts but ignores or replaces is a warning: schema keywords it
+  drops (``discriminator``, ``readOnly``, ...), defaults of the wrong type, alternative security
+  requirements.
 """
 
 from __future__ import annotations
 
 import json
-import re
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
 from gateway_stack.errors import GatewayStackError
-from gateway_stack.openapi.gateway_responses import GATEWAY_RESPONSES
-from gateway_stack.openapi.routes import path_problem
-from gateway_stack.openapi.validation import VALIDATOR, VALIDATORS
+from gateway_stack.openapi.pointers import Location, line_of, pointer, walk
+from gateway_stack.openapi.rules import (
+    ANY_METHOD,
+    GATEWAY_EXTENSION,
+    INTEGRATION,
+    OPERATIONS,
+    gateway_findings,
+    operation_pointer,
+    operations,
+    path_findings,
+    reference_findings,
+    version_problem,
+)
 from gateway_stack.yaml_source import YamlSourceError, read_yaml
 
-OPERATIONS = ("get", "put", "post", "delete", "patch", "head", "options")
-ANY_METHOD = "x-amazon-apigateway-any-method"
-INTEGRATION = "x-amazon-apigateway-integration"
-#: Settings a service team may give an operation (see gateway_stack.openapi.routes.RouteOptions).
-GATEWAY_EXTENSION = "x-gateway-stack"
+__all__ = [
+    "ANY_METHOD",
+    "DROPPED_KEYWORDS",
+    "GATEWAY_EXTENSION",
+    "INTEGRATION",
+    "OPERATIONS",
+    "Document",
+    "DocumentReview",
+    "OpenApiDocumentError",
+    "Problem",
+    "check_document",
+    "dropped_keywords",
+    "dumps",
+    "load_document",
+    "operation_pointer",
+    "operations",
+    "parameters_of",
+    "plain",
+    "read_document",
+    "resolve",
+    "review_document",
+]
 
-#: Document-level extensions only the gateway writes.
-GATEWAY_OWNED = (
-    "x-amazon-apigateway-api-key-source",
-    "x-amazon-apigateway-policy",
-    "x-amazon-apigateway-endpoint-configuration",
-    GATEWAY_RESPONSES,
-    VALIDATORS,
-    VALIDATOR,
-)
 #: Schema keywords API Gateway's JSON Schema draft 4 models drop on import.
 DROPPED_KEYWORDS = ("discriminator", "readOnly", "writeOnly", "xml", "deprecated")
-MODEL_NAME = re.compile(r"^[A-Za-z0-9]+$")
 
 
 @dataclass(frozen=True)
 class Problem:
-    """Something wrong at a place in a document."""
+    """Something wrong (or, as a warning, ignored) at a place in a document.
+
+    Attributes:
+        pointer: the JSON pointer of the value (``""``: the document itself).
+        message: what is wrong and what to write instead.
+        line: the value's line in the file, when it was read from one. Default: none.
+    """
 
     pointer: str
     message: str
+    line: int | None = None
+
+    def render(self, source: str) -> str:
+        """``<file>: <pointer>: <message> (line N)``; about the whole file, ``<file>: line N:
+        <message>``."""
+        if not self.pointer:
+            return f"{source}: " + (f"line {self.line}: " if self.line else "") + self.message
+        where = f" (line {self.line})" if self.line is not None else ""
+        return f"{source}: {self.pointer}: {self.message}{where}"
 
 
 class OpenApiDocumentError(GatewayStackError):
@@ -60,191 +96,165 @@ class OpenApiDocumentError(GatewayStackError):
     def __init__(self, source: str, problems: list[Problem]):
         self.source = source
         self.problems = tuple(problems)
-        super().__init__(f"{source}: {p.pointer or '/'}: {p.message}" for p in problems)
+        super().__init__(p.render(source) for p in problems)
 
 
-def load_document(path: str | Path) -> dict[str, Any]:
-    """Read an OpenAPI document (YAML or JSON) and check it; return it as plain data.
+@dataclass(frozen=True)
+class DocumentReview:
+    """Everything found in a document: ``problems`` refuse it, ``warnings`` do not."""
+
+    problems: tuple[Problem, ...]
+    warnings: tuple[Problem, ...]
+
+
+@dataclass(frozen=True)
+class Document:
+    """A checked document, as read from its file.
+
+    Attributes:
+        source: the file, as messages name it.
+        data: the document (string keys, JSON values).
+        warnings: what API Gateway will ignore or the gateway replaces, located.
+        lines: the line of each key path in the file. Default: none.
+    """
+
+    source: str
+    data: dict[str, Any]
+    warnings: tuple[Problem, ...] = ()
+    lines: Mapping[Location, int] = field(default_factory=dict)
+
+
+def read_document(path: str | Path) -> Document:
+    """Read an OpenAPI document (YAML or JSON) and check it.
 
     Raises:
         OpenApiDocumentError: the file cannot be read, is not OpenAPI 3.0, or uses what API
-            Gateway cannot express.
+            Gateway cannot express; every problem, with its pointer and line.
     """
     source = str(path)
     try:
-        document = read_yaml(path).data
-    except YamlSourceError as error:
-        raise OpenApiDocumentError(source, [_unreadable(error)]) from None
-    problems = check_document(document)
-    if problems:
-        raise OpenApiDocumentError(source, problems)
-    return document
+        read = read_yaml(path)
+    except YamlSourceError as error:  # unreadable, not UTF-8, a key written twice, a tag...
+        raise OpenApiDocumentError(
+            source, [Problem(pointer(error.loc or ()), error.reason, error.line)]
+        ) from None
+    # A problem is about a key (an operation, a schema): its line is the key's, also where its
+    # value starts on a later line.
+    data, lines = read.data, {**read.lines, **read.key_lines}
+    review = review_document(data, lines)
+    if review.problems:
+        raise OpenApiDocumentError(source, list(review.problems))
+    return Document(source, plain(data), review.warnings, lines)
 
 
-def _unreadable(error: YamlSourceError) -> Problem:
-    """A file that is not plain YAML or JSON, as a problem at its key path and line."""
-    if error.loc is not None:
-        return Problem(_pointer(error.loc), f"{error.reason} (line {error.line})")
-    return Problem("", f"line {error.line}: {error.reason}" if error.line else error.reason)
+def load_document(path: str | Path) -> dict[str, Any]:
+    """Read an OpenAPI document (YAML or JSON) and check it; return it as plain data (its
+    warnings: :func:`read_document`).
+
+    Raises:
+        OpenApiDocumentError: as :func:`read_document`.
+    """
+    return read_document(path).data
 
 
-def check_document(document: Any) -> list[Problem]:
-    """Every problem of ``document``: OpenAPI validity first, then API Gateway's limits."""
+def check_document(document: Any, lines: Mapping[Location, int] | None = None) -> list[Problem]:
+    """Every problem of ``document`` (:func:`review_document` without the warnings)."""
+    return list(review_document(document, lines).problems)
+
+
+def review_document(document: Any, lines: Mapping[Location, int] | None = None) -> DocumentReview:
+    """Every problem and warning of ``document``, each at its pointer (and line, from
+    ``lines``), in one pass.
+
+    Args:
+        document: the document: mapping keys may be of any type (a YAML ``200:`` is an integer);
+            they are read as strings.
+        lines: the line of each key path, for messages. Default: none.
+    """
     if not isinstance(document, dict):
-        return [Problem("", "an OpenAPI document is a mapping with 'openapi', 'info', 'paths'")]
-    version = str(document.get("openapi", ""))
-    if not version.startswith("3.0."):
-        found = version or f"swagger {document['swagger']}" if "swagger" in document else version
-        return [
-            Problem(
-                "/openapi",
-                f"API Gateway imports OpenAPI 3.0 documents; this one is {found or 'unversioned'}"
-                " (write openapi: 3.0.3)",
-            )
-        ]
-    # First what the validator cannot get past: it would fetch external references, and
-    # partial path parameters make it report every operation of the path instead.
-    problems = _external_references(document) + _path_problems(document)
-    if problems:
-        return problems
-    from openapi_spec_validator import OpenAPIV30SpecValidator  # slow to import: when needed
+        found = [("", "an OpenAPI document is a mapping with 'openapi', 'info', 'paths'")]
+        return _review(document, lines, found, [])
+    document = plain(document)
+    version = version_problem(document)
+    if version is not None:  # another language: the rules below would only add noise
+        return _review(document, lines, [version], [])
+    skipped = reference_findings(document) + path_findings(document)
+    from gateway_stack.openapi.spec_errors import spec_findings  # slow import: when needed
 
-    problems = [_problem(error) for error in OpenAPIV30SpecValidator(document).iter_errors()]
-    if problems:  # API Gateway's own rules assume a valid document
-        return problems
-    return _gateway_problems(document)
+    broken = {place.removesuffix("/$ref") for place, _ in skipped if place.endswith("/$ref")}
+    spec, spec_warnings = spec_findings(
+        _without_refs(document, broken), [place for place, _ in skipped]
+    )
+    own, own_warnings = gateway_findings(document)
+    warnings = spec_warnings + own_warnings + dropped_findings(document)
+    return _review(document, lines, skipped + spec + own, warnings)
 
 
-def dropped_keywords(document: dict[str, Any]) -> list[Problem]:
-    """Schema keywords API Gateway drops on import (warnings: the API still works)."""
-    return [
-        Problem(pointer, f"API Gateway ignores '{key}' in models")
-        for pointer, node in _walk(
-            document.get("components", {}).get("schemas", {}), "/components/schemas"
+def _review(
+    document: Any,
+    lines: Mapping[Location, int] | None,
+    problems: list[tuple[str, str]],
+    warnings: list[tuple[str, str]],
+) -> DocumentReview:
+    def located(findings: list[tuple[str, str]]) -> tuple[Problem, ...]:
+        return tuple(
+            Problem(place, message, line_of(document, place, lines or {}))
+            for place, message in findings
         )
+
+    return DocumentReview(located(problems), located(warnings))
+
+
+def _without_refs(document: dict[str, Any], places: set[str]) -> dict[str, Any]:
+    """``document`` with the ``$ref`` objects at ``places`` emptied (the validator would fetch
+    an external one, and stop at a broken one)."""
+    if not places:
+        return document
+    copy = plain(document)
+    for place, node in walk(copy):
+        if place in places and isinstance(node, dict):
+            node.clear()
+    return copy
+
+
+def dropped_findings(document: dict[str, Any]) -> list[tuple[str, str]]:
+    """Schema keywords API Gateway drops on import (warnings: the API still works)."""
+    components = document.get("components")
+    schemas = components.get("schemas") if isinstance(components, dict) else None
+    return [
+        (place, f"API Gateway ignores '{key}' in models")
+        for place, node in walk(schemas if isinstance(schemas, dict) else {}, "/components/schemas")
         if isinstance(node, dict)
         for key in DROPPED_KEYWORDS
         if key in node
     ]
 
 
-def operations(document: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, Any]]]:
-    """``(path, method, operation)`` for every operation (method upper case, or ANY)."""
-    for path, item in document.get("paths", {}).items():
-        if not isinstance(item, dict):
-            continue
-        for key, operation in item.items():
-            if key in OPERATIONS:
-                yield path, key.upper(), operation
-            elif key == ANY_METHOD:
-                yield path, "ANY", operation
+def dropped_keywords(document: dict[str, Any]) -> list[Problem]:
+    """Schema keywords API Gateway drops on import, as warnings."""
+    return [Problem(place, message) for place, message in dropped_findings(document)]
 
 
-def operation_pointer(path: str, method: str) -> str:
-    """The JSON pointer of an operation."""
-    key = ANY_METHOD if method == "ANY" else method.lower()
-    return _pointer(["paths", path, key])
-
-
-def _gateway_problems(document: dict[str, Any]) -> list[Problem]:
-    problems = [
-        Problem(f"/{key}", "this extension is the gateway's to write; remove it")
-        for key in GATEWAY_OWNED
-        if key in document
-    ]
-    for path, method, operation in operations(document):
-        integration = operation.get(INTEGRATION)
-        if integration is not None and str(integration.get("type", "")).lower() != "mock":
-            problems.append(
-                Problem(
-                    operation_pointer(path, method) + "/" + INTEGRATION,
-                    "the gateway writes each operation's integration to the service's load "
-                    "balancer; remove it (only a 'mock' integration may be kept), or mark the "
-                    f"operation '{GATEWAY_EXTENSION}: {{mock: true}}'",
-                )
-            )
-        if VALIDATOR in operation:
-            problems.append(
-                Problem(
-                    operation_pointer(path, method) + "/" + VALIDATOR,
-                    "the gateway validates requests wherever the operation defines a request "
-                    "body schema or required query or header parameters; remove it",
-                )
-            )
-        if len(operation.get("security", document.get("security", [])) or []) > 1:
-            problems.append(
-                Problem(
-                    operation_pointer(path, method) + "/security",
-                    "alternative security requirements cannot be expressed by the gateway's "
-                    "authorizer; list one requirement with the scopes the route needs",
-                )
-            )
-    for name in document.get("components", {}).get("schemas", {}):
-        if not MODEL_NAME.match(name):
-            problems.append(
-                Problem(
-                    _pointer(["components", "schemas", name]),
-                    "API Gateway model names are letters and digits only; rename the schema",
-                )
-            )
-    return problems
-
-
-def _problem(error: Any) -> Problem:
-    """A validator error as a problem at the pointer it concerns."""
-    unresolved = _UNRESOLVED.match(error.message)
-    if unresolved and not error.absolute_path:
-        name, method, path = unresolved.groups()
-        return Problem(
-            _pointer(["paths", path, method]),
-            f"path parameter {{{name}}} is not declared: add it to 'parameters' with in: path",
-        )
-    return Problem(_pointer(error.absolute_path), error.message)
-
-
-_UNRESOLVED = re.compile(r"Path parameter '(.+)' for '(\w+)' operation in '(.+)' was not resolved")
-
-
-def _path_problems(document: dict[str, Any]) -> list[Problem]:
-    paths = document.get("paths")
-    if not isinstance(paths, dict):
-        return []
-    return [
-        Problem(_pointer(["paths", path]), problem)
-        for path in paths
-        if (problem := path_problem(str(path)))
-    ]
-
-
-def _external_references(document: dict[str, Any]) -> list[Problem]:
-    return [
-        Problem(
-            pointer + "/$ref",
-            f"API Gateway resolves only references inside the document; inline {ref!r}",
-        )
-        for pointer, node in _walk(document, "")
-        if isinstance(node, dict)
-        and isinstance(ref := node.get("$ref"), str)
-        and not ref.startswith("#/")
-    ]
-
-
-def _walk(node: Any, pointer: str) -> Iterator[tuple[str, Any]]:
-    yield pointer, node
-    if isinstance(node, dict):
-        for key, value in node.items():
-            yield from _walk(value, f"{pointer}/{_escape(str(key))}")
-    elif isinstance(node, list):
-        for index, value in enumerate(node):
-            yield from _walk(value, f"{pointer}/{index}")
-
-
-def _pointer(parts: Any) -> str:
-    return "".join(f"/{_escape(str(part))}" for part in parts)
-
-
-def _escape(part: str) -> str:
-    return part.replace("~", "~0").replace("/", "~1")
+def plain(value: Any, _copies: dict[int, Any] | None = None) -> Any:
+    """A copy of ``value`` as JSON data: mapping keys as strings (a YAML ``200:`` is an
+    integer), dates and times as ISO 8601 strings. A value shared in several places (a YAML
+    alias) is copied once and stays shared."""
+    copies = {} if _copies is None else _copies
+    if isinstance(value, dict | list | tuple):
+        if id(value) in copies:
+            return copies[id(value)]
+        if isinstance(value, dict):
+            copy: Any = {}
+            copies[id(value)] = copy
+            copy.update((str(key), plain(item, copies)) for key, item in value.items())
+        else:
+            copy = []
+            copies[id(value)] = copy
+            copy.extend(plain(item, copies) for item in value)
+        return copy
+    if isinstance(value, datetime | date | time):
+        return value.isoformat()
+    return value
 
 
 def dumps(document: dict[str, Any]) -> str:
@@ -269,6 +279,8 @@ def resolve(node: Any, body: dict[str, Any]) -> dict[str, Any]:
     while isinstance(node, dict) and isinstance(node.get("$ref"), str) and seen < 16:
         target: Any = body
         for part in node["$ref"].removeprefix("#/").split("/"):
+            if not isinstance(target, dict):
+                return {}
             target = target.get(part.replace("~1", "/").replace("~0", "~"), {})
         node, seen = target, seen + 1
     return node if isinstance(node, dict) else {}

@@ -35,6 +35,9 @@ class RouteOptions:
             Default: no.
         example: the response body a mock answers with (route lists; a document's operations
             use their own response examples). Default: none.
+        public: anyone may call the route: no authorizer, no API key. Set by the gateway from
+            the platform's list of public routes (``GatewaySettings.public_routes``), never by a
+            document's ``x-gateway-stack``. Default: no.
     """
 
     throttle: Throttle | None = None
@@ -43,6 +46,7 @@ class RouteOptions:
     scopes: tuple[str, ...] = ()
     mock: bool = False
     example: Any = None
+    public: bool = False
 
     def __post_init__(self) -> None:
         ttl = self.cache_ttl_seconds

@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from gateway_stack.openapi.routes import Route
+from gateway_stack.openapi.rules import operation_pointer
+
 #: Name of the authorizer's security scheme in every service API.
 AUTHORIZER_SCHEME = "gateway-authorizer"
 #: Name of the API key's security scheme.
@@ -68,3 +71,46 @@ def security_schemes(
 def security_requirement(schemes: dict[str, Any]) -> list[dict[str, list[str]]]:
     """One requirement naming every scheme (all must pass), or none."""
     return [{name: [] for name in schemes}] if schemes else []
+
+
+class PlacedError(ValueError):
+    """A problem at a place below the operation."""
+
+    def __init__(self, pointer: str, message: str):
+        super().__init__(message)
+        self.pointer = pointer
+
+
+def is_public(
+    operation: dict[str, Any],
+    route: Route,
+    public_routes: frozenset[str],
+    origin: str,
+    generated: bool,
+) -> bool:
+    """Whether ``route`` is public (anyone may call it): listed in ``public_routes`` (the
+    platform's list, which ``origin`` names in messages) and, in a team's document (not
+    ``generated`` from a route list), declared ``security: []``.
+
+    Raises:
+        PlacedError: a mismatch either way; an operation that declares ``security: []`` is
+            never silently given the authorizer.
+    """
+    listed = route.key in public_routes
+    declared = operation.get("security") == []
+    at = operation_pointer(route.path, route.method) + "/security"
+    if declared and not listed:
+        raise PlacedError(
+            at,
+            "declares 'security: []' (anyone may call it), but the gateway gives every route its "
+            "authorizer and API key unless the platform lists it as public: ask for "
+            f"'{route.key}' in {origin}, or remove 'security: []'",
+        )
+    if listed and not declared and not generated:
+        raise PlacedError(
+            operation_pointer(route.path, route.method),
+            f"{origin} lists '{route.key}' as public, but the operation "
+            "does not declare it: add 'security: []' to the operation (or ask for it to be "
+            "taken off the list)",
+        )
+    return listed

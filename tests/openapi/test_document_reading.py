@@ -69,7 +69,7 @@ def test_response_codes_and_dates_written_as_yaml_habits_read_as_json(tmp_path: 
         ),
         pytest.param(
             ("paths:\n", "paths:\n\t/x: {}\n"),
-            "/: line 4: not valid YAML: found character that cannot start any token (column 1), "
+            "line 4: not valid YAML: found character that cannot start any token (column 1), "
             "while scanning for the next token on line 4; YAML indents with spaces, not tabs",
             id="tab",
         ),
@@ -91,7 +91,7 @@ def test_a_latin_1_document_is_refused_with_where(tmp_path: Path) -> None:
     with pytest.raises(OpenApiDocumentError) as caught:
         load_document(path)
     assert caught.value.messages == (
-        f"{path}: /: line 8: not UTF-8: byte 0xE9 at column 38 (byte offset 145); the file may "
+        f"{path}: line 8: not UTF-8: byte 0xE9 at column 38 (byte offset 145); the file may "
         "be Latin-1 or Windows-1252: save it as UTF-8",
     )
 

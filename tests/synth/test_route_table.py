@@ -39,6 +39,7 @@ def test_every_route_of_every_service_once(routes: dict[str, RouteRow]) -> None:
     assert sorted(routes) == [
         "billing ANY /",
         "billing ANY /{proxy+}",
+        "inventory GET /health",
         "inventory GET /items",
         "inventory GET /items/{sku}",
         "inventory GET /warehouses",
@@ -89,6 +90,9 @@ def test_access_is_the_token_authorizer_its_scopes_and_the_clients_key(
     routes: dict[str, RouteRow],
 ) -> None:
     for row in routes.values():
+        if row.name == "inventory GET /health":  # the gateway file's public route: anyone
+            assert (row.authorizer, row.api_key, row.scopes) == ("none", "no", ())
+            continue
         assert (row.authorizer, row.api_key) == (AUTHORIZER, KEY), row.name
     assert routes["inventory POST /items/{sku}/reservations"].scopes == ("inventory:reserve",)
     assert routes["inventory GET /items"].scopes == ()
@@ -187,7 +191,7 @@ def test_make_routes_prints_json_on_request(assembly: Path) -> None:
         check=True,
     )
     rows = json.loads(result.stdout)
-    assert len(rows) == 11
+    assert len(rows) == 12
     (reserve,) = [r for r in rows if r["path"] == "/items/{sku}/reservations"]
     assert reserve["scopes"] == ["inventory:reserve"]
     assert reserve["route_throttle"] == {"rate_limit": 20.0, "burst_limit": 40}

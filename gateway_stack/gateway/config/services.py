@@ -240,6 +240,12 @@ class Service(Section):
         description="Headers the service receives from the authorizer's context: header -> "
         "context key. Default: X-Client-Id: clientId.",
     )
+    public_routes: tuple[str, ...] = Field(
+        (),
+        description="Routes anyone may call, without the authorizer or an API key (e.g. "
+        "'GET /health' for health checks): each must be one of the service's routes and, in "
+        "its OpenAPI document, declare 'security: []'. Owned by the platform. Default: none.",
+    )
     alarms: ServiceAlarms = Field(
         default_factory=ServiceAlarms,
         description="This service's alarms: thresholds that replace monitoring.alarms, or "
@@ -286,6 +292,14 @@ class Service(Section):
         if len(seen) != len(keys):
             raise ValueError("a route is listed twice")
         return value
+
+    @field_validator("public_routes")
+    @classmethod
+    def _public_routes(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        keys = [parse_route(text).key for text in value]
+        if len(set(keys)) != len(keys):
+            raise ValueError("a route is listed twice")
+        return tuple(keys)
 
     @model_validator(mode="after")
     def _one_route_source(self) -> Service:

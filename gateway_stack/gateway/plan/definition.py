@@ -3,10 +3,12 @@ its routes is written (for messages that point at it)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from gateway_stack.gateway.config import Gateway, Service
+from gateway_stack.gateway.config.issues import Location, format_location
 from gateway_stack.gateway.plan.problems import DocumentPlace, FilePlace, Place, Problems
 from gateway_stack.naming import GatewayNames
 from gateway_stack.openapi import (
@@ -18,10 +20,10 @@ from gateway_stack.openapi import (
     ServiceDefinition,
     from_document,
     from_routes,
-    load_document,
     proxy_routes,
 )
-from gateway_stack.openapi.document import operation_pointer
+from gateway_stack.openapi.document import operation_pointer, read_document
+from gateway_stack.openapi.pointers import line_of
 
 
 @dataclass(frozen=True)
@@ -37,11 +39,30 @@ class Defined:
     places: dict[str, Place]
 
 
-def gateway_settings(gateway: Gateway, index: int, names: GatewayNames) -> GatewaySettings:
+def gateway_settings(
+    gateway: Gateway,
+    index: int,
+    names: GatewayNames,
+    *,
+    source: str = "<gateway>",
+    lines: Mapping[Location, int] | None = None,
+) -> GatewaySettings:
     """What the gateway writes into every operation of service ``index``: its private
-    integration, the platform's authorizer and API key, the forwarded context, CORS (each value
-    already checked by the gateway file's model)."""
+    integration, the platform's authorizer and API key, the forwarded context, CORS, its public
+    routes (each value already checked by the gateway file's model).
+
+    Args:
+        gateway: the validated gateway file.
+        index: the service's position under ``services``.
+        names: the gateway environment's names.
+        source: the gateway file's name, for messages about public routes. Default:
+            ``<gateway>``.
+        lines: the line of each key path in the gateway file. Default: none.
+    """
     service = gateway.services[index]
+    loc: Location = ("services", index, "public_routes")
+    line = (lines or {}).get(loc)
+    origin = f"{source} ({format_location(loc)}" + (f", line {line})" if line else ")")
     return GatewaySettings(
         integration=PrivateIntegration(
             port=service.backend.port,
@@ -58,6 +79,8 @@ def gateway_settings(gateway: Gateway, index: int, names: GatewayNames) -> Gatew
         region=gateway.region,
         partition=gateway.partition,
         cors=gateway.cors,
+        public_routes=frozenset(service.public_routes),
+        public_routes_origin=origin,
     )
 
 
@@ -75,11 +98,21 @@ def define(
     try:
         if service.openapi is not None:
             source = str(documents / service.openapi)
-            definition = from_document(load_document(source), settings, source=source, checked=True)
-            places: dict[str, Place] = {
-                route.key: DocumentPlace(source, operation_pointer(route.path, route.method))
-                for route in definition.routes
-            }
+            document = read_document(source)
+            definition = from_document(
+                document.data,
+                settings,
+                source=source,
+                checked=True,
+                warnings=document.warnings,
+                lines=document.lines,
+            )
+            problems.warn(source, definition.warnings)
+            places: dict[str, Place] = {}
+            for route in definition.routes:
+                at = operation_pointer(route.path, route.method)
+                line = line_of(document.data, at, document.lines)
+                places[route.key] = DocumentPlace(source, at, line)
             return Defined(definition, places)
         routes = service.route_list()
         if routes is None:

@@ -34,9 +34,11 @@ class GatewayPlan:
         gateway: the validated gateway file.
         names: the gateway environment's names, built once and passed down.
         deployments: each environment in one account and region, with its stacks (one today).
-        warnings: settings AWS accepts that probably do not do what they seem to (a burst
-            below the rate), each ``<file>: <key path>: warning: ... (line N)``: printed, never
-            failing. Default: none.
+        warnings: what the plan accepts but a user should know, each ``<file>: <place>:
+            warning: ... (line N)``, printed, never failing: settings AWS accepts that probably
+            do not do what they seem to (a burst below the rate), then a document's defaults of
+            the wrong type, alternative security requirements and schema keywords API Gateway
+            drops. Default: none.
     """
 
     source: str
@@ -115,7 +117,7 @@ def plan_gateway(
         gateway=gateway,
         names=names,
         deployments=(deployment,),
-        warnings=gateway_warnings(gateway, source, lines or {}),
+        warnings=gateway_warnings(gateway, source, lines or {}) + tuple(problems.warnings),
     )
 
 
@@ -129,7 +131,9 @@ def _plan_service(
     defined = define(
         service,
         index,
-        settings=gateway_settings(gateway, index, names),
+        settings=gateway_settings(
+            gateway, index, names, source=problems.source, lines=problems.lines
+        ),
         api_name=api_name,
         documents=documents,
         problems=problems,

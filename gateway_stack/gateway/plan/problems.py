@@ -7,11 +7,11 @@ gateway file's author sees every problem at once, each naming the file, the plac
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from gateway_stack.errors import GatewayStackError
 from gateway_stack.gateway.config.issues import Issue, Location, render_issue
-from gateway_stack.openapi import OpenApiDocumentError
+from gateway_stack.openapi import OpenApiDocumentError, Problem
 
 
 @dataclass(frozen=True)
@@ -28,10 +28,12 @@ class DocumentPlace:
     Attributes:
         source: the document's file.
         pointer: the JSON pointer, e.g. ``/paths/~1orders/get``.
+        line: its line in the document. Default: none.
     """
 
     source: str
     pointer: str
+    line: int | None = None
 
 
 Place = FilePlace | DocumentPlace
@@ -53,13 +55,15 @@ class Problems:
     source: str = "<gateway>"
     lines: Mapping[Location, int] = field(default_factory=dict)
     _messages: list[str] = field(default_factory=list)
+    #: What the plan accepts but a user should know (a document's warnings), as messages.
+    warnings: list[str] = field(default_factory=list)
 
     def add(self, place: Place, message: str) -> None:
         """Record a problem at ``place``."""
         if isinstance(place, FilePlace):
             self._messages.append(render_issue(self.source, Issue(place.loc, message), self.lines))
         else:
-            self._messages.append(f"{place.source}: {place.pointer or '/'}: {message}")
+            self._messages.append(Problem(place.pointer, message, place.line).render(place.source))
 
     def at(self, loc: Location, message: str) -> None:
         """Record a problem at a key path of the gateway file."""
@@ -72,6 +76,13 @@ class Problems:
     def document(self, error: OpenApiDocumentError) -> None:
         """Record every problem of a document."""
         self.extend(error.messages)
+
+    def warn(self, source: str, warnings: tuple[Problem, ...]) -> None:
+        """Record a document's warnings (they do not refuse the plan)."""
+        self.warnings.extend(
+            replace(warning, message=f"warning: {warning.message}").render(source)
+            for warning in warnings
+        )
 
     def __bool__(self) -> bool:
         return bool(self._messages)

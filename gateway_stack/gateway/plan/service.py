@@ -98,3 +98,9 @@ class ServicePlan:
     def routes(self) -> tuple[Route, ...]:
         """Every route of the API, with its settings."""
         return self.definition.routes
+
+    @property
+    def public_routes(self) -> tuple[Route, ...]:
+        """The routes anyone may call (no authorizer, no API key): the gateway file's
+        ``public_routes``, e.g. health checks."""
+        return self.definition.public_routes

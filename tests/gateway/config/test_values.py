@@ -326,7 +326,7 @@ REFUSED = [
     ),
     pytest.param(
         lambda d: d["services"][1]["routes"].append(42),
-        "services[1].routes[4]",
+        "services[1].routes[5]",  # after the example's GET /health
         "a route is 'METHOD /path' (e.g. 'GET /items/{id}') or a mapping with 'route' and its "
         "settings (got 42)",
         id="route-entry-of-another-kind",

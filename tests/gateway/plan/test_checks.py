@@ -58,7 +58,7 @@ def test_a_route_shadowed_in_a_document_names_the_documents_operation(
         f"{document}: /paths/~1orders/get: service 'orders' (base path 'orders'): route "
         "GET /orders can never be called: API Gateway sends /orders/orders/... to service "
         "'orders-lookup', whose base path 'orders/orders' is the longer match. Rename the "
-        "route, or move one of the base paths"
+        f"route, or move one of the base paths (line {line_of(document, '    get:')})"
     )
     assert len(messages) == 5  # every route of the orders document is under /orders
 
@@ -110,6 +110,7 @@ def test_a_service_over_the_resources_quota_is_refused(
     tmp_path: Path, gateway_data: dict[str, Any]
 ) -> None:
     gateway_data["services"][1]["routes"] = [f"GET /r{i}" for i in range(300)]
+    del gateway_data["services"][1]["public_routes"]
     path = write(tmp_path, gateway_data)
     assert refusals(path) == [
         f"{path}: services[1]: service 'inventory': its routes make 301 API resources, over API "

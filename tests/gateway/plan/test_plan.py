@@ -21,6 +21,7 @@ from gateway_stack.models.throttle import Throttle
 from gateway_stack.naming import GatewayNames
 from gateway_stack.openapi.document import operations
 from gateway_stack.openapi.validation import VALIDATOR
+from tests.gateway.plan.support import line_of
 
 ROOT = Path(__file__).resolve().parents[3]
 EXAMPLE = ROOT / "config" / "example.yaml"
@@ -83,12 +84,18 @@ def test_each_service_gets_its_routes_from_its_document_route_list_or_the_proxy(
         "GET /items/{sku}",
         "POST /items/{sku}/reservations",
         "GET /warehouses",
+        "GET /health",
     ]
     assert [r.key for r in billing.routes] == ["ANY /", "ANY /{proxy+}"]
     # Where each route is written, for messages.
     document = str(ROOT / "config" / "openapi" / "orders.yaml")
-    assert orders.route_places["POST /orders"] == DocumentPlace(document, "/paths/~1orders/post")
+    assert orders.route_places["POST /orders"] == DocumentPlace(
+        document, "/paths/~1orders/post", line_of(Path(document), "    post:")
+    )
     assert inventory.route_places["GET /warehouses"] == FilePlace(("services", 1, "routes", 3))
+    # Its health check is public (the plan says so, for Route 53 health checks).
+    assert [route.key for route in inventory.public_routes] == ["GET /health"]
+    assert orders.public_routes == billing.public_routes == ()
     assert billing.route_places["ANY /{proxy+}"] == FilePlace(("services", 2))
     assert deployment.service("inventory") is inventory
 
@@ -126,6 +133,7 @@ def test_validators_timeout_and_resources_are_resolved_once(plan: GatewayPlan) -
         "/items/{sku}",
         "/items/{sku}/reservations",
         "/warehouses",
+        "/health",
     }
 
 

@@ -39,10 +39,10 @@ def test_validate_reports_every_problem_of_the_file_and_its_documents_at_once(
     assert out == ""
     assert err.splitlines() == [
         f"{document}: /paths/~1orders/options: with CORS on, the gateway answers OPTIONS; "
-        "remove the operation",
+        f"remove the operation (line {line_of(document, '    options:')})",
         f"{path}: tiers.gold.route_throttles.inventory DELETE /items: service 'inventory' has "
-        "no route DELETE /items; its routes: GET /items, GET /items/{sku}, GET /warehouses, "
-        "POST /items/{sku}/reservations. Name one of them, or remove the throttle "
+        "no route DELETE /items; its routes: GET /health, GET /items, GET /items/{sku}, "
+        "GET /warehouses, POST /items/{sku}/reservations. Name one of them, or remove the throttle "
         f"(line {line_of(path, 'inventory DELETE /items') + 1})",
         f"{path}: services[1].routes[1]: route GET /items/{{sku}} caches responses "
         "(cache_ttl_seconds), but service 'inventory' has no cache cluster: set its "
@@ -112,3 +112,44 @@ def test_a_refused_plan_writes_nothing(tmp_path: Path, gateway_data: dict[str, A
     assert "has no cache cluster" in result.stderr
     assert result.stderr.endswith("1 error; nothing was synthesized.\n")
     assert not out.exists() or not any(out.iterdir())
+
+
+def test_a_public_route_is_checked_against_the_document_naming_both_files(
+    tmp_path: Path, gateway_data: dict[str, Any], capsys: pytest.CaptureFixture[str]
+) -> None:
+    gateway_data["services"][0]["public_routes"] = ["GET /orders", "GET /ping"]
+    path = write(tmp_path, gateway_data)
+    document = tmp_path / "openapi" / "orders.yaml"
+    # The list's line, as the gateway file's other messages give it (its first item's).
+    listed = f"{path} (services[0].public_routes, line {line_of(path, '- GET /orders')})"
+
+    assert main(["validate", str(path)]) == 1
+    _, err = capsys.readouterr()
+    assert err.splitlines() == [
+        f"{document}: /paths/~1orders/get: {listed} lists 'GET /orders' as public, but the "
+        "operation does not declare it: add 'security: []' to the operation (or ask for it to "
+        f"be taken off the list) (line {line_of(document, '    get:')})",
+        f"{document}: /paths: {listed} lists 'GET /ping' as public, but the document has no such "
+        f"operation (line {line_of(document, 'paths:')})",
+        "2 errors; nothing was synthesized.",
+    ]
+
+
+def test_validate_prints_a_documents_warnings_and_passes(
+    tmp_path: Path, gateway_data: dict[str, Any], capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write(tmp_path, gateway_data)
+    document = tmp_path / "openapi" / "orders.yaml"
+    text = document.read_text().replace(
+        "        next: {type: string}", "        next: {type: string, default: 0}"
+    )
+    document.write_text(text)
+
+    assert main(["validate", str(path)]) == 0
+    out, err = capsys.readouterr()
+    assert out == f"{path}: ok (3 services, 2 clients)\n"
+    assert err == (
+        f"{document}: /components/schemas/OrderPage/properties/next/default: warning: default 0 "
+        "is not of type 'string'; API Gateway's import does not check defaults, but clients "
+        f"reading the document will (line {line_of(document, 'next:')})\n"
+    )

@@ -175,16 +175,19 @@ def test_a_service_can_override_a_tiers_limits_on_its_stage(
 def test_every_api_takes_its_key_from_the_authorizer_and_requires_one(
     example: dict[str, Template],
 ) -> None:
+    public = {("/health", "get")}  # inventory's public_routes: no authorizer, no key
     for service in ("orders", "inventory", "billing"):
         (api,) = (
             example[f"acme-dev-svc-{service}"].find_resources("AWS::ApiGateway::RestApi").values()
         )
         body = api["Properties"]["Body"]
         assert body["x-amazon-apigateway-api-key-source"] == "AUTHORIZER"
-        for item in body["paths"].values():
+        for path, item in body["paths"].items():
             for method, operation in item.items():
                 if method == "options":  # CORS preflight: browsers send no token with it
                     assert "security" not in operation
+                elif (path, method) in public:
+                    assert operation["security"] == []
                 elif method != "parameters":
                     assert operation["security"] == [{"gateway-authorizer": [], "api-key": []}]
 

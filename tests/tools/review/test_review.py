@@ -84,7 +84,7 @@ def test_a_cors_origin_opened_is_an_auth_change_on_every_route(
 ) -> None:
     result = review(open_cors_to_everyone)
     assert {change.kind for change in result.routes} == {"changed"}
-    assert len(result.routes) == 11  # every route of every API
+    assert len(result.routes) == 12  # every route of every API
     for change in result.routes:
         (field,) = change.changes
         assert (field.aspect, field.field, field.before, field.after) == (
@@ -98,8 +98,9 @@ def test_a_cors_origin_opened_is_an_auth_change_on_every_route(
 def test_a_backend_changed(review: Callable[[Edit], Review]) -> None:
     result = review(variants.change_backend)
     changed = {c.route.name: c for c in result.routes}
-    # The mock answers itself: only the three routes that reach the NLB change.
+    # The mock answers itself: only the four routes that reach the NLB change.
     assert sorted(changed) == [
+        "inventory GET /health",
         "inventory GET /items",
         "inventory GET /items/{sku}",
         "inventory POST /items/{sku}/reservations",
@@ -110,7 +111,7 @@ def test_a_backend_changed(review: Callable[[Edit], Review]) -> None:
             "NLB commerce, port 8081, timeout 5 s → NLB commerce, port 8082, timeout 5 s"
         )
     text = render_markdown(result)
-    assert "| changed | 3 routes:<br>inventory GET /items<br>" in text
+    assert "| changed | 4 routes:<br>inventory GET /health<br>" in text
     # The example's stand-in NLB listens on the new port instead: listeners are not protected.
     assert result.protected == ()
 
@@ -192,7 +193,7 @@ def test_a_removed_client_keeps_its_key_without_a_warning(
 def test_a_new_gateway_has_every_route_added(example_assembly: CloudAssembly) -> None:
     result = review_assemblies(CloudAssembly.empty(), example_assembly, TOOLCHAIN)
     assert {c.kind for c in result.routes} == {"added"}
-    assert len(result.routes) == 11
+    assert len(result.routes) == 12
     assert {s.status for s in result.stacks} == {"new"}
     assert result.protected == ()
     assert "**Stacks:** 4 new." in render_markdown(result)
