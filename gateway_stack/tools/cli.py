@@ -150,7 +150,8 @@ def main(argv: list[str] | None = None) -> int:
         _print_warnings(plan.warnings)
         gateway = plan.gateway
         print(
-            f"{args.gateway}: ok ({len(gateway.services)} services, {len(gateway.clients)} clients)"
+            f"{args.gateway}: ok ({_count(len(gateway.services), 'service')}, "
+            f"{_count(len(gateway.clients), 'client')})"
         )
         return 0
     if args.command == "schema":
@@ -380,6 +381,11 @@ def _print_warnings(warnings: tuple[str, ...]) -> None:
     for warning in warnings:
         print(warning, file=sys.stderr)
     sys.stderr.flush()
+
+
+def _count(number: int, noun: str) -> str:
+    """``1 service``, ``3 services``."""
+    return f"{number} {noun}{'s' * (number != 1)}"
 
 
 def _print_errors(messages: tuple[str, ...] | list[str], outcome: str = "") -> None:

@@ -107,7 +107,7 @@ def test_the_starter_gateway_file_validates(
 ) -> None:
     write_starter(tmp_path)
     assert main(["validate", str(tmp_path / "gateway.yaml")]) == 0
-    assert "ok (1 services, 1 clients)" in capsys.readouterr().out
+    assert "ok (1 service, 1 client)" in capsys.readouterr().out
 
 
 def test_the_starters_make_help_lists_synth(tmp_path: Path) -> None:

@@ -265,6 +265,13 @@ def test_validate_prints_the_reading_error_and_counts_one(
             "base_paths:",
             id="mistyped-allowlist-refuses-no-service",
         ),
+        pytest.param(
+            ("    base_path: billing/v2\n", "    base_path: /billing/v2/\n"),
+            "services[2].base_path: must not start or end with '/' (write 'billing/v2', not "
+            "'/billing/v2/')",
+            "base_path: /billing/v2/",
+            id="malformed-base-path-not-also-refused-by-the-allowlist",
+        ),
     ],
 )
 def test_a_mistyped_section_is_the_only_error(
