@@ -157,6 +157,13 @@ def _reason(error: ValidationError) -> str:
         names, one = unknown.group(1), unknown.group(2) == "does"
         what = "is not an OpenAPI 3.0 keyword" if one else "are not OpenAPI 3.0 keywords"
         return f"{names} {what} here (only 'x-' extensions may be added)"
+    if error.validator == "type" and isinstance(error.instance, dict | list):
+        expected = error.validator_value
+        kinds = [expected] if isinstance(expected, str) else list(expected)
+        words = " or ".join(dict.fromkeys(_KINDS.get(kind, kind) for kind in kinds))
+        return (
+            f"must be {words} (got {'a list' if isinstance(error.instance, list) else 'a mapping'})"
+        )
     if error.validator in ("type", "enum", "format", "pattern") or error.message.startswith(
         repr(error.instance)[:20]
     ):
@@ -167,6 +174,16 @@ def _reason(error: ValidationError) -> str:
 
 
 NOT_A_SCHEMA = "a schema is a mapping (or true or false)"
+#: JSON Schema's types in a YAML author's words.
+_KINDS = {
+    "object": "a mapping",
+    "array": "a list",
+    "string": "a string",
+    "integer": "a whole number",
+    "number": "a number",
+    "boolean": "true or false",
+    "null": "empty (null)",
+}
 _NOT_A_SCHEMA = re.compile(r"^.* is not of type 'object', 'boolean'$", re.DOTALL)
 
 

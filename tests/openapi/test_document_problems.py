@@ -91,7 +91,7 @@ components:
     ]
 
 
-def test_a_value_the_validator_quotes_is_cut_to_a_few_words(tmp_path: Path) -> None:
+def test_a_list_where_a_schema_goes_is_named_as_yaml_says_it_not_dumped(tmp_path: Path) -> None:
     properties = "\n".join(f"              field{n}: {{type: string}}" for n in range(40))
     path = written(
         tmp_path,
@@ -119,7 +119,7 @@ components:
     (message,) = refused(path)
     assert message == (
         f"{path}: /components/schemas/Order/properties/lines/items: "
-        '[{"type": "object", "properties": {" ... is not of type \'object\' (line 15)'
+        "must be a mapping (got a list) (line 15)"
     )
 
 
