@@ -192,7 +192,9 @@ def _define(
             )
             continue
         try:
-            options = route_options(operation.pop(GATEWAY_EXTENSION, None))
+            options = route_options(
+                operation.pop(GATEWAY_EXTENSION, None), settings.integration.timeout_limit_ms
+            )
         except OptionError as error:
             at = f"{pointer}/{GATEWAY_EXTENSION}" + (f"/{error.key}" if error.key else "")
             problems.append(Problem(at, str(error)))

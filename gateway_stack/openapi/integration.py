@@ -31,6 +31,12 @@ def check_timeout(timeout_ms: int, where: str, limit_ms: int = MAX_INTEGRATION_T
         raise ValueError(
             f"{where}: {timeout_ms} ms is outside API Gateway's "
             f"{MIN_INTEGRATION_TIMEOUT_MS}-{limit_ms} ms integration timeout"
+            + (
+                " (an account whose quota AWS raised says so in the gateway file: "
+                "account_quotas.integration_timeout_ms)"
+                if timeout_ms > limit_ms == MAX_INTEGRATION_TIMEOUT_MS
+                else ""
+            )
         )
 
 

@@ -9,7 +9,7 @@ from pydantic import ValidationError
 
 from gateway_stack.models.fields import described
 from gateway_stack.models.throttle import Throttle
-from gateway_stack.openapi.integration import check_timeout
+from gateway_stack.openapi.integration import MAX_INTEGRATION_TIMEOUT_MS, check_timeout
 from gateway_stack.openapi.pointers import short
 from gateway_stack.openapi.routes import RouteOptions
 
@@ -25,9 +25,16 @@ class OptionError(ValueError):
         self.key = key
 
 
-def route_options(extension: Any) -> RouteOptions:
+def route_options(
+    extension: Any, timeout_limit_ms: int = MAX_INTEGRATION_TIMEOUT_MS
+) -> RouteOptions:
     """An operation's ``x-gateway-stack`` object as :class:`RouteOptions`, every value of the
     type it must have (``"false"`` is not a boolean, ``5000.7`` not a whole number).
+
+    Args:
+        extension: the ``x-gateway-stack`` value (``None`` when the operation has none).
+        timeout_limit_ms: the longest ``timeout_ms`` allowed: the account's integration timeout
+            ceiling. Default: API Gateway's 29,000 ms.
 
     Raises:
         OptionError: a setting is unknown or of the wrong type or range.
@@ -54,7 +61,7 @@ def route_options(extension: Any) -> RouteOptions:
     timeout = _whole_number(extension.get("timeout_ms"), "timeout_ms", "milliseconds")
     if timeout is not None:
         try:
-            check_timeout(timeout, "timeout_ms")
+            check_timeout(timeout, "timeout_ms", timeout_limit_ms)
         except ValueError as error:
             raise OptionError("timeout_ms", str(error).removeprefix("timeout_ms: ")) from None
     scopes = extension.get("scopes", ())

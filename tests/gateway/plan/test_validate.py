@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 import yaml
 
+from gateway_stack.gateway.plan import plan_gateway_file
 from gateway_stack.tools.cli import main
 from tests.gateway.config.test_config import write
 from tests.gateway.plan.support import line_of
@@ -153,3 +154,33 @@ def test_validate_prints_a_documents_warnings_and_passes(
         "is not of type 'string'; API Gateway's import does not check defaults, but clients "
         f"reading the document will (line {line_of(document, 'next:')})\n"
     )
+
+
+def test_a_documents_timeout_is_held_to_the_accounts_ceiling_the_gateway_file_states(
+    tmp_path: Path, gateway_data: dict[str, Any], capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write(tmp_path, gateway_data)
+    document = tmp_path / "openapi" / "orders.yaml"
+    orders = yaml.safe_load(document.read_text())
+    orders["paths"]["/orders"]["get"]["x-gateway-stack"] = {"timeout_ms": 60000}
+    document.write_text(yaml.safe_dump(orders, sort_keys=False))
+
+    assert main(["validate", str(path)]) == 1
+    (message, count) = capsys.readouterr().err.splitlines()
+    assert message == (
+        f"{document}: /paths/~1orders/get/x-gateway-stack/timeout_ms: 60000 ms is outside API "
+        "Gateway's 50-29000 ms integration timeout (an account whose quota AWS raised says so "
+        "in the gateway file: account_quotas.integration_timeout_ms) "
+        f"(line {line_of(document, 'timeout_ms: 60000')})"
+    )
+    assert count == "1 error; nothing was synthesized."
+
+    gateway_data["account_quotas"] = {"integration_timeout_ms": 90000}
+    path = write(tmp_path, gateway_data)
+    assert main(["validate", str(path)]) == 0
+    capsys.readouterr()
+    (orders_plan, *_) = plan_gateway_file(path).deployments[0].services
+    integration = orders_plan.definition.body["paths"]["/orders"]["get"][
+        "x-amazon-apigateway-integration"
+    ]
+    assert integration["timeoutInMillis"] == 60000
