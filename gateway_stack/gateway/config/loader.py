@@ -111,7 +111,7 @@ def parse_gateway(
             # keep it only when the raw data hid it (values the model normalises, e.g. spaces).
             details = [d for d in error.errors() if d["type"] != REFERENCE_ERROR or not raw]
             issues += model_issues(details, data, {**lines, **(key_lines or {})})
-        issues += raw
+        issues += _without_cascades(raw, issues, data)
         if path is not None:
             issues += _missing_documents(data, Path(path).parent)
     if issues:
@@ -119,6 +119,34 @@ def parse_gateway(
         raise GatewayFileError(path or "<gateway>", issues, lines)
     assert gateway is not None  # no issue means the model validated
     return gateway
+
+
+def _without_cascades(raw: list[Issue], model: list[Issue], data: Mapping[str, Any]) -> list[Issue]:
+    """The raw checks' issues, without a service's backend refused for a load balancer whose
+    own settings the model already refused (one problem, said once, where it is written)."""
+    refused = {issue.loc[1] for issue in model if issue.loc[:1] == ("load_balancers",)}
+    if not refused:
+        return raw
+    services = data.get("services")
+    services = services if isinstance(services, list) else []
+
+    def balancer_of(loc: Location) -> Any:
+        index = loc[1]
+        service = services[index] if isinstance(index, int) and index < len(services) else None
+        backend = service.get("backend") if isinstance(service, Mapping) else None
+        return backend.get("load_balancer") if isinstance(backend, Mapping) else None
+
+    return [
+        issue
+        for issue in raw
+        if not (
+            len(issue.loc) == 4
+            and issue.loc[0] == "services"
+            and issue.loc[2:] == ("backend", "load_balancer")
+            and "allowlist.backends" in issue.message
+            and balancer_of(issue.loc) in refused
+        )
+    ]
 
 
 def _missing_documents(data: Mapping[str, Any], folder: Path) -> list[Issue]:

@@ -183,8 +183,11 @@ def test_model_is_immutable(gateway_data: dict[str, Any]) -> None:
                     ledger={
                         "arn": "arn:aws:elasticloadbalancing:eu-west-1:123456789012:"
                         "loadbalancer/net/ledger/0123456789abcdef",
-                        "dns_name": "ledger.example.org",
+                        "dns_name": "ledger-0123456789abcdef.elb.eu-west-1.amazonaws.com",
                     }
+                ),
+                d["allowlist"].update(
+                    backends={"dns_names": ["orders-*.elb.eu-west-1.amazonaws.com"]}
                 ),
                 d["services"][2]["backend"].update(load_balancer="ledger"),
             ),

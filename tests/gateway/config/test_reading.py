@@ -279,3 +279,23 @@ def test_a_mistyped_section_is_the_only_error(
 ) -> None:
     path = edited(tmp_path, change)
     assert errors(path) == [f"{expected} (line {line_of(path, at)})"]
+
+
+def test_a_balancer_the_model_refuses_is_not_also_refused_by_the_allowlist(
+    tmp_path: Path,
+) -> None:
+    arn = "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/net/b/0123456789abcdef"
+    dns_name = "b-0123456789abcdef.elb.us-east-1.amazonaws.com"
+    path = edited(
+        tmp_path,
+        (
+            "  billing: {create: true}",
+            f"  billing: {{arn: '{arn}', dns_name: {dns_name}}}",
+        ),
+    )
+    found = errors(path)
+    assert [message.split(":", 1)[0] for message in found] == [
+        "load_balancers.billing.arn",
+        "load_balancers.billing.dns_name",
+    ]
+    assert not any("allowlist.backends" in message for message in found), found
