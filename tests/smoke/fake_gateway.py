@@ -113,8 +113,13 @@ def _error(
 
 
 @contextmanager
-def serve(gateway: FakeGateway) -> Iterator[str]:
-    """Serve ``gateway`` on 127.0.0.1 (a free port) in a thread; yields its base URL."""
+def serve(gateway: FakeGateway, port: int = 0) -> Iterator[str]:
+    """Serve ``gateway`` on 127.0.0.1 in a thread; yields its base URL.
+
+    Args:
+        gateway: what to answer.
+        port: the port. Default: a free one.
+    """
 
     class Handler(BaseHTTPRequestHandler):
         def _answer(self) -> None:
@@ -136,7 +141,7 @@ def serve(gateway: FakeGateway) -> Iterator[str]:
         def log_message(self, format: str, *args: object) -> None:
             """Quiet: the tests read the smoke command's output, not the server's."""
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
