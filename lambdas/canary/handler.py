@@ -77,11 +77,12 @@ def load_checks(path: Path) -> list[Check]:
     """
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        if not isinstance(data, list) or not data:
-            raise ValueError("not a non-empty JSON list")
-        return [Check.from_json(item) for item in data]
-    except (OSError, ValueError) as error:
+        checks = [Check.from_json(item) for item in data] if isinstance(data, list) else []
+    except (OSError, ValueError, TypeError, AttributeError) as error:
         raise CanaryFailure(f"the canary's checks ({path.name}) cannot be read: {error}") from None
+    if not checks:
+        raise CanaryFailure(f"the canary's checks ({path.name}) are not a non-empty JSON list")
+    return checks
 
 
 def read_credentials(secret_arn: str, client: Any = None) -> tuple[str, str]:
@@ -109,8 +110,7 @@ def read_credentials(secret_arn: str, client: Any = None) -> tuple[str, str]:
         or not isinstance(data.get("client_secret"), str)
     ):
         raise CanaryFailure(
-            f"the secret {secret_arn} is not a JSON object with string client_id and "
-            "client_secret"
+            f"the secret {secret_arn} is not a JSON object with string client_id and client_secret"
         )
     return data["client_id"], data["client_secret"]
 
@@ -139,7 +139,7 @@ def fetch_token(credentials: tuple[str, str], token_url: str, scopes: str = "") 
         },
     )
     try:
-        with urllib.request.urlopen(request, timeout=TOKEN_TIMEOUT_S) as answer:  # noqa: S310
+        with urllib.request.urlopen(request, timeout=TOKEN_TIMEOUT_S) as answer:
             body = answer.read()
     except urllib.error.HTTPError as error:
         raise CanaryFailure(

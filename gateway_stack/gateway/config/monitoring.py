@@ -89,8 +89,8 @@ class Canaries(Section):
         None,
         json_schema_extra={"pattern": SECRET_ARN},
         description="Existing Secrets Manager secret (in the gateway's account and region) "
-        "holding the test client's credentials as JSON: {\"client_id\": ..., "
-        "\"client_secret\": ...}. Required when enabled.",
+        'holding the test client\'s credentials as JSON: {"client_id": ..., '
+        '"client_secret": ...}. Required when enabled.',
     )
     token_url: str | None = Field(
         None,

@@ -99,7 +99,9 @@ class ServiceCanary(Construct):
             iam.PolicyStatement(
                 actions=["s3:PutObject"], resources=[self.bucket.arn_for_objects("*")]
             ),
-            iam.PolicyStatement(actions=["s3:GetBucketLocation"], resources=[self.bucket.bucket_arn]),
+            iam.PolicyStatement(
+                actions=["s3:GetBucketLocation"], resources=[self.bucket.bucket_arn]
+            ),
             iam.PolicyStatement(actions=["s3:ListAllMyBuckets"], resources=["*"]),
             iam.PolicyStatement(
                 actions=["cloudwatch:PutMetricData"],

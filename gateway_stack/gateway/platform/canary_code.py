@@ -1,5 +1,6 @@
-"""The canary's code asset: its script, the smoke runner and the service's checks, bundled at synth
-without Docker.
+"""The canary's code asset: its script, the smoke runner and the service's checks, put together at
+synth (no Docker, no pip: the script and the runner are standard library and boto3, which the
+runtime has).
 
 CloudWatch Synthetics' Python runtimes load the script from ``python/`` in the code's zip, with
 ``python/`` on the import path. The bundle is:
@@ -16,15 +17,16 @@ python/checks.json                the service's checks, from the gateway's plan
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import json
-
+import shutil
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import jsii
-from aws_cdk import AssetHashType, BundlingOptions, DockerImage, ILocalBundling
+from aws_cdk import AssetHashType
 from aws_cdk import aws_synthetics as synthetics
 
 import gateway_stack.smoke
@@ -81,32 +83,27 @@ class CanaryBundle:
         files = [("python/handler.py", (self.script / "handler.py").read_bytes())]
         for path in sorted(self.runner.rglob("*.py")):
             relative = path.relative_to(self.runner)
-            if not any(part == skip or path.match(skip) for part in relative.parts for skip in _NOT_CODE):
-                files.append((f"python/gateway_stack/smoke/{relative.as_posix()}", path.read_bytes()))
+            if not any(
+                part == skip or path.match(skip) for part in relative.parts for skip in _NOT_CODE
+            ):
+                files.append(
+                    (f"python/gateway_stack/smoke/{relative.as_posix()}", path.read_bytes())
+                )
         files.append((f"python/{CHECKS_FILE}", self.checks.encode()))
         return files
 
     def code(self) -> synthetics.Code:
-        """The canary's code: this bundle, built locally (CDK never falls back to Docker)."""
+        """The canary's code: this bundle, written to a folder of its own that CDK stages as the
+        asset.
+
+        Written here rather than by CDK's bundling: CDK skips bundling for the stacks a
+        ``cdk deploy STACK`` leaves out (and in-memory tests), and then checks a Python canary's
+        ``python/`` layout against a path that does not exist. The folder is removed when the
+        process exits (the asset's copy in ``cdk.out`` is what deploys).
+        """
+        folder = Path(tempfile.mkdtemp(prefix="gateway-stack-canary-"))
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+        self.build(folder)
         return synthetics.Code.from_asset(
-            str(self.script),
-            asset_hash=self.fingerprint,
-            asset_hash_type=AssetHashType.CUSTOM,
-            bundling=BundlingOptions(
-                image=DockerImage.from_registry("public.ecr.aws/lambda/python:3.11"),
-                local=_LocalBundling(self),
-            ),
+            str(folder), asset_hash=self.fingerprint, asset_hash_type=AssetHashType.CUSTOM
         )
-
-
-@jsii.implements(ILocalBundling)
-class _LocalBundling:
-    def __init__(self, bundle: CanaryBundle):
-        self._bundle = bundle
-
-    def try_bundle(self, output_dir: str, *, image: DockerImage, **_: object) -> bool:
-        self._bundle.build(Path(output_dir))
-        return True
-
-
-
