@@ -66,6 +66,8 @@ class ServiceCanary(Construct):
         super().__init__(scope, construct_id)
         if settings.credentials_secret_arn is None or settings.token_url is None:
             raise ValueError(f"canary {canary_name}: needs a credentials secret and a token URL")
+        if not checks:
+            raise ValueError(f"canary {canary_name}: has no check to run")
         stack = Stack.of(self)
         self.bucket = s3.Bucket(
             self,
