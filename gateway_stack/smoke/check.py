@@ -34,6 +34,9 @@ class Check:
         expect_cors_origin: the ``Access-Control-Allow-Origin`` the answer must carry.
             Default: ``None`` (not checked).
         max_latency_ms: the slowest answer that passes, in milliseconds. Default: ``3000``.
+        reject_error_types: the gateway error ``type`` values that fail the check even with a
+            status that passes: a 404 the backend sends passes, the gateway's "no route" 404
+            (``MISSING_AUTHENTICATION_TOKEN``) does not. Default: none.
     """
 
     name: str
@@ -45,6 +48,7 @@ class Check:
     expect_json_error: bool = False
     expect_cors_origin: str | None = None
     max_latency_ms: int = 3000
+    reject_error_types: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.credentials not in CREDENTIALS:
@@ -74,6 +78,7 @@ class Check:
             "expect_json_error": self.expect_json_error,
             "expect_cors_origin": self.expect_cors_origin,
             "max_latency_ms": self.max_latency_ms,
+            "reject_error_types": list(self.reject_error_types),
         }
 
     @classmethod
@@ -105,6 +110,9 @@ class Check:
         latency = data.get("max_latency_ms", 3000)
         if not isinstance(latency, int) or isinstance(latency, bool) or latency <= 0:
             raise ValueError(f"check {name!r}: max_latency_ms is not a positive integer")
+        rejected = data.get("reject_error_types", [])
+        if not isinstance(rejected, list) or not all(isinstance(t, str) for t in rejected):
+            raise ValueError(f"check {name!r}: reject_error_types is not a list of strings")
         return cls(
             name=name,
             method=data["method"],
@@ -115,6 +123,7 @@ class Check:
             expect_json_error=bool(data.get("expect_json_error", False)),
             expect_cors_origin=origin,
             max_latency_ms=latency,
+            reject_error_types=tuple(rejected),
         )
 
 

@@ -111,14 +111,15 @@ def _compare(
 ) -> tuple[list[str], str]:
     problems: list[str] = []
     if status not in check.expect_status:
-        expected = " or ".join(str(s) for s in check.expect_status)
-        problems.append(f"expected {expected}, got {status}")
+        problems.append(f"expected {statuses(check.expect_status)}, got {status}")
     error = _gateway_error(body)
     if check.expect_json_error and error is None:
         problems.append(
             'expected the gateway\'s JSON error body {"message": ...}, got '
             + (_excerpt(body) or "an empty body")
         )
+    if error is not None and error[1] in check.reject_error_types:
+        problems.append(f"the gateway answered itself: {error[1]} {json.dumps(error[0])}")
     if check.expect_cors_origin is not None and origin != check.expect_cors_origin:
         problems.append(
             f"expected Access-Control-Allow-Origin: {check.expect_cors_origin}, got "
@@ -130,15 +131,32 @@ def _compare(
         )
     detail = []
     if error is not None:
-        detail.append(f"message {error}")
+        message, kind = error
+        detail.append(f"message {json.dumps(message)}" + (f" ({kind})" if kind else ""))
     if origin is not None:
         detail.append(f"Access-Control-Allow-Origin: {origin}")
     return problems, ", ".join(detail)
 
 
-def _gateway_error(body: bytes) -> str | None:
-    """The gateway's error as ``"Unauthorized" (UNAUTHORIZED)``, or ``None`` when the body is
-    not a JSON object with a string ``message``."""
+def statuses(codes: Sequence[int]) -> str:
+    """Statuses as people read them: ``401``, ``200 or 204``, ``200-299``,
+    ``200-499 but 401, 403, 429``."""
+    runs: list[list[int]] = []
+    for code in sorted(set(codes)):
+        if runs and code == runs[-1][1] + 1:
+            runs[-1][1] = code
+        else:
+            runs.append([code, code])
+    if len(runs) > 2:  # a range with holes: 200-499 but 401, 403, 429
+        holes = [str(c) for c in range(runs[0][0], runs[-1][1] + 1) if c not in codes]
+        return f"{runs[0][0]}-{runs[-1][1]} but {', '.join(holes)}"
+    parts = [str(a) if a == b else f"{a}-{b}" for a, b in runs]
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " or " + parts[-1]
+
+
+def _gateway_error(body: bytes) -> tuple[str, str] | None:
+    """The gateway's error as its ``message`` and ``type`` (empty when it has none), or
+    ``None`` when the body is not a JSON object with a string ``message``."""
     try:
         data = json.loads(body)
     except ValueError:
@@ -146,7 +164,7 @@ def _gateway_error(body: bytes) -> str | None:
     if not isinstance(data, dict) or not isinstance(data.get("message"), str):
         return None
     kind = data.get("type")
-    return json.dumps(data["message"]) + (f" ({kind})" if isinstance(kind, str) else "")
+    return data["message"], kind if isinstance(kind, str) else ""
 
 
 def _excerpt(body: bytes, limit: int = 80) -> str:

@@ -10,13 +10,16 @@ python -m gateway_stack snapshots --cdk-out DIR [--out tests/snapshots]
 python -m gateway_stack clients [GATEWAY]
 python -m gateway_stack policy [--gateway GATEWAY] [--out cdk.out/policy] [TEMPLATE ...]
 python -m gateway_stack init [FOLDER]
+python -m gateway_stack smoke GATEWAY [--token-command CMD] [--scopes-missing-route ROUTE]
+                                      [--base-url URL] [--timeout S] [--json]
 
 GATEWAY is a gateway file, config/example.yaml by default. FOLDER is a new or empty folder, the
 current one by default.
 
 Exit codes: 0 done; 1 refused (the messages say why, one per line, then a count), or for
-``routes`` no route, for ``policy`` a template breaking the policy, for ``review
---fail-on-replace`` a protected resource replaced; ``review`` 2 when no review could be made.
+``routes`` no route, for ``smoke`` a check that failed, for ``policy`` a template breaking the
+policy, for ``review --fail-on-replace`` a protected resource replaced; ``review`` 2 when no
+review could be made, ``smoke`` 2 when it could not run.
 Commands that read cdk.out refuse one that is missing, damaged, of another gateway file
 (``--gateway``) or older than the gateway file or one of its documents.
 """
@@ -175,6 +178,10 @@ def main(argv: list[str] | None = None) -> int:
         return _policy(args.gateway, Path(args.out), args.templates)
     if args.command == "init":
         return _init(args.folder)
+    if args.command == "smoke":
+        from gateway_stack.tools.smoke import smoke
+
+        return smoke(args)
     from gateway_stack.tools.summary import summarize
 
     try:
@@ -237,6 +244,9 @@ def _parser() -> argparse.ArgumentParser:
     init.add_argument(
         "folder", nargs="?", type=Path, default=Path(), help="a new or empty folder; default: ."
     )
+    from gateway_stack.tools.smoke import add_parser as add_smoke
+
+    add_smoke(commands)
     return parser
 
 
