@@ -128,6 +128,19 @@ class ServiceCanary(Construct):
             "permissions; Synthetics needs the first, and the second is limited to the "
             "CloudWatchSynthetics namespace by condition.",
         )
+        bucket_id = stack.get_logical_id(self.bucket.node.default_child)  # type: ignore[arg-type]
+        acknowledge(
+            self.role,
+            f"AwsSolutions-IAM5[Resource::<{bucket_id}.Arn>/*]",
+            "Synthetics names each run's artifacts under a prefix of its own (date, run id): "
+            "the canary may write objects anywhere in its own artifacts bucket, nowhere else.",
+        )
+        acknowledge(
+            self.role,
+            f"AwsSolutions-IAM5[Resource::{log_groups}]",
+            "Synthetics creates the canary's function as cwsyn-<canary name>-<generated id>: "
+            "the role writes to that function's log groups only.",
+        )
         self.canary = synthetics.Canary(
             self,
             "Canary",
