@@ -122,7 +122,9 @@ class ServiceStack(Stack):
                 checks=canary_checks,
                 settings=canaries,
                 topic=sns.Topic.from_topic_arn(
-                    self, "CanaryAlarmTopic", service.alarm_topic_arn or alarm_topic_arn(names, self)
+                    self,
+                    "CanaryAlarmTopic",
+                    service.alarm_topic_arn or alarm_topic_arn(names, self),
                 ),
             )
 

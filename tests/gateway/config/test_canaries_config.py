@@ -62,11 +62,15 @@ def test_enabled_canaries_keep_their_settings(gateway_data: dict[str, Any]) -> N
             id="incomplete",
         ),
         pytest.param(
-            {"enabled": True, "credentials_secret_arn": SECRET, "token_url": TOKEN_URL,
-             "rate_minutes": 61},
+            {
+                "enabled": True,
+                "credentials_secret_arn": SECRET,
+                "token_url": TOKEN_URL,
+                "rate_minutes": 61,
+            },
             "monitoring.canaries.rate_minutes: must be at most 60 (got 61)",
             id="rate-over-an-hour",
-        ),  # fmt: skip
+        ),
         pytest.param(
             {"rate_minutes": 0},
             "monitoring.canaries.rate_minutes: must be at least 1 (got 0)",
