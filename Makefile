@@ -26,7 +26,7 @@ QUIET := 2>&1 | { grep -v "is ignored: it is neither a file nor a directory" || 
 CDK := cdk --no-notices
 PY := $(VENV)/bin/python
 
-.PHONY: synth test lint format schema routes review snapshots clients policy bench lock wheel clean setup help
+.PHONY: synth test lint format schema routes review snapshots clients policy smoke bench lock wheel clean setup help
 .DEFAULT_GOAL := help
 
 help: ## List the targets.
@@ -66,6 +66,11 @@ clients: setup ## Clients, tiers and their limits, from the gateway file (GATEWA
 
 policy: synth ## Write the Guard rules and IAM boundary into cdk.out/policy; check the service stacks.
 	@$(PY) -m gateway_stack policy --gateway $(GATEWAY) cdk.out/*-svc-*.template.json
+
+smoke: setup ## Call GATEWAY's deployed routes and check each answer; TOKEN_COMMAND prints the test client's token, SCOPES_MISSING=<route>, BASE_URL, JSON=1.
+	@$(PY) -m gateway_stack smoke $(GATEWAY) $(if $(TOKEN_COMMAND),--token-command "$$TOKEN_COMMAND") \
+		$(if $(SCOPES_MISSING),--scopes-missing-route "$$SCOPES_MISSING") \
+		$(if $(BASE_URL),--base-url $(BASE_URL)) $(if $(JSON),--json)
 
 lint: setup ## ruff check and format check.
 	@$(PY) -m ruff check .

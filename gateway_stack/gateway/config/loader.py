@@ -124,7 +124,11 @@ def parse_gateway(
 def _without_cascades(raw: list[Issue], model: list[Issue], data: Mapping[str, Any]) -> list[Issue]:
     """The raw checks' issues, without a service's backend refused for a load balancer whose
     own settings the model already refused (one problem, said once, where it is written)."""
-    refused = {issue.loc[1] for issue in model if issue.loc[:1] == ("load_balancers",)}
+    refused = {
+        issue.loc[1]
+        for issue in model
+        if len(issue.loc) > 1 and issue.loc[0] == "load_balancers"  # not a missing section
+    }
     if not refused:
         return raw
     services = data.get("services")

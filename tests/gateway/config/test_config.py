@@ -321,6 +321,15 @@ def test_files_that_are_not_gateway_files(tmp_path: Path, text: str, expected: s
     assert message.startswith(f"{path}: {expected}")
 
 
+def test_a_file_without_its_sections_names_each_missing_one(tmp_path: Path) -> None:
+    """Missing sections (load_balancers among them) are each a message, never a crash."""
+    path = tmp_path / "gateway.yaml"
+    path.write_text("name: acme\n")
+    messages = errors_of(path)
+    assert f"{path}: load_balancers: required key is missing" in messages
+    assert f"{path}: services: required key is missing" in messages
+
+
 def test_missing_file(tmp_path: Path) -> None:
     (message,) = errors_of(tmp_path / "absent.yaml")
     assert "cannot read the file" in message
