@@ -10,8 +10,9 @@ python -m gateway_stack snapshots --cdk-out DIR [--out tests/snapshots]
 python -m gateway_stack clients [GATEWAY]
 python -m gateway_stack policy [--gateway GATEWAY] [--out cdk.out/policy] [TEMPLATE ...]
 python -m gateway_stack init [FOLDER]
-python -m gateway_stack smoke GATEWAY [--token-command CMD] [--scopes-missing-route ROUTE]
-                                      [--base-url URL] [--timeout S] [--json]
+python -m gateway_stack smoke [GATEWAY] [--token-command CMD] [--scopes-missing-route ROUTE]
+                               [--service NAME] [--base-url URL] [--timeout S]
+                               [--max-latency-ms MS] [--json]
 
 GATEWAY is a gateway file, config/example.yaml by default. FOLDER is a new or empty folder, the
 current one by default.
@@ -246,7 +247,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     from gateway_stack.tools.smoke import add_parser as add_smoke
 
-    add_smoke(commands)
+    add_smoke(commands, DEFAULT_GATEWAY)
     return parser
 
 

@@ -38,14 +38,23 @@ class CouldNotRun(Exception):
     message: str
 
 
-def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """The ``smoke`` subcommand and its options."""
+def add_parser(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser], default_gateway: str
+) -> None:
+    """The ``smoke`` subcommand and its options (the gateway file is ``default_gateway`` when
+    none is named)."""
     smoke = commands.add_parser(
         "smoke", help="call a deployed gateway's routes; check each answer (exit 1 on a mismatch)"
     )
-    smoke.add_argument("gateway", help="the gateway file the gateway was deployed from")
+    smoke.add_argument(
+        "gateway",
+        nargs="?",
+        default=default_gateway,
+        help=f"the gateway file the gateway was deployed from; default {default_gateway}",
+    )
     smoke.add_argument(
         "--token-command",
+        metavar="CMD",
         help="a shell command that prints the test client's token (never shown); without it, "
         "the checks that need a token are not made",
     )
@@ -57,10 +66,15 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="a route the test client's token lacks a scope for: expect 403 (repeatable)",
     )
     smoke.add_argument(
-        "--service", action="append", default=[], help="only this service (repeatable)"
+        "--service",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="only this service (repeatable)",
     )
     smoke.add_argument(
         "--base-url",
+        metavar="URL",
         help="call every service here (http://127.0.0.1:8080, a region's own name) instead of "
         "through each public name",
     )
@@ -71,6 +85,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--max-latency-ms",
         type=int,
         default=DEFAULT_MAX_LATENCY_MS,
+        metavar="MS",
         help=f"the slowest answer that passes; default {DEFAULT_MAX_LATENCY_MS}",
     )
     smoke.add_argument("--json", action="store_true", help="JSON instead of a table (CI)")
