@@ -15,6 +15,7 @@ from gateway_stack.gateway.config import Gateway
 from gateway_stack.gateway.plan import Deployment, GatewayPlan, StackRole, plan_gateway
 from gateway_stack.gateway.platform_stack import PlatformStack
 from gateway_stack.gateway.service_stack import ServiceStack
+from gateway_stack.gateway.smoke_checks import checks_for
 from gateway_stack.naming import SERVICE_TAG
 
 
@@ -78,13 +79,23 @@ def _build_deployment(scope: Stage, plan: GatewayPlan, deployment: Deployment) -
             description=platform_stack.description,
         )
     services: dict[str, ServiceStack] = {}
+    canaries = deployment.platform.gateway.monitoring.canaries
     for stack_plan in deployment.stacks:
         if stack_plan.role is not StackRole.SERVICE or stack_plan.service is None:
             continue
         service = stack_plan.service
         with _building(stack_plan.name):
             stack = ServiceStack(
-                scope, stack_plan.name, service=service, env=env, description=stack_plan.description
+                scope,
+                stack_plan.name,
+                service=service,
+                canaries=canaries,
+                # The smoke command's checks of this service: the canary runs the same ones.
+                canary_checks=checks_for(deployment, services=[service.name])
+                if canaries.enabled
+                else (),
+                env=env,
+                description=stack_plan.description,
             )
         # Deploy order only (SSM parameters are read at deploy time): no export, no lock.
         stack.add_stack_dependency(platform, "reads the platform's SSM parameters at deploy time")

@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from aws_cdk import Stack
 from aws_cdk import aws_kms as kms
+from aws_cdk import aws_sns as sns
 from constructs import Construct
 
+from gateway_stack.constructs.monitoring import alarm_topic_arn
 from gateway_stack.constructs.nag import acknowledge, validation_reason
 from gateway_stack.constructs.platform_attachment import PlatformAttachment
 from gateway_stack.constructs.platform_ref import PlatformRef
 from gateway_stack.constructs.retention import retention_days
 from gateway_stack.constructs.service_api import ServiceApi
 from gateway_stack.constructs.stage import StageConfig
+from gateway_stack.gateway.config.monitoring import Canaries
 from gateway_stack.gateway.plan import ServicePlan
+from gateway_stack.gateway.platform.canaries import ServiceCanary
+from gateway_stack.smoke import Check
 
 
 class ServiceStack(Stack):
@@ -39,10 +45,18 @@ class ServiceStack(Stack):
         service_api: the service's API.
         attachment: the API's attachment to the platform; its ``plan_membership`` and
             ``monitoring`` are this stack's too.
+        canary: the service's canary, or ``None`` when canaries are off.
     """
 
     def __init__(
-        self, scope: Construct, construct_id: str, *, service: ServicePlan, **kwargs: Any
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        service: ServicePlan,
+        canaries: Canaries | None = None,
+        canary_checks: Sequence[Check] = (),
+        **kwargs: Any,
     ) -> None:
         super().__init__(scope, construct_id, **kwargs)
         names = service.names
@@ -99,6 +113,20 @@ class ServiceStack(Stack):
         )
         self.plan_membership = self.attachment.plan_membership
         self.monitoring = self.attachment.monitoring
+        self.canary: ServiceCanary | None = None
+        if canaries is not None and canaries.enabled:
+            self.canary = ServiceCanary(
+                self,
+                "Canary",
+                canary_name=f"{names.prefix}-{service.name}",
+                checks=canary_checks,
+                settings=canaries,
+                topic=sns.Topic.from_topic_arn(
+                    self,
+                    "CanaryAlarmTopic",
+                    service.alarm_topic_arn or alarm_topic_arn(names, self),
+                ),
+            )
 
     def _log_key(self, setting: str | None) -> kms.IKey | None:
         if setting is None:

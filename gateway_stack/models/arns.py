@@ -76,6 +76,16 @@ SNS_TOPIC = ArnKind(
     example="arn:aws:sns:<region>:<account>:<topic name> (not FIFO)",
     same_region="CloudWatch alarms notify topics of their own region only",
 )
+SECRET = ArnKind(
+    what="Secrets Manager secret",
+    service="secretsmanager",
+    resource=r"secret:[A-Za-z0-9/_+=.@-]+-[A-Za-z0-9]{6}",
+    example="arn:aws:secretsmanager:<region>:<account>:secret:<name>-<6 characters>",
+    same_region="the canary reads the secret from Secrets Manager in its own region; create the "
+    "secret in {region} or replicate it there",
+    same_account="the canary's role reads secrets of its own account only (another account's "
+    "would need a resource policy and a shared KMS key); create the secret in {account}",
+)
 
 
 def arn_problem(arn: str, kind: ArnKind) -> str | None:
@@ -92,7 +102,8 @@ def arn_problem(arn: str, kind: ArnKind) -> str | None:
         or not match["account"]
         or not re.fullmatch(kind.resource, match["resource"])
     ):
-        article = "an" if kind.what[0] in "AEIOS" else "a"  # an ACM, an SNS, a KMS
+        # an ACM, an SNS, a KMS, a Secrets Manager
+        article = "an" if kind.what[0] in "AEIOS" and kind.what[1].isupper() else "a"
         return f"not {article} {kind.what} ARN: expected {kind.example}"
     target = current_target()
     if target is None:

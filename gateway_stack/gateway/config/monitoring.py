@@ -12,13 +12,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 
 from gateway_stack.gateway.config.issues import Issue
 from gateway_stack.models.alarms import AlarmOverrides, AlarmThresholds, Requests
-from gateway_stack.models.arns import SNS_TOPIC, arn_problem
+from gateway_stack.models.arns import SECRET, SNS_TOPIC, arn_problem
 from gateway_stack.models.fields import Section, rule
-from gateway_stack.models.numbers import Switch
+from gateway_stack.models.numbers import Switch, Whole
 
 #: An SNS topic ARN (standard topics only: CloudWatch alarms do not publish to FIFO topics).
 SNS_TOPIC_ARN = rule(
@@ -57,6 +57,75 @@ class AuthorizerThresholds(Section):
     )
 
 
+#: A Secrets Manager secret ARN.
+SECRET_ARN = rule(
+    r"^arn:aws[a-z-]*:secretsmanager:[a-z]{2}(-[a-z]+)+-\d+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+-"
+    r"[A-Za-z0-9]{6}$",
+    "a Secrets Manager secret ARN, arn:aws:secretsmanager:<region>:<12-digit account>:secret:"
+    "<name>-<6 characters>",
+)
+
+
+class Canaries(Section):
+    """Synthetic canaries (CloudWatch Synthetics): one per service, in the service's stack, running
+    the smoke checks on a schedule with a test client's token (``docs/canaries.md``).
+
+    The canary gets its token by OAuth2's client-credentials grant: it reads ``client_id`` and
+    ``client_secret`` from the secret (a JSON object) and posts to ``token_url`` with HTTP Basic
+    client authentication.
+    """
+
+    enabled: Switch = Field(
+        False, description="A canary per service. Default: off (each canary costs per run)."
+    )
+    rate_minutes: Whole = Field(
+        5,
+        ge=1,
+        le=60,
+        description="Minutes between runs, 1-60 (CloudWatch Synthetics' rate schedules). "
+        "Default: 5.",
+    )
+    credentials_secret_arn: str | None = Field(
+        None,
+        json_schema_extra={"pattern": SECRET_ARN},
+        description="Existing Secrets Manager secret (in the gateway's account and region) "
+        'holding the test client\'s credentials as JSON: {"client_id": ..., '
+        '"client_secret": ...}. Required when enabled.',
+    )
+    token_url: str | None = Field(
+        None,
+        pattern=rule(r"^https://\S+$", "an https:// URL"),
+        description="The identity provider's OAuth2 token endpoint (client-credentials grant). "
+        "Required when enabled.",
+    )
+    scopes: tuple[str, ...] = Field(
+        (),
+        description="Scopes the canary asks the token endpoint for (its 'scope' parameter). "
+        "Default: none (the client's default scopes).",
+    )
+
+    @field_validator("credentials_secret_arn")
+    @classmethod
+    def _secret(cls, value: str | None) -> str | None:
+        problem = arn_problem(value, SECRET) if value is not None else None
+        if problem:
+            raise ValueError(problem)
+        return value
+
+    @model_validator(mode="after")
+    def _complete(self) -> Canaries:
+        if self.enabled:
+            missing = [
+                key for key in ("credentials_secret_arn", "token_url") if getattr(self, key) is None
+            ]
+            if missing:
+                raise ValueError(
+                    f"enabled canaries need {' and '.join(missing)}: the canary gets its test "
+                    "client's token from the token URL with the secret's credentials"
+                )
+        return self
+
+
 class Monitoring(Section):
     """Dashboards and alarms of the whole gateway."""
 
@@ -78,6 +147,10 @@ class Monitoring(Section):
     authorizer_alarms: AuthorizerThresholds = Field(
         default_factory=AuthorizerThresholds,
         description="Alarms on the shared authorizer function.",
+    )
+    canaries: Canaries = Field(
+        default_factory=Canaries,
+        description="Synthetic canaries running the smoke checks on a schedule. Default: off.",
     )
 
     @field_validator("alarm_topic_arn")
