@@ -134,7 +134,7 @@ class _Builder:
                     "or split the file",
                 )
         elif isinstance(event, yaml.StreamStartEvent | yaml.StreamEndEvent | yaml.DocumentEndEvent):
-            pass
+            return  # the stream's and the document's framing: no value to build
         elif top is not None and top.expect_key:
             self.key(top, event)
         else:

@@ -71,7 +71,7 @@ class _Answers(BaseHTTPRequestHandler):
         self.wfile.write(body)
 
     def log_message(self, *args: object) -> None:
-        pass
+        """Quiet: the tests read the answers, not the server's request log."""
 
 
 @pytest.fixture
