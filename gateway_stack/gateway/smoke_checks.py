@@ -101,6 +101,12 @@ def checks_for(
         for name in sorted(wanted - known)
     ]
     missing = _scopes_missing(deployments, scopes_missing, problems)
+    problems += [
+        f"--scopes-missing-route for service {name!r}, which the chosen services leave out "
+        f"({', '.join(sorted(wanted))}): add it to them, or drop the route"
+        for name in sorted(set(missing) - wanted)
+        if wanted
+    ]
     if problems:
         raise GatewayStackError(problems)
     checks: list[Check] = []
@@ -137,7 +143,8 @@ def _scopes_missing(
         if normalized not in routes:
             problems.append(
                 f"--scopes-missing-route {key!r}: no such route; write '<service> <METHOD> "
-                "<path>' as the route table names it, e.g. 'inventory POST /items/{sku}'"
+                "<path>' as the route table names it, e.g. "
+                "'inventory POST /items/{sku}/reservations'"
             )
             continue
         service, route = routes[normalized]

@@ -20,7 +20,13 @@ def cidr_problem(
     value: str, *, version: int = 4, prefixes: tuple[int, int] = (0, 32)
 ) -> str | None:
     """Why ``value`` is not an IPv``version`` CIDR block with a prefix within ``prefixes``, or
-    None. A block with host bits set gets the block it probably means."""
+    None. A block with host bits set gets the block it probably means.
+
+    Args:
+        value: the block as written.
+        version: 4 or 6. Default: 4.
+        prefixes: the shortest and longest prefix allowed. Default: ``(0, 32)``.
+    """
     kind = "IPv4" if version == 4 else "IPv6"
     example = "10.0.0.0/16" if version == 4 else "2001:db8::/56"
     if "/" not in value:

@@ -90,7 +90,8 @@ def _at(document: Any, parts: Location) -> Any:
 
 
 def walk(node: Any, place: str = "") -> Iterator[tuple[str, Any]]:
-    """``(pointer, value)`` of ``node`` and everything in it, depth first."""
+    """``(pointer, value)`` of ``node`` and everything in it, depth first; ``place`` is
+    ``node``'s own pointer. Default: ``""`` (the document's root)."""
     yield place, node
     if isinstance(node, dict):
         for key, value in node.items():
@@ -101,7 +102,8 @@ def walk(node: Any, place: str = "") -> Iterator[tuple[str, Any]]:
 
 
 def short(value: Any, limit: int = 40) -> str:
-    """``value`` as JSON in at most ``limit`` characters (``{...}`` cut with an ellipsis)."""
+    """``value`` as JSON in at most ``limit`` characters (``{...}`` cut with an ellipsis).
+    Default ``limit``: 40."""
     try:
         text = json.dumps(value, default=str, ensure_ascii=False)
     except (TypeError, ValueError):

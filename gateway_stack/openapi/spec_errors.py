@@ -94,6 +94,7 @@ def spec_findings(
         document: the document, with string keys.
         skip: pointers whose problems are already reported (an external or broken ``$ref``, a
             path API Gateway cannot route): findings at, under or just above them are dropped.
+            Default: none.
     """
     problems: list[tuple[str, str]] = []
     warnings: list[tuple[str, str]] = []

@@ -69,6 +69,9 @@ def run_app() -> int:
     try:
         with staged_output(Path(outdir)) as staged:
             return _synthesize(staged)
+    except GatewayStackError as error:  # an output folder a synth must not empty
+        _print_errors(error.messages, NOTHING_SYNTHESIZED)
+        return 1
     except KeyboardInterrupt:
         if staged is not None and staged.committed:
             return 0

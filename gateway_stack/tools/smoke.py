@@ -14,10 +14,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import subprocess
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from gateway_stack.errors import GatewayStackError
 from gateway_stack.gateway.plan import plan_gateway_file
@@ -98,7 +100,8 @@ def smoke(args: argparse.Namespace) -> int:
     except GatewayStackError as error:
         for message in error.messages:
             print(message, file=sys.stderr)
-        print(f"smoke: not run ({len(error.messages)} problems)", file=sys.stderr)
+        count = len(error.messages)
+        print(f"smoke: not run ({count} problem{'s' * (count != 1)})", file=sys.stderr)
         return COULD_NOT_RUN
     except CouldNotRun as error:
         print(f"smoke: {error.message}", file=sys.stderr)
@@ -116,13 +119,33 @@ def smoke(args: argparse.Namespace) -> int:
     return PASSED if all(r.ok for r in results) else FAILED
 
 
+def _is_base_url(text: str) -> bool:
+    """Whether ``text`` is a URL the checks can be appended to."""
+    if any(character.isspace() for character in text):
+        return False
+    try:
+        parts = urlsplit(text)
+        parts.port  # noqa: B018 - raises on a port that is not a number
+    except ValueError:
+        return False
+    return (
+        parts.scheme in ("http", "https")
+        and bool(parts.hostname)
+        and not parts.query
+        and not parts.fragment
+    )
+
+
 def _prepare(args: argparse.Namespace) -> tuple[list[Check], str | None]:
-    if args.timeout <= 0:
+    if not math.isfinite(args.timeout) or args.timeout <= 0:
         raise CouldNotRun(f"--timeout {args.timeout:g}: a positive number of seconds")
     if args.max_latency_ms <= 0:
         raise CouldNotRun(f"--max-latency-ms {args.max_latency_ms}: a positive number")
-    if args.base_url is not None and not args.base_url.startswith(("https://", "http://")):
-        raise CouldNotRun(f"--base-url {args.base_url!r}: an http:// or https:// URL")
+    if args.base_url is not None and not _is_base_url(args.base_url):
+        raise CouldNotRun(
+            f"--base-url {args.base_url!r}: an http:// or https:// URL with a host (and port), "
+            "without spaces, query or fragment, e.g. https://api.eu-west-1.example.com"
+        )
     if args.scopes_missing_route and not args.token_command:
         raise CouldNotRun("--scopes-missing-route needs --token-command (the call is made with it)")
     plan = plan_gateway_file(args.gateway)

@@ -28,6 +28,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from types import FrameType
 
+from gateway_stack.errors import GatewayStackError
+
 MANIFEST = "manifest.json"
 #: The CDK CLI's own files in the output folder (toolkit-lib's rwlock and exec).
 CLI_FILES = re.compile(
@@ -88,6 +90,32 @@ def sigterm_interrupts() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
+def _check_output_folder(outdir: Path) -> None:
+    """Refuse an output folder whose other contents a commit would delete."""
+    if Path.cwd().resolve().is_relative_to(outdir.resolve()):
+        raise GatewayStackError(
+            [
+                f"{outdir}: the output folder holds the current folder; a synth replaces the "
+                "output folder's contents: name a folder of its own (cdk.out, or --output DIR)"
+            ]
+        )
+    if not outdir.is_dir() or (outdir / MANIFEST).exists():
+        return
+    others = [
+        entry.name
+        for entry in outdir.iterdir()
+        if not (CLI_FILES.match(entry.name) or STAGING.match(entry.name))
+    ]
+    if others:
+        raise GatewayStackError(
+            [
+                f"{outdir}: the output folder holds files that are not a cloud assembly "
+                f"({', '.join(sorted(others)[:3])}{', ...' if len(others) > 3 else ''}); a synth "
+                "replaces the output folder's contents: name an empty folder or cdk.out"
+            ]
+        )
+
+
 class StagedOutput:
     """A staging folder in ``outdir`` for one synth; :meth:`commit` makes it ``outdir``'s
     assembly, :meth:`discard` (always called by :func:`staged_output`) removes what is left.
@@ -98,7 +126,14 @@ class StagedOutput:
     """
 
     def __init__(self, outdir: Path):
+        """
+        Raises:
+            GatewayStackError: ``outdir`` is not an output folder a commit may empty: it holds
+                the current folder, or files but no assembly (``cdk synth -o .`` or ``-o src``
+                would otherwise lose them).
+        """
         self.outdir = outdir
+        _check_output_folder(outdir)
         outdir.mkdir(parents=True, exist_ok=True)
         for entry in outdir.iterdir():  # left by a synth that was killed (SIGKILL)
             match = STAGING.match(entry.name)

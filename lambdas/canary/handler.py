@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from gateway_stack.smoke import Check, Result, run_checks
+from gateway_stack.smoke.runner import MASK
 
 LOGGER = logging.getLogger("canary")
 #: The checks written at synth, beside this file.
@@ -86,7 +87,8 @@ def load_checks(path: Path) -> list[Check]:
 
 
 def read_credentials(secret_arn: str, client: Any = None) -> tuple[str, str]:
-    """The test client's ``(client_id, client_secret)`` from the secret's JSON.
+    """The test client's ``(client_id, client_secret)`` from the secret's JSON; ``client`` is
+    a Secrets Manager client. Default: one made with the runtime's credentials.
 
     Raises:
         CanaryFailure: the secret cannot be read or lacks either key (its value is never shown).
@@ -117,7 +119,8 @@ def read_credentials(secret_arn: str, client: Any = None) -> tuple[str, str]:
 
 def fetch_token(credentials: tuple[str, str], token_url: str, scopes: str = "") -> str:
     """An access token by OAuth2's client-credentials grant (RFC 6749 section 4.4), with HTTP
-    Basic client authentication.
+    Basic client authentication, asking for ``scopes`` (space-separated). Default: none asked.
+    A redirect from the endpoint is refused (the credentials would follow it).
 
     Raises:
         CanaryFailure: the endpoint refused or answered without an ``access_token``; the message
@@ -139,7 +142,7 @@ def fetch_token(credentials: tuple[str, str], token_url: str, scopes: str = "") 
         },
     )
     try:
-        with urllib.request.urlopen(request, timeout=TOKEN_TIMEOUT_S) as answer:
+        with _NO_REDIRECTS.open(request, timeout=TOKEN_TIMEOUT_S) as answer:
             body = answer.read()
     except urllib.error.HTTPError as error:
         raise CanaryFailure(
@@ -165,5 +168,16 @@ def failure_message(failed: list[Result], total: int) -> str:
 
 
 def _without(message: str, token: str) -> str:
-    """``message`` with the token blanked, should an answer ever echo it."""
-    return message.replace(token, "<token>") if token else message
+    """``message`` with the token masked as the runner masks it, should an answer echo it."""
+    return message.replace(token, MASK) if token else message
+
+
+class _RefuseRedirects(urllib.request.HTTPRedirectHandler):
+    """A redirect is an error: urllib would send the client's Basic credentials on to wherever
+    the token endpoint points (another host, or plain HTTP)."""
+
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+_NO_REDIRECTS = urllib.request.build_opener(_RefuseRedirects)

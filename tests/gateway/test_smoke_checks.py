@@ -146,7 +146,8 @@ def test_what_cannot_be_checked_is_refused_naming_it(gateway_data: dict[str, Any
         "--scopes-missing-route 'inventory GET /items': the route requires no scope, so no "
         "client lacks one; name a route with scopes",
         "--scopes-missing-route 'orders GET /nowhere': no such route; write '<service> "
-        "<METHOD> <path>' as the route table names it, e.g. 'inventory POST /items/{sku}'",
+        "<METHOD> <path>' as the route table names it, e.g. "
+        "'inventory POST /items/{sku}/reservations'",
     )
 
 

@@ -124,6 +124,17 @@ def test_the_token_goes_in_the_authorization_header_only_when_asked(server) -> N
     assert all(TOKEN not in json.dumps(r.to_json()) for r in results)
 
 
+def test_a_token_echoed_in_a_long_body_is_masked_before_the_body_is_quoted(server) -> None:
+    url, routes = server
+    routes["/a"] = lambda headers: (403, {}, f"debug: got {headers['Authorization']}".encode())
+    check = Check("a", "GET", f"{url}/a", credentials="token", expect_status=(403,),
+                  expect_json_error=True)  # fmt: skip
+    long_token = "eyJhbGciOiJSUzI1NiJ9." + "SECRETPAYLOAD" * 8
+    (result,) = run_checks([check], long_token)
+    assert "got debug: got Bearer ***" in result.problem
+    assert long_token[:20] not in json.dumps(result.to_json())
+
+
 def test_a_check_that_needs_a_token_is_not_sent_without_one(server) -> None:
     url, routes = server
     routes["/a"] = lambda _: pytest.fail("sent without a token")

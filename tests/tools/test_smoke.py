@@ -215,6 +215,16 @@ def test_without_a_token_command_the_token_checks_are_not_made(
         (["--scopes-missing-route", SCOPED], "--scopes-missing-route needs --token-command"),
         (["--service", "payments"], "service 'payments': the gateway file has no such service"),
         (["--base-url", "ftp://x"], "smoke: --base-url 'ftp://x': an http:// or https:// URL"),
+        (["--base-url", "http://"], "smoke: --base-url 'http://': an http:// or https:// URL"),
+        (["--base-url", "http://[::1"], "smoke: --base-url 'http://[::1': an http://"),
+        (["--base-url", "http://a b"], "smoke: --base-url 'http://a b': an http://"),
+        (["--base-url", "http://127.0.0.1:9?x=1"], "without spaces, query or fragment"),
+        (["--timeout", "nan"], "smoke: --timeout nan: a positive number of seconds"),
+        (["--timeout", "inf"], "smoke: --timeout inf: a positive number of seconds"),
+        (
+            ["--token-command", "true", "--service", "orders", "--scopes-missing-route", SCOPED],
+            "--scopes-missing-route for service 'inventory', which the chosen services leave out",
+        ),
     ],
 )
 def test_it_could_not_run(

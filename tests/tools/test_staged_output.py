@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from gateway_stack.errors import GatewayStackError
 from gateway_stack.tools.staged_output import StagedOutput, staged_output
 
 
@@ -115,3 +116,18 @@ def test_a_staging_folder_left_by_a_killed_synth_is_removed_by_the_next(previous
         assert staged.folder.parent == previous
     assert not orphan.exists()
     assert live.exists()
+
+
+def test_a_folder_that_is_not_an_assembly_is_never_emptied(tmp_path: Path) -> None:
+    (tmp_path / "app.py").write_text("keep me")
+    with pytest.raises(GatewayStackError, match="holds files that are not a cloud assembly"):
+        StagedOutput(tmp_path)
+    assert (tmp_path / "app.py").read_text() == "keep me"
+
+
+def test_the_current_folder_is_never_the_output_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(GatewayStackError, match="holds the current folder"):
+        StagedOutput(Path("."))

@@ -159,6 +159,47 @@ def test_a_token_endpoint_that_refuses_fails_the_run_without_the_credentials(
     assert CLIENT_ID not in str(raised.value)
 
 
+def test_a_token_endpoint_that_redirects_is_refused_and_the_credentials_go_nowhere_else(
+    canary: Callable[[], Any], server: ThreadingHTTPServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen: list[str | None] = []
+
+    class Elsewhere(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            self._answer()
+
+        def do_GET(self) -> None:
+            self._answer()
+
+        def _answer(self) -> None:
+            seen.append(self.headers.get("Authorization"))
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            """Quiet: the test reads what arrived, not the server's request log."""
+
+    class Redirect(Elsewhere):
+        def do_POST(self) -> None:
+            self.send_response(302)
+            self.send_header("Location", f"http://127.0.0.1:{other.server_address[1]}/token")
+            self.end_headers()
+
+    other = ThreadingHTTPServer(("127.0.0.1", 0), Elsewhere)
+    redirecting = ThreadingHTTPServer(("127.0.0.1", 0), Redirect)
+    for one in (other, redirecting):
+        threading.Thread(target=one.serve_forever, daemon=True).start()
+    try:
+        monkeypatch.setenv("TOKEN_URL", f"http://127.0.0.1:{redirecting.server_address[1]}/t")
+        with pytest.raises(Exception, match=r"refused the test client: HTTP 302"):
+            canary()
+    finally:
+        for one in (other, redirecting):
+            one.shutdown()
+            one.server_close()
+    assert seen == []
+
+
 def test_a_secret_without_the_credentials_fails_the_run_without_its_value(
     canary: Callable[[], Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
