@@ -314,21 +314,8 @@ def _path(path: str) -> str:
 def _unknown_path(routes: Iterable[Route]) -> str | None:
     """A path no route matches (so API Gateway answers it with its "no route" response), or
     ``None`` when every path has a route (a ``{proxy+}`` at the root)."""
-    paths = [r.path for r in routes]
     for depth in range(1, 4):
         candidate = "/" + "/".join([UNKNOWN_SEGMENT] * depth)
-        if not any(_matches(path, candidate) for path in paths):
+        if not any(route.matches(candidate) for route in routes):
             return candidate
     return None
-
-
-def _matches(route_path: str, path: str) -> bool:
-    pattern = [s for s in route_path.split("/") if s]
-    segments = [s for s in path.split("/") if s]
-    for index, part in enumerate(pattern):
-        match = PARAMETER_SEGMENT.match(part)
-        if match and match.group(2):  # {name+}: one or more segments, last
-            return len(segments) > index
-        if index >= len(segments) or (not match and part != segments[index]):
-            return False
-    return len(segments) == len(pattern)

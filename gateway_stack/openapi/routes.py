@@ -81,6 +81,19 @@ class Route:
         """``GET /items/{id}``."""
         return f"{self.method} {self.path}"
 
+    def matches(self, path: str) -> bool:
+        """Whether a request for ``path`` (``/items/42``) reaches this route's path, as API
+        Gateway matches it: ``{name}`` takes one segment, a last ``{name+}`` one or more."""
+        pattern = [s for s in self.path.split("/") if s]
+        segments = [s for s in path.split("/") if s]
+        for index, part in enumerate(pattern):
+            match = PARAMETER_SEGMENT.match(part)
+            if match and match.group(2):  # {name+}: one or more segments, last
+                return len(segments) > index
+            if index >= len(segments) or (not match and part != segments[index]):
+                return False
+        return len(segments) == len(pattern)
+
     @property
     def path_parameters(self) -> tuple[str, ...]:
         """The names of the path's parameters, in order (``proxy`` for ``{proxy+}``)."""

@@ -68,3 +68,24 @@ def test_undeclared_path_parameter_is_reported_at_its_operation() -> None:
 def test_bad_integration_settings_are_refused(kwargs: dict[str, int], message: str) -> None:
     with pytest.raises(ValueError, match=message):
         PrivateIntegration(**kwargs)
+
+
+@pytest.mark.parametrize(
+    ("route", "path", "matches"),
+    [
+        ("GET /items", "/items", True),
+        ("GET /items", "/items/42", False),
+        ("GET /items/{sku}", "/items/42", True),
+        ("GET /items/{sku}", "/items", False),
+        ("GET /items/{sku}", "/items/42/reservations", False),
+        ("GET /files/{path+}", "/files/a/b/c", True),
+        ("GET /files/{path+}", "/files", False),
+        ("GET /{proxy+}", "/anything/at/all", True),
+        ("GET /", "/", True),
+        ("GET /", "/items", False),
+    ],
+)
+def test_a_route_matches_a_request_path_as_api_gateway_does(
+    route: str, path: str, matches: bool
+) -> None:
+    assert parse_route(route).matches(path) is matches

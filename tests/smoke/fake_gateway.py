@@ -26,7 +26,6 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from gateway_stack.gateway.plan import GatewayPlan, ServicePlan
 from gateway_stack.openapi import Route
-from gateway_stack.openapi.routes import PARAMETER_SEGMENT
 
 TOKEN = "eyJ0ZXN0IjoidG9rZW4ifQ.c2VjcmV0LXRlc3QtY2xpZW50.c2lnbmF0dXJl"
 #: The test client's scopes: it may read orders, not reserve stock.
@@ -87,22 +86,10 @@ class FakeGateway:
                 same_method = route.method in (method, "ANY") or (
                     method == "OPTIONS" and self.plan.gateway.cors is not None
                 )
-                if same_method and _matches(route.path, rest):
+                if same_method and route.matches(rest):
                     return service, route
             return None
         return None
-
-
-def _matches(route_path: str, path: str) -> bool:
-    pattern = [s for s in route_path.split("/") if s]
-    segments = [s for s in path.split("/") if s]
-    for index, part in enumerate(pattern):
-        match = PARAMETER_SEGMENT.match(part)
-        if match and match.group(2):
-            return len(segments) > index
-        if index >= len(segments) or (not match and part != segments[index]):
-            return False
-    return len(segments) == len(pattern)
 
 
 def _error(
