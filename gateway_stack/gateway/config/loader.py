@@ -122,15 +122,16 @@ def parse_gateway(
 
 
 def _without_cascades(raw: list[Issue], model: list[Issue], data: Mapping[str, Any]) -> list[Issue]:
-    """The raw checks' issues, without a service's backend refused for a load balancer whose
-    own settings the model already refused (one problem, said once, where it is written)."""
-    refused = {
+    """The raw checks' issues that are not consequences of the model's: one problem is said
+    once, where it is written, in the model's words. Dropped: an issue at a place the model
+    already refused (a malformed base path is not also "not allowed by the allowlist"), and one
+    about a service's load balancer whose own settings the model refused."""
+    refused_places = {issue.loc for issue in model}
+    refused_balancers = {
         issue.loc[1]
         for issue in model
         if len(issue.loc) > 1 and issue.loc[0] == "load_balancers"  # not a missing section
     }
-    if not refused:
-        return raw
     services = data.get("services")
     services = services if isinstance(services, list) else []
 
@@ -143,12 +144,12 @@ def _without_cascades(raw: list[Issue], model: list[Issue], data: Mapping[str, A
     return [
         issue
         for issue in raw
-        if not (
+        if issue.loc not in refused_places
+        and not (
             len(issue.loc) == 4
             and issue.loc[0] == "services"
             and issue.loc[2:] == ("backend", "load_balancer")
-            and "allowlist.backends" in issue.message
-            and balancer_of(issue.loc) in refused
+            and balancer_of(issue.loc) in refused_balancers
         )
     ]
 
