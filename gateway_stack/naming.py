@@ -27,10 +27,15 @@ class GatewayNames:
     Attributes:
         gateway: the gateway's name (``name`` in the gateway file).
         environment: the environment's name (``environment`` in the gateway file).
+        region: the region that qualifies the names of what is global to an account (stack
+            names, dashboards) in a multi-region gateway's added regions. Default: none (a
+            single-region gateway, and a multi-region gateway's home region, keep the names
+            they have always had, so adding a region never renames a deployed stack).
     """
 
     gateway: str
     environment: str
+    region: str | None = None
 
     @property
     def prefix(self) -> str:
@@ -38,13 +43,23 @@ class GatewayNames:
         return f"{self.gateway}-{self.environment}"
 
     @property
+    def qualified_prefix(self) -> str:
+        """:attr:`prefix`, with the region after it when the names are qualified by one:
+        ``<gateway>-<environment>[-<region>]``. Stack and dashboard names start with it."""
+        return self.prefix if self.region is None else f"{self.prefix}-{self.region}"
+
+    def in_region(self, region: str | None) -> GatewayNames:
+        """These names, qualified by ``region`` (None: unqualified)."""
+        return GatewayNames(self.gateway, self.environment, region)
+
+    @property
     def platform_stack(self) -> str:
-        """The platform stack's name."""
-        return f"{self.prefix}-platform"
+        """The platform stack's name: ``<gateway>-<environment>[-<region>]-platform``."""
+        return f"{self.qualified_prefix}-platform"
 
     def service_stack(self, service: str) -> str:
-        """The stack name of ``service``."""
-        return f"{self.prefix}-svc-{service}"
+        """The stack name of ``service``: ``<gateway>-<environment>[-<region>]-svc-<service>``."""
+        return f"{self.qualified_prefix}-svc-{service}"
 
     @property
     def parameter_path(self) -> str:
@@ -157,8 +172,9 @@ class GatewayNames:
 
     @property
     def dashboard(self) -> str:
-        """The gateway-wide CloudWatch dashboard's name: ``<gateway>-<environment>``."""
-        return self.prefix
+        """The gateway-wide CloudWatch dashboard's name: ``<gateway>-<environment>[-<region>]``
+        (dashboards are global to an account, so each region's needs its own name)."""
+        return self.qualified_prefix
 
     @property
     def metrics_namespace(self) -> str:

@@ -10,7 +10,12 @@ CDK: ``python -m gateway_stack validate`` is load + plan.
 """
 
 from gateway_stack.gateway.plan.gateway import GatewayPlan, plan_gateway, plan_gateway_file
-from gateway_stack.gateway.plan.platform import BackendPlan, PlatformPlan
+from gateway_stack.gateway.plan.platform import (
+    BackendPlan,
+    HealthCheckPlan,
+    PlatformPlan,
+    RegionRouting,
+)
 from gateway_stack.gateway.plan.problems import (
     DocumentPlace,
     FilePlace,
@@ -28,8 +33,10 @@ __all__ = [
     "FilePlace",
     "GatewayPlan",
     "GatewayPlanError",
+    "HealthCheckPlan",
     "Place",
     "PlatformPlan",
+    "RegionRouting",
     "ServicePlan",
     "StackPlan",
     "StackRole",

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 from gateway_stack.gateway.config import Gateway, LoadBalancer
+from gateway_stack.gateway.config.domain import DomainName
 from gateway_stack.naming import GatewayNames
 
 
@@ -24,6 +26,53 @@ class BackendPlan:
 
 
 @dataclass(frozen=True)
+class HealthCheckPlan:
+    """The Route 53 health check of one region (see docs/regions.md).
+
+    Attributes:
+        fqdn: the region's own name, which reaches this region only (e.g.
+            ``eu-west-1.api.example.com``): the checkers call it over HTTPS, with it as SNI and
+            Host.
+        path: the public health route's path on that name, base path included (e.g.
+            ``/inventory/health``).
+        interval_seconds: seconds between one checker's requests (10 or 30).
+        failure_threshold: consecutive failures (or successes) that change the status (1-10).
+        authorizer_alarm: also unhealthy while the region's authorizer error alarm is in
+            ALARM (the health route has no authorizer, so its check cannot see that).
+    """
+
+    fqdn: str
+    path: str
+    interval_seconds: int
+    failure_threshold: int
+    authorizer_alarm: bool
+
+
+@dataclass(frozen=True)
+class RegionRouting:
+    """How DNS sends clients to one region of a multi-region gateway.
+
+    Attributes:
+        policy: ``latency`` (each client to its nearest healthy region) or ``failover`` (the
+            primary while healthy, else the secondary).
+        set_identifier: the records' set identifier (the region's code).
+        failover: ``PRIMARY`` or ``SECONDARY`` for the failover policy, else None.
+        regional_name: the region's own name (in the main name's hosted zone), with simple
+            alias records: what the health check calls, and what an operator or the smoke
+            command uses to reach this region alone.
+        health_check: this region's health check.
+        regions: every region of the gateway, home first.
+    """
+
+    policy: Literal["latency", "failover"]
+    set_identifier: str
+    failover: Literal["PRIMARY", "SECONDARY"] | None
+    regional_name: DomainName
+    health_check: HealthCheckPlan
+    regions: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class PlatformPlan:
     """The platform stack's part of the plan.
 
@@ -32,11 +81,14 @@ class PlatformPlan:
         gateway: the gateway file, for its platform-wide sections (network, domain, auth,
             tiers, clients, WAF, stage, monitoring).
         backends: the load balancers, in file order, each with its services' ports.
+        routing: how DNS routes to this region, for a multi-region gateway. Default: none (one
+            region: simple alias records, no health check).
     """
 
     names: GatewayNames
     gateway: Gateway
     backends: tuple[BackendPlan, ...]
+    routing: RegionRouting | None = None
 
 
 def plan_platform(gateway: Gateway, names: GatewayNames) -> PlatformPlan:
