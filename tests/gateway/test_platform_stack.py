@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
 from aws_cdk.assertions import Match, Template
 
+from tests.gateway.platform.regions import routed_platform, template
 from tests.gateway.stacks import build, templates
 
 EXISTING_NLB = {
@@ -168,3 +170,77 @@ def test_created_nlb_in_an_existing_vpc(
             ),
         },
     )
+
+
+# -- one region of a multi-region gateway (docs/regions-dns.md) -------------------------------
+
+
+def test_one_region_has_no_health_check_and_simple_records(platform: Template) -> None:
+    platform.resource_count_is("AWS::Route53::HealthCheck", 0)
+    for record in platform.find_resources("AWS::Route53::RecordSet").values():
+        for routed in ("SetIdentifier", "Region", "Failover", "HealthCheckId"):
+            assert routed not in record["Properties"]
+    assert not platform.find_resources(
+        "AWS::CloudWatch::Alarm",
+        {"Properties": {"AlarmName": Match.string_like_regexp("region-health")}},
+    )
+
+
+def _dashboard_body(template: Template) -> dict[str, Any]:
+    (dashboard,) = template.find_resources("AWS::CloudWatch::Dashboard").values()
+    body = dashboard["Properties"]["DashboardBody"]
+    # The body is a Fn::Join of literal text and references: keep each reference as a marker.
+    parts = body["Fn::Join"][1]
+    text = "".join(p if isinstance(p, str) else json.dumps(p).replace('"', "'") for p in parts)
+    return json.loads(text)
+
+
+def test_region_dashboard_shows_the_health_check_from_us_east_1(
+    example_data: dict[str, Any], cdk_context: dict[str, Any]
+) -> None:
+    region = template(routed_platform(example_data, cdk_context, region="us-east-1"))
+    widgets = _dashboard_body(region)["widgets"]
+    (status,) = [
+        w for w in widgets if w["properties"].get("title") == "Health check status (1 healthy)"
+    ]
+    metrics = status["properties"]["metrics"]
+    assert len(metrics) == 3
+    for metric in metrics:
+        assert metric[:3] == ["AWS/Route53", "HealthCheckStatus", "HealthCheckId"]
+        assert metric[4]["region"] == "us-east-1"
+        assert metric[4]["stat"] == "Minimum"
+    assert [m[4]["label"] for m in metrics] == [
+        "Region (HTTPS and alarm)",
+        "HTTPS",
+        "Authorizer alarm",
+    ]
+    (share,) = [
+        w for w in widgets if w["properties"].get("title") == "Checkers reaching the region (%)"
+    ]
+    assert share["properties"]["metrics"][0][1] == "HealthCheckPercentageHealthy"
+    (alarm,) = [
+        w for w in widgets if w["properties"].get("title") == "Alarm the health check watches"
+    ]
+    assert len(alarm["properties"]["alarms"]) == 1
+    (header,) = [
+        w for w in widgets if "Route 53 health check" in w["properties"].get("markdown", "")
+    ]
+    assert "Region us-east-1" in header["properties"]["markdown"]
+    assert "acme-dev-us-east-1" in header["properties"]["markdown"]
+
+
+def test_region_without_dashboards_still_has_its_health_check(
+    gateway_data: dict[str, Any], cdk_context: dict[str, Any]
+) -> None:
+    gateway_data["monitoring"] = {**gateway_data.get("monitoring", {}), "dashboards": False}
+    region = template(routed_platform(gateway_data, cdk_context, data=gateway_data))
+    region.resource_count_is("AWS::CloudWatch::Dashboard", 0)
+    region.resource_count_is("AWS::Route53::HealthCheck", 3)
+
+
+def test_a_region_refers_to_no_other_stack(
+    example_data: dict[str, Any], cdk_context: dict[str, Any]
+) -> None:
+    region = template(routed_platform(example_data, cdk_context, region="us-east-1")).to_json()
+    assert not [o for o in region.get("Outputs", {}).values() if "Export" in o]
+    assert "Fn::ImportValue" not in json.dumps(region)
