@@ -65,7 +65,9 @@ class RegionHealthCheck(Construct):
     * **HTTPS**: Route 53's checkers call ``https://<fqdn><resource_path>`` on port 443 with
       SNI (the name as TLS server name and Host), every ``interval_seconds`` from each checker
       location; ``failure_threshold`` consecutive failures (or successes) change its status. A
-      2xx or 3xx answer within 4 seconds is healthy.
+      checker that connects within 4 seconds and gets a 2xx or 3xx status within 2 more
+      counts the region healthy (the certificate is not validated); the region is healthy while
+      more than 18% of checkers say so.
     * **Alarm** (with ``alarm``): healthy unless the alarm is in ALARM. While CloudWatch has
       too little data to decide, the check keeps its last known status
       (``insufficient_data``): a gap in the metric neither drains nor restores a region; a new
