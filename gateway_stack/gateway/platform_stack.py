@@ -166,8 +166,17 @@ class PlatformStack(Stack):
             self.add_backend(backend)
 
     def _health_check(self, routing: RegionRouting) -> RegionHealthCheck:
-        """The region's health check, on the authorizer's health alarm too when asked."""
+        """The region's health check, on the authorizer's health alarm too when asked.
+
+        Raises:
+            ValueError: the check would call another name than the region's own.
+        """
         plan = routing.health_check
+        if plan.fqdn != routing.regional_name.name:
+            raise ValueError(
+                f"PlatformPlan.routing: the health check calls {plan.fqdn}, not the region's own "
+                f"name {routing.regional_name.name} (the only name that reaches this region alone)"
+            )
         alarm = (
             authorizer_health_alarm(
                 self,

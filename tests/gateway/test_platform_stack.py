@@ -198,7 +198,12 @@ def _dashboard_body(template: Template) -> dict[str, Any]:
 def test_region_dashboard_shows_the_health_check_from_us_east_1(
     example_data: dict[str, Any], cdk_context: dict[str, Any]
 ) -> None:
-    region = template(routed_platform(example_data, cdk_context, region="us-east-1"))
+    stack = routed_platform(example_data, cdk_context, region="us-east-1")
+    assert stack.stack_name == "acme-dev-us-east-1-platform"
+    region = template(stack)
+    region.has_resource_properties(
+        "AWS::CloudWatch::Dashboard", {"DashboardName": "acme-dev-us-east-1"}
+    )
     widgets = _dashboard_body(region)["widgets"]
     (status,) = [
         w for w in widgets if w["properties"].get("title") == "Health check status (1 healthy)"
@@ -244,3 +249,10 @@ def test_a_region_refers_to_no_other_stack(
     region = template(routed_platform(example_data, cdk_context, region="us-east-1")).to_json()
     assert not [o for o in region.get("Outputs", {}).values() if "Export" in o]
     assert "Fn::ImportValue" not in json.dumps(region)
+
+
+def test_the_health_check_must_call_the_regions_own_name(
+    example_data: dict[str, Any], cdk_context: dict[str, Any]
+) -> None:
+    with pytest.raises(ValueError, match=r"health check calls api\.example\.com, not the"):
+        routed_platform(example_data, cdk_context, health_fqdn="api.example.com")

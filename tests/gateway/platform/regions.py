@@ -45,8 +45,10 @@ def routed_platform(
     failure_threshold: int = 3,
     outdir: str | None = None,
     data: dict[str, Any] | None = None,
+    health_fqdn: str | None = None,
 ) -> PlatformStack:
-    """The platform stack of ``region`` in a two-region gateway made of the example."""
+    """The platform stack of ``region`` in a two-region gateway made of the example (``data``:
+    other gateway file data; ``health_fqdn``: a name for the check other than the region's)."""
     gateway = parse_gateway(data if data is not None else region_data(example_data, region))
     platform = plan_gateway(gateway, CONFIG).deployments[0].platform
     main = gateway.domain
@@ -62,7 +64,7 @@ def routed_platform(
         failover=failover,
         regional_name=regional,
         health_check=HealthCheckPlan(
-            fqdn=regional.name,
+            fqdn=health_fqdn or regional.name,
             path="/inventory/health",
             interval_seconds=interval_seconds,
             failure_threshold=failure_threshold,
@@ -72,11 +74,12 @@ def routed_platform(
     )
     # Path metadata, as the CDK CLI asks for it (cfn-lint reads it to know a CDK template).
     app = cdk.App(context={**context, "aws:cdk:enable-path-metadata": True}, outdir=outdir)
+    # An added region's stack and dashboard names carry the region, as the plan qualifies them.
     names = platform.names.in_region(None if region == REGIONS[0] else region)
     return PlatformStack(
         app,
         names.platform_stack,
-        platform=replace(platform, names=platform.names, routing=routing),
+        platform=replace(platform, names=names, routing=routing),
         env=cdk.Environment(account=gateway.account, region=region),
     )
 
