@@ -30,8 +30,9 @@ class ApiDomain(Construct):
     In one region of a multi-region gateway (``routing``), the main name's and each alias's A
     and AAAA records are latency records (``Region`` = the stack's region) or failover records
     (``Failover`` = PRIMARY or SECONDARY), with the region's code as ``SetIdentifier`` and
-    ``health_check`` as ``HealthCheckId``: Route 53 answers with this region's API Gateway
-    domain only while the check is healthy. The region's own name
+    ``health_check`` as ``HealthCheckId`` and ``EvaluateTargetHealth`` on: Route 53 answers
+    with this region's API Gateway domain only while the check is healthy (and API Gateway is
+    available in the region). The region's own name
     (``routing.regional_name``) gets its own domain, certificate and simple records, last.
 
     Args:
@@ -146,8 +147,8 @@ class ApiDomain(Construct):
 @jsii.implements(route53.IAliasRecordTarget)
 class _EvaluatedTarget:
     """An alias target whose record also follows the target's own health
-    (``EvaluateTargetHealth``): Route 53 requires it on failover alias records, and with an API
-    Gateway domain it fails the record when API Gateway itself is unavailable in the region
+    (``EvaluateTargetHealth``): the CDK refuses failover alias records without it, and with an
+    API Gateway domain it fails the record when API Gateway itself is unavailable in the region
     (API Gateway developer guide, "Configure custom health checks for DNS failover")."""
 
     def __init__(self, target: route53.IAliasRecordTarget) -> None:

@@ -8,11 +8,14 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import aws_cdk as cdk
 import pytest
 from aws_cdk.assertions import Match, Template
 
 from gateway_stack.constructs.nag import add_aws_solutions_checks
 from gateway_stack.constructs.synth_errors import synth_cleanly
+from gateway_stack.gateway.config import parse_gateway
+from gateway_stack.gateway.platform.domain import ApiDomain
 from gateway_stack.gateway.platform_stack import PlatformStack
 from tests.gateway.platform.regions import ZONE_ID, routed_platform, template
 
@@ -187,3 +190,12 @@ def test_routed_template_passes_cfn_lint_and_cdk_nag(
             check=False,
         )
         assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_routed_domain_needs_the_regions_health_check(
+    example_data: dict[str, Any], cdk_context: dict[str, Any]
+) -> None:
+    routing = routed_platform(example_data, cdk_context).domain.routing
+    stack = cdk.Stack(cdk.App(), "S", env=cdk.Environment(region="eu-west-1"))
+    with pytest.raises(ValueError, match=r"^ApiDomain\.health_check: routed records need"):
+        ApiDomain(stack, "Domain", domain=parse_gateway(example_data).domain, routing=routing)
