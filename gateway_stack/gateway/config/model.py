@@ -28,6 +28,7 @@ from pydantic_core import PydanticCustomError
 
 from gateway_stack.gateway.config.account import AccountQuotas, target_of
 from gateway_stack.gateway.config.domain import Domain
+from gateway_stack.gateway.config.issues import format_location
 from gateway_stack.gateway.config.monitoring import Monitoring
 from gateway_stack.gateway.config.network import Network
 from gateway_stack.gateway.config.protection import LogKey, Waf
@@ -342,7 +343,10 @@ class Gateway(Section):
             try:
                 self.in_region(region)
             except ValidationError as error:
-                problems += [f"in {region}: {d['loc']}: {d['msg']}" for d in error.errors()]
+                problems += [
+                    f"in {region}: {format_location(tuple(d['loc']))}: {d['msg']}"
+                    for d in error.errors()
+                ]
         if problems:
             raise PydanticCustomError(REGION_ERROR, "{problems}", {"problems": "; ".join(problems)})
         return self

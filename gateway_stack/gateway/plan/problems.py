@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
 from gateway_stack.errors import GatewayStackError
-from gateway_stack.gateway.config.issues import Issue, Location, render_issue
+from gateway_stack.gateway.config.issues import Issue, Location, format_location, render_issue
 from gateway_stack.gateway.config.views import RegionPlaces
 from gateway_stack.openapi import OpenApiDocumentError, Problem
 
@@ -83,6 +83,11 @@ class Problems:
     def _record(self, message: str) -> None:
         if self.places is None or message not in self._messages:
             self._messages.append(message)
+
+    def where(self, loc: Location) -> str:
+        """A key path of the view being planned as a message names it: its place in the file
+        (``services[2].alarms``)."""
+        return format_location(self.places.position(loc) if self.places is not None else loc)
 
     def at(self, loc: Location, message: str) -> None:
         """Record a problem at a key path of the gateway file."""
