@@ -20,6 +20,9 @@ US_EAST_1 = "  us-east-1:\n    availability_zones: [us-east-1a, us-east-1b]\n"
 NO_ROUTING = MULTI_REGION[MULTI_REGION.index("# How DNS chooses a region") :]
 #: Where an added region's own problems are: the line of its entry (its first key).
 ENTRY = "availability_zones: [us-east-1a"
+COMMENTED_CERTIFICATES = (
+    "    # certificate_arns: {api.example.com: arn:aws:acm:us-east-1:123456789012:certificate/...}"
+)
 
 
 def edited(tmp_path: Path, *changes: tuple[str, str]) -> Path:
@@ -200,7 +203,8 @@ REFUSALS = [
         [
             (
                 "  hosted_zone_name: example.com\n",
-                f"  hosted_zone_name: example.com\n  certificate_arn: {CERTIFICATE.format('eu-west-1')}\n",
+                "  hosted_zone_name: example.com\n"
+                f"  certificate_arn: {CERTIFICATE.format('eu-west-1')}\n",
             )
         ],
         "regions.us-east-1: domain.certificate_arn, which us-east-1 inherits from the top "
@@ -214,7 +218,7 @@ REFUSALS = [
         "certificate-of-another-region",
         [
             (
-                "    # certificate_arns: {api.example.com: arn:aws:acm:us-east-1:123456789012:certificate/...}",
+                COMMENTED_CERTIFICATES,
                 f"    certificate_arns: {{api.example.com: '{CERTIFICATE.format('us-west-2')}'}}",
             )
         ],
@@ -228,7 +232,7 @@ REFUSALS = [
         "certificate-of-an-unknown-name",
         [
             (
-                "    # certificate_arns: {api.example.com: arn:aws:acm:us-east-1:123456789012:certificate/...}",
+                COMMENTED_CERTIFICATES,
                 f"    certificate_arns: {{api.example.org: '{CERTIFICATE.format('us-east-1')}'}}",
             )
         ],
@@ -353,7 +357,8 @@ REFUSALS = [
         [
             (
                 "    network: {create: {cidr: 10.41.0.0/16}}\n",
-                "    network: {create: {cidr: 10.41.0.0/16}}\n    load_balancers: {stock: {create: true}}\n",
+                "    network: {create: {cidr: 10.41.0.0/16}}\n"
+                "    load_balancers: {stock: {create: true}}\n",
             )
         ],
         "regions.us-east-1.load_balancers.stock: unknown load balancer 'stock': a region "
@@ -445,7 +450,8 @@ def test_a_region_with_lower_quotas_refuses_what_the_home_region_accepts(
     assert validate(path, capsys) == [
         "stage.throttle.rate_limit: in us-east-1: 500 requests per second is over the account's "
         "throttle in the region (150, as account_quotas states it): no stage, route or client "
-        f"can be allowed more than the account (line {line_of(path, 'throttle: {rate_limit: 500')})",
+        "can be allowed more than the account "
+        f"(line {line_of(path, 'throttle: {rate_limit: 500')})",
         "tiers.gold.rate_limit: in us-east-1: 200 requests per second is over the account's "
         "throttle in the region (150, as account_quotas states it): no stage, route or client "
         f"can be allowed more than the account (line {line_of(path, '  gold:') + 1})",
@@ -464,7 +470,7 @@ def test_a_gateway_built_in_code_is_held_to_each_regions_rules(tmp_path: Path) -
     data = load_gateway(ROOT / "config" / "multi-region.yaml").model_dump(mode="python")
     data["regions"]["us-east-1"]["alarm_topic_arn"] = "arn:aws:sns:eu-west-1:123456789012:pager"
     with pytest.raises(
-        ValueError, match="in us-east-1: monitoring.alarm_topic_arn: .*SNS topic is in eu-west-1"
+        ValueError, match=r"in us-east-1: monitoring\.alarm_topic_arn: .*SNS topic is in eu-west-1"
     ):
         Gateway.model_validate(data)
 
@@ -483,13 +489,16 @@ def test_an_added_regions_view_replaces_the_top_level_settings() -> None:
     assert (home.region, home.availability_zones) == ("eu-west-1", ("eu-west-1a", "eu-west-1b"))
     assert [s.name for s in home.services] == ["orders", "inventory", "billing"]
     assert (added.region, added.availability_zones) == ("us-east-1", ("us-east-1a", "us-east-1b"))
-    assert added.network is not None and added.network.vpc_cidr == "10.41.0.0/16"
+    assert added.network is not None
+    assert added.network.vpc_cidr == "10.41.0.0/16"
     assert [s.name for s in added.services] == ["orders", "inventory"]
     assert list(added.load_balancers) == ["commerce"]  # billing's is used by no service there
-    assert added.regions is None and added.routing is None
+    assert added.regions is None
+    assert added.routing is None
     assert all(s.regions is None for s in (*home.services, *added.services))
     # What the region does not set is the top level's.
-    assert added.tiers == gateway.tiers and added.domain == gateway.domain
+    assert added.tiers == gateway.tiers
+    assert added.domain == gateway.domain
 
 
 def test_a_broken_region_entry_is_not_also_blamed_on_the_file(
