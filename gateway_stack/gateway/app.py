@@ -30,15 +30,18 @@ class GatewayStacks:
     Attributes:
         platform: the platform stack.
         services: each service's stack, by service name, in file order.
-        region: the region. Default: the platform stack's.
         others: the stacks of the gateway's other regions, in file order. Default: none (one
             region).
     """
 
     platform: PlatformStack
     services: dict[str, ServiceStack]
-    region: str = ""
     others: tuple[GatewayStacks, ...] = ()
+
+    @property
+    def region(self) -> str:
+        """The region these stacks deploy to (their platform stack's)."""
+        return self.platform.region
 
     @property
     def deployments(self) -> tuple[GatewayStacks, ...]:
@@ -131,7 +134,7 @@ def _build_deployment(scope: Stage, plan: GatewayPlan, deployment: Deployment) -
     for stack in (platform, *services.values()):
         Tags.of(stack).add("gateway-stack:gateway", plan.names.gateway)
         Tags.of(stack).add("gateway-stack:environment", deployment.environment)
-    return GatewayStacks(platform=platform, services=services, region=deployment.region)
+    return GatewayStacks(platform=platform, services=services)
 
 
 @contextmanager
