@@ -127,6 +127,10 @@ def parse_gateway(
             ]
             issues += model_issues(details, data, {**lines, **(key_lines or {})})
         issues += _without_cascades(raw, issues, data)
+        # A region's own value judged in its region (its zones known) replaces the file's
+        # judgment of its form at the same place.
+        judged = {issue.loc for issue in regional}
+        issues = [i for i in issues if not (i.loc[:1] == ("regions",) and i.loc in judged)]
         issues += regional
         if path is not None:
             issues += _missing_documents(data, Path(path).parent)
@@ -145,7 +149,12 @@ def _region_issues(data: Mapping[str, Any], found: list[Issue]) -> list[Issue]:
     issues: list[Issue] = []
     for region in added_regions(data):
         places = RegionPlaces.of(data, region)
-        if partition_of(region) is None or not places.positions or places.home:
+        if (
+            partition_of(region) is None
+            or not places.positions
+            or places.home
+            or "availability_zones" not in places.given
+        ):
             continue  # the model, or the routing check, says why
         view = region_view(data, region)
         raw = check_references(view)

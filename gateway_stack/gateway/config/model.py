@@ -33,7 +33,7 @@ from gateway_stack.gateway.config.monitoring import Monitoring
 from gateway_stack.gateway.config.network import Network
 from gateway_stack.gateway.config.protection import LogKey, Waf
 from gateway_stack.gateway.config.references import REFERENCE_ERROR, check_references
-from gateway_stack.gateway.config.regions import RegionSettings, Routing
+from gateway_stack.gateway.config.regions import RegionCode, RegionSettings, Routing
 from gateway_stack.gateway.config.route_keys import parse_service_route
 from gateway_stack.gateway.config.services import LoadBalancer, Service
 from gateway_stack.gateway.config.views import REGION_ERROR, region_view
@@ -265,7 +265,7 @@ class Gateway(Section):
     monitoring: Monitoring = Field(
         default_factory=Monitoring, description="Dashboards and alarms. Default: both on."
     )
-    regions: dict[Region, RegionSettings] | None = Field(
+    regions: dict[RegionCode, RegionSettings] | None = Field(
         None,
         min_length=1,
         description="More regions, by region code (not the home region, the top-level "

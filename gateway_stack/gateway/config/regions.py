@@ -11,9 +11,10 @@ other than two regions, a health route that is not public) are
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, field_validator
+from pydantic.json_schema import WithJsonSchema
 
 from gateway_stack.gateway.config.account import AccountQuotas
 from gateway_stack.gateway.config.monitoring import SECRET_ARN, SNS_TOPIC_ARN
@@ -24,6 +25,12 @@ from gateway_stack.gateway.config.services import LoadBalancer
 from gateway_stack.models.arns import CERTIFICATE, SECRET, SNS_TOPIC, ArnKind, arn_problem
 from gateway_stack.models.fields import Hostname, Region, Section, Slug
 from gateway_stack.models.numbers import Switch, Whole
+
+#: A key of ``regions``: a region code (checked by the routing rules, which say which region
+#: was meant, at the key; the JSON Schema has the form).
+RegionCode = Annotated[
+    str, WithJsonSchema({"type": "string", "pattern": r"^[a-z]{2}(-[a-z]+)+-\d+$"})
+]
 
 #: The keys of a region's settings that replace the home region's value in its view, each with
 #: the top-level key path it replaces.

@@ -14,6 +14,7 @@ from typing import Any
 from gateway_stack.gateway.config.issues import Issue
 from gateway_stack.gateway.config.route_keys import service_of
 from gateway_stack.gateway.config.views import added_regions, positions_in
+from gateway_stack.models.regions import region_problem
 from gateway_stack.openapi.routes import parse_route
 
 
@@ -44,6 +45,10 @@ def routing_issues(data: Mapping[str, Any]) -> list[Issue]:
                 "(policy) and how it knows a region is unhealthy (health_check)",
             )
         )
+    for region in regions if isinstance(regions, Mapping) else ():
+        problem = region_problem(str(region))
+        if problem:
+            issues.append(Issue(("regions", str(region)), problem))
     if isinstance(regions, Mapping) and home in regions:
         issues.append(
             Issue(

@@ -392,6 +392,26 @@ REFUSALS = [
         "regional_name: eu-west-1.api.example.com",
     ),
     (
+        "not-a-region",
+        [("  us-east-1:\n", "  us-east-9:\n")],
+        "regions.us-east-9: 'us-east-9' is not an AWS region of the aws, aws-cn or aws-us-gov "
+        "partition; did you mean 'us-east-2'?",
+        ENTRY,
+    ),
+    (
+        "empty-region-entry",
+        [(US_EAST_1 + "    network: {create: {cidr: 10.41.0.0/16}}\n", "  us-east-1:\n")],
+        "regions.us-east-1: must be a mapping (the value is empty)",
+        "  us-east-1:",
+    ),
+    (
+        "cidr-judged-with-the-regions-zones",
+        [("cidr: 10.41.0.0/16", "cidr: 10.41.0.0/24")],
+        "regions.us-east-1.network.create.cidr: a /24 block has no room for 2 /24 subnets (one "
+        "per availability zone): use /23 or a shorter prefix, e.g. /16",
+        "cidr: 10.41.0.0/24",
+    ),
+    (
         "region-without-services",
         [
             ("  - name: orders\n", "  - name: orders\n    regions: [eu-west-1]\n"),
