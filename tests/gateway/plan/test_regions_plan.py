@@ -238,3 +238,20 @@ def test_a_single_service_route_problem_in_both_regions_is_said_once(tmp_path: P
     path = edited(tmp_path, ('    cache_size_gb: "0.5"\n', ""))
     (message,) = refusals(path)
     assert message.startswith(f"{path}: services[1].routes[1]: route GET /items/{{sku}}")
+
+
+def test_quotas_per_account_and_region_are_counted_in_each_region(tmp_path: Path) -> None:
+    # 21 created load balancers in the home region, one VPC link each: over the quota of 20
+    # there; us-east-1 creates only those its services use.
+    spare = "".join(f"  spare{n}: {{create: true}}\n" for n in range(19))
+    path = edited(
+        tmp_path, ("  billing: {create: true}\n", f"  billing: {{create: true}}\n{spare}")
+    )
+    (message,) = refusals(path)
+    assert message == (
+        f"{path}: load_balancers: 21 load balancers, each reached through a VPC link of its own: "
+        "API Gateway allows 20 REST API VPC links per account and region "
+        "(123456789012/eu-west-1). Put services behind fewer load balancers (services share a "
+        "load balancer's VPC link), or ask AWS for a higher quota "
+        f"(line {line_of(path, '  commerce: {create: true}')})"
+    )
