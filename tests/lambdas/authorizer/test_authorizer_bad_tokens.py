@@ -348,7 +348,7 @@ MALFORMED: list[tuple[str, str, Callable[[TokenFactory], Any]]] = [
     ("Bearer and a space", "malformed_authorization", lambda t: "Bearer "),
     ("Bearer and spaces", "malformed_authorization", lambda t: "Bearer    "),
     ("no scheme", "malformed_authorization", lambda t: t.rsa()),
-    ("Basic scheme", "malformed_authorization", lambda t: "Basic " + t.rsa()),
+    ("Basic scheme", "basic_not_enabled", lambda t: "Basic " + t.rsa()),
     ("Token scheme", "malformed_authorization", lambda t: "Token " + t.rsa()),
     ("scheme glued", "malformed_authorization", lambda t: "Bearer" + t.rsa()),
     ("tab separator", "malformed_authorization", lambda t: "Bearer\t" + t.rsa()),
