@@ -131,10 +131,10 @@ class CredentialsCommand:
     Args:
         ssm: a boto3 SSM client in the target's region.
         target: the client's record.
-        err: where progress messages go. Default: standard error.
+        err: where progress messages go. Default: standard error (as it is when writing).
     """
 
-    def __init__(self, ssm: Any, target: Target, err: TextIO = sys.stderr) -> None:
+    def __init__(self, ssm: Any, target: Target, err: TextIO | None = None) -> None:
         self._ssm = ssm
         self._target = target
         self._err = err
@@ -167,7 +167,8 @@ class CredentialsCommand:
         )
 
     def _say(self, message: str) -> None:
-        print(f"{self._target.parameter} ({self._target.region}): {message}", file=self._err)
+        stream = self._err or sys.stderr
+        print(f"{self._target.parameter} ({self._target.region}): {message}", file=stream)
 
     def set(self, secret: bytes, *, replace: bool) -> None:
         """Make ``secret`` the client's only secret."""
@@ -241,8 +242,9 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
             )
 
 
-def credentials(args: argparse.Namespace, stdin: TextIO = sys.stdin) -> int:
-    """Run ``credentials``: 0 done, 1 refused (the messages say why)."""
+def credentials(args: argparse.Namespace, stdin: TextIO | None = None) -> int:
+    """Run ``credentials``: 0 done, 1 refused (the messages say why). The secret is read from
+    ``stdin`` (default: ``sys.stdin``) with ``--secret-stdin``."""
     import boto3
     from botocore.exceptions import BotoCoreError, ClientError
 
@@ -253,7 +255,7 @@ def credentials(args: argparse.Namespace, stdin: TextIO = sys.stdin) -> int:
             command.revoke(previous=args.previous)
             return 0
         generated = None if args.secret_stdin else new_secret()
-        secret = read_secret(stdin) if generated is None else generated.encode("ascii")
+        secret = read_secret(stdin or sys.stdin) if generated is None else generated.encode("ascii")
         if args.action == "set":
             command.set(secret, replace=args.replace)
         else:
