@@ -230,3 +230,29 @@ def test_the_commands_default_cost_verifies(
     harness.module.BASIC.clock.advance(61)
     assert effect_of(authorize(harness, basic("partner-globex", SECRET))) == {"Allow"}
     assert_unauthorized(lambda: authorize(harness, basic("partner-globex", NEW_SECRET)))
+
+
+def test_a_near_miss_takes_as_long_as_a_wild_guess(
+    make: Make, api_keys: ApiKeys, credentials: BasicCredentials
+) -> None:
+    """Timing: a wrong secret that shares all but its last character with the right one is no
+    faster or slower to refuse than one sharing nothing (scrypt, then a constant-time compare)."""
+    import time
+
+    api_keys.create("partner-timing")
+    credentials.store("partner-timing", SECRET, cost={"n": 2**12, "r": 8, "p": 1})
+    harness = make(BASIC_CREDENTIALS_PARAMETER_PREFIX=CREDENTIALS_PREFIX, BASIC_MAX_FAILURES="1000")
+    near, wild = SECRET[:-1] + "#", "#" * len(SECRET)
+
+    def seconds(secret: str) -> float:
+        started = time.perf_counter()
+        assert_unauthorized(lambda: authorize(harness, basic("partner-timing", secret)))
+        return time.perf_counter() - started
+
+    near_times, wild_times = [], []
+    for _ in range(15):  # in turns, so that a busy machine slows both alike
+        near_times.append(seconds(near))
+        wild_times.append(seconds(wild))
+    ratio = sorted(near_times)[7] / sorted(wild_times)[7]
+    assert 0.5 < ratio < 2.0, (near_times, wild_times)
+    assert harness.module.BASIC.hash_count == 30  # every attempt hashed: no shortcut

@@ -14,6 +14,7 @@ from authorizer_support import (
     LambdaContextStub,
     assert_response_shape,
     assert_unauthorized,
+    default_claims,
     effect_of,
     load_event,
     method_arn,
@@ -207,3 +208,11 @@ def test_query_token_never_reaches_the_logs(
     assert '"credentialSource":"query"' in logged.replace(" ", "")
     for part in token.split("."):
         assert part not in logged
+
+
+def test_a_10_kb_query_token_is_refused_before_decoding(harness: AuthorizerHarness) -> None:
+    token = harness.tokens.rsa(default_claims(pad="x" * 10_240))
+    assert len(token) > 10_240
+    assert_unauthorized(lambda: call(harness, request_event(query={"access_token": [token]})))
+    decision = harness.module.AUTHORIZER.decide(request_event(query={"access_token": [token]}))
+    assert decision.reason == "malformed_authorization"
