@@ -169,6 +169,18 @@ def test_refusals_change_nothing(
     assert verifies(aws, SECRET) == [False]
 
 
+def test_a_gateway_file_that_does_not_load_is_refused(
+    aws: Any, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    missing = str(tmp_path / "nowhere.yaml")
+    code, out, err = run(capsys, monkeypatch, "set", missing, "partner-globex")
+    assert (code, out) == (1, "")
+    assert "nowhere.yaml" in err
+    assert "Traceback" not in err
+    assert err.rstrip().endswith("nothing was changed.")
+    assert aws.describe_parameters()["Parameters"] == []
+
+
 def test_a_damaged_record_is_named(
     aws: Any, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

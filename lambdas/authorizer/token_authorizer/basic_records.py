@@ -9,8 +9,8 @@ One parameter per client, ``{prefix}/{client}`` (``prefix`` is
 
 One hash, or two during a rotation (the current one first). Each hash carries its own cost
 parameters, so the command may raise them later without breaking stored hashes; the authorizer
-accepts only parameters within ``SCRYPT_BOUNDS`` (a record that would make it allocate more than
-128 MiB, or spin for minutes, is refused as invalid).
+accepts only parameters within ``SCRYPT_BOUNDS``, ``MAX_SCRYPT_MEMORY`` and ``MAX_SCRYPT_WORK`` (a
+record that would make it allocate more than 128 MiB, or spin for long, is refused as invalid).
 
 Cache: a record for ``ttl`` seconds, "no record" for ``ttl`` seconds as well (a ``set`` or
 ``revoke`` reaches every container within it); a failed read for ``FAILURE_CACHE_SECONDS``, during
@@ -35,6 +35,8 @@ MAX_HASHES = 2  # the current secret, and the previous one during a rotation
 #: (min, max) of each scrypt parameter a stored hash may use; ``n`` is also a power of two.
 SCRYPT_BOUNDS = {"n": (2**10, 2**20), "r": (1, 16), "p": (1, 16)}
 MAX_SCRYPT_MEMORY = 128 * 1024 * 1024  # 128 * n * r bytes: the function has 512 MB
+#: n * r * p at most 16 times the command's default (2**14 * 8 * 1): a few seconds at 512 MB.
+MAX_SCRYPT_WORK = 2**21
 SALT_BYTES = (16, 64)
 HASH_BYTES = (32, 64)
 
@@ -98,6 +100,8 @@ def _parse_hash(entry: Any) -> ScryptHash:
         raise ValueError("scrypt n must be a power of two")
     if 128 * numbers["n"] * numbers["r"] > MAX_SCRYPT_MEMORY:
         raise ValueError("scrypt n * r needs more than 128 MiB")
+    if numbers["n"] * numbers["r"] * numbers["p"] > MAX_SCRYPT_WORK:
+        raise ValueError(f"scrypt n * r * p is over {MAX_SCRYPT_WORK}")
     salt = _bytes(entry.get("salt"), "salt", SALT_BYTES)
     digest = _bytes(entry.get("hash"), "hash", HASH_BYTES)
     return ScryptHash(numbers["n"], numbers["r"], numbers["p"], salt, digest)

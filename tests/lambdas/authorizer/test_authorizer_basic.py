@@ -210,6 +210,13 @@ def test_a_cached_credential_is_not_locked_out(harness: AuthorizerHarness) -> No
         ' "salt": "AAAAAAAAAAAAAAAAAAAAAA==", "hash": "' + "A" * 43 + '="}]}',
         '{"version": 1, "hashes": [{"alg": "scrypt", "n": 1000, "r": 8, "p": 1,'
         ' "salt": "AAAAAAAAAAAAAAAAAAAAAA==", "hash": "' + "A" * 43 + '="}]}',
+        # within the memory bound (128 MiB) but 8 times the work bound: p = 16 runs in sequence
+        '{"version": 1, "hashes": [{"alg": "scrypt", "n": 1048576, "r": 1, "p": 16,'
+        ' "salt": "AAAAAAAAAAAAAAAAAAAAAA==", "hash": "' + "A" * 43 + '="}]}',
+        '{"version": 1, "hashes": [{"alg": "scrypt", "n": 1024, "r": 1, "p": 1,'
+        ' "salt": "AAAA", "hash": "' + "A" * 43 + '="}]}',  # a 3-byte salt
+        '{"version": 1, "hashes": [{"alg": "scrypt", "n": 1024, "r": 1, "p": 1,'
+        ' "salt": "AAAAAAAAAAAAAAAAAAAAAA==", "hash": "not base64!"}]}',
     ],
 )
 def test_invalid_records_are_401(
