@@ -99,14 +99,14 @@ class Authorizer:
             raise Unauthenticated("not_a_token_event")
         token_event = APIGatewayAuthorizerTokenEvent(event)
         kind = _field(lambda: token_event.get_type)
-        if kind not in EVENT_TYPES:
+        if not isinstance(kind, str) or kind not in EVENT_TYPES:
             raise Unauthenticated("not_a_token_event")
         method_arn = parse_method_arn(_field(lambda: token_event.method_arn))
         details.update(apiId=method_arn.api_id, stage=method_arn.stage, verb=method_arn.verb)
         if kind == "TOKEN":
             authorization = _field(lambda: token_event.authorization_token)
         else:
-            credential = read_credential(event, str(kind), self._sources)
+            credential = read_credential(event, self._sources)
             details.update(eventType="REQUEST", credentialSource=credential.source)
             authorization = credential.authorization
         if isinstance(authorization, str) and BASIC_PREFIX.match(authorization):

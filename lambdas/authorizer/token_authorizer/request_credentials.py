@@ -1,7 +1,7 @@
-"""The credential of a TOKEN or REQUEST event: exactly one ``Authorization``-style value.
+"""The credential of a REQUEST event: exactly one ``Authorization``-style value.
 
-A TOKEN event carries it in ``authorizationToken`` (the header its identity source names). A
-REQUEST event carries the whole request; the credential may come from
+A TOKEN event carries it in ``authorizationToken`` (the header its identity source names) and is
+read by ``authorize``. A REQUEST event carries the whole request; the credential may come from
 
 - the ``Authorization`` header, in any case of its name (``Bearer <jwt>`` or ``Basic <b64>``);
 - the header named by ``TOKEN_HEADER`` (a bare JWT, or ``Bearer <jwt>``), when configured;
@@ -41,7 +41,7 @@ class Credential(NamedTuple):
     (``Bearer <jwt>``, ``Basic <b64>``, or anything a client sent there) and where it was."""
 
     authorization: str
-    source: str  # "token" (TOKEN event), "header", "custom_header", "query"
+    source: str  # "header" (Authorization), "custom_header", "query"
 
 
 class CredentialSources(NamedTuple):
@@ -56,15 +56,10 @@ class CredentialSources(NamedTuple):
     query_parameter: str | None = None
 
 
-def read_credential(event: dict[str, Any], kind: str, sources: CredentialSources) -> Credential:
-    """The one credential of ``event`` (``kind`` TOKEN or REQUEST); ``Unauthenticated``
-    (``missing_token``, ``malformed_request``, ``duplicate_credentials``,
-    ``ambiguous_credentials``) otherwise."""
-    if kind == "TOKEN":
-        value = event.get("authorizationToken")
-        if not isinstance(value, str) or not value:
-            raise Unauthenticated("missing_token")
-        return Credential(value, "token")
+def read_credential(event: dict[str, Any], sources: CredentialSources) -> Credential:
+    """The one credential of a REQUEST ``event``; ``Unauthenticated`` (``missing_token``,
+    ``malformed_request``, ``duplicate_credentials``, ``ambiguous_credentials``,
+    ``malformed_authorization``) otherwise."""
     headers = _mapping(event, "headers")
     multi_headers = _mapping(event, "multiValueHeaders")
     found: list[Credential] = []

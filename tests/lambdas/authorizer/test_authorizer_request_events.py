@@ -179,6 +179,8 @@ def test_malformed_request_events_are_401(
     event["multiValueHeaders"].pop("Authorization")  # so a broken single value is the only one
     mutate(event, token)
     assert_unauthorized(lambda: call(harness, copy.deepcopy(event)))
+    decision = harness.module.AUTHORIZER.decide(event)  # a refusal, never an internal error
+    assert decision.outcome == "unauthorized"
 
 
 def test_request_allow_covers_other_routes_for_the_cache(harness: AuthorizerHarness) -> None:
