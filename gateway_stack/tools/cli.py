@@ -10,6 +10,8 @@ python -m gateway_stack snapshots --cdk-out DIR [--out tests/snapshots]
 python -m gateway_stack clients [GATEWAY]
 python -m gateway_stack policy [--gateway GATEWAY] [--out cdk.out/policy] [TEMPLATE ...]
 python -m gateway_stack init [FOLDER]
+python -m gateway_stack credentials set|rotate|revoke GATEWAY CLIENT [--region R]
+                               [--secret-stdin] [--replace] [--previous]
 python -m gateway_stack smoke [GATEWAY] [--token-command CMD] [--scopes-missing-route ROUTE]
                                [--service NAME] [--base-url URL] [--timeout S]
                                [--max-latency-ms MS] [--json]
@@ -28,6 +30,7 @@ Commands that read cdk.out refuse one that is missing, damaged, of another gatew
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import sys
 from pathlib import Path
@@ -50,6 +53,11 @@ NOTHING_SYNTHESIZED = "; nothing was synthesized"
 OUTDIR_ENV = "CDK_OUTDIR"
 #: Whether the CDK throws (and prints) validation findings itself.
 FAIL_ON_VALIDATION_ERRORS = "@aws-cdk/core:failSynthOnValidationErrors"
+#: Commands run by the function of their own name in their own module.
+_COMMAND_MODULES = {
+    "smoke": "gateway_stack.tools.smoke",
+    "credentials": "gateway_stack.tools.credentials",
+}
 
 
 def run_app() -> int:
@@ -182,10 +190,9 @@ def main(argv: list[str] | None = None) -> int:
         return _policy(args.gateway, Path(args.out), args.templates)
     if args.command == "init":
         return _init(args.folder)
-    if args.command == "smoke":
-        from gateway_stack.tools.smoke import smoke
-
-        return smoke(args)
+    if args.command in _COMMAND_MODULES:  # imported only when run (boto3, the smoke runner)
+        module = importlib.import_module(_COMMAND_MODULES[args.command])
+        return getattr(module, args.command)(args)
     from gateway_stack.tools.summary import summarize
 
     try:
@@ -251,6 +258,9 @@ def _parser() -> argparse.ArgumentParser:
     from gateway_stack.tools.smoke import add_parser as add_smoke
 
     add_smoke(commands, DEFAULT_GATEWAY)
+    from gateway_stack.tools.credentials import add_parser as add_credentials
+
+    add_credentials(commands)
     return parser
 
 

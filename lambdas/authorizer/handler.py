@@ -1,4 +1,5 @@
-"""Lambda entry point of the token authorizer (handler string ``handler.handler``).
+"""Lambda entry point of the authorizer (handler string ``handler.handler``): TOKEN and REQUEST
+events, bearer JWTs and (when configured) Basic credentials.
 
 The boundary: whatever happens inside, the function either returns a well-formed authorizer
 response (Allow or Deny policy) or raises ``Exception("Unauthorized")``, API Gateway's 401.
@@ -17,6 +18,7 @@ from token_authorizer.api_keys import ApiKeyStore
 from token_authorizer.authorize import ALLOW, UNAUTHORIZED, Authorizer, Decision
 from token_authorizer.aws_clients import AwsClients
 from token_authorizer.jwks import JwksCache
+from token_authorizer.request_credentials import CredentialSources
 from token_authorizer.settings import load_settings
 from token_authorizer.tokens import TokenVerifier
 
@@ -59,8 +61,28 @@ if SETTINGS.permissions_parameter_prefix:  # scope maps: their modules load only
         clients=AWS_CLIENTS,
     )
     ROUTE_POLICIES = RoutePolicyCache()
+BASIC = None
+if SETTINGS.basic_parameter_prefix:  # Basic credentials: their modules load only when configured
+    from token_authorizer.basic import BasicVerifier, FailureLimiter
+    from token_authorizer.basic_records import CredentialStore
+
+    BASIC = BasicVerifier(
+        CredentialStore(
+            SETTINGS.basic_parameter_prefix,
+            ttl=SETTINGS.basic_record_cache_seconds,
+            clients=AWS_CLIENTS,
+        ),
+        FailureLimiter(SETTINGS.basic_max_failures, SETTINGS.basic_failure_window_seconds),
+        verified_ttl=SETTINGS.basic_verified_cache_seconds,
+    )
 AUTHORIZER = Authorizer(
-    TokenVerifier(SETTINGS, JWKS), API_KEYS, PERMISSIONS, ROUTE_POLICIES, warn=logger.warning
+    TokenVerifier(SETTINGS, JWKS),
+    API_KEYS,
+    PERMISSIONS,
+    ROUTE_POLICIES,
+    warn=logger.warning,
+    basic=BASIC,
+    sources=CredentialSources(SETTINGS.token_header, SETTINGS.token_query_parameter),
 )
 _cold_start = True
 
@@ -71,7 +93,8 @@ def _decide(event: Any, context: Any) -> Decision:
 
 
 def handler(event: Any, context: Any) -> dict[str, Any]:
-    """API Gateway TOKEN authorizer: an authorizer response, or ``Exception("Unauthorized")``."""
+    """API Gateway TOKEN or REQUEST authorizer: an authorizer response, or
+    ``Exception("Unauthorized")``."""
     global _cold_start
     started = time.perf_counter()
     cold_start, _cold_start = _cold_start, False

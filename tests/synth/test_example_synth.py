@@ -198,5 +198,13 @@ def test_the_command_lines_docstring_lists_every_command_and_option() -> None:
         for action in parser._actions:
             if action.dest == "help":
                 continue
+            if isinstance(action, argparse._SubParsersAction):  # credentials set|rotate|revoke
+                assert "|".join(action.choices) in usage[name], (name, list(action.choices))
+                for sub in action.choices.values():
+                    for option in sub._actions:
+                        shown = option.option_strings[0] if option.option_strings else None
+                        shown = shown or option.dest.upper()  # GATEWAY CLIENT
+                        assert option.dest == "help" or shown in usage[name], (name, shown)
+                continue
             shown = action.option_strings[0] if action.option_strings else positionals[action.dest]
             assert shown in usage[name], (name, shown)

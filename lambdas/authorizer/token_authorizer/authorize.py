@@ -1,4 +1,4 @@
-"""The decision for one TOKEN event: 401, Deny, or Allow with the token's routes."""
+"""The decision for one TOKEN or REQUEST event: 401, Deny, or Allow with the caller's routes."""
 
 from __future__ import annotations
 
@@ -12,14 +12,18 @@ from aws_lambda_powertools.utilities.data_classes.api_gateway_authorizer_event i
 from token_authorizer.arn import MethodArn, parse_method_arn
 from token_authorizer.errors import AccessDenied, LookupFailed, Unauthenticated
 from token_authorizer.policy import WHOLE_STAGE, allow_response, allows, deny_response
+from token_authorizer.request_credentials import BASIC_PREFIX, CredentialSources, read_credential
 
 if TYPE_CHECKING:  # imported only for annotations: scope maps load only when configured
     from token_authorizer.api_keys import ApiKeyStore
+    from token_authorizer.basic import BasicVerifier
     from token_authorizer.permissions import PermissionStore
     from token_authorizer.route_policy import RoutePolicyCache
     from token_authorizer.tokens import TokenVerifier, VerifiedToken
 
 ALLOW, DENY, UNAUTHORIZED = "allow", "deny", "unauthorized"
+EVENT_TYPES = frozenset({"TOKEN", "REQUEST"})
+AUTHORIZATION_ONLY = CredentialSources()
 
 
 class Decision(NamedTuple):
@@ -40,7 +44,7 @@ def _field(read: Callable[[], object]) -> object:
 
 
 class Authorizer:
-    """The decision for one TOKEN event (see docs/authorizer.md, "Decision table").
+    """The decision for one TOKEN or REQUEST event (docs/authorizer.md, docs/auth-modes.md).
 
     Args:
         verifier: verifies the bearer token.
@@ -48,6 +52,9 @@ class Authorizer:
         permissions: the permission maps; None when none are configured (the whole stage).
         route_policies: the Allow/Deny patterns per map and scopes; None with ``permissions``.
         warn: where warnings go (an imprecise map, once per map version and scopes).
+        basic: verifies Basic credentials. Default: none (a ``Basic`` value is a 401).
+        sources: where a REQUEST event's token may be besides ``Authorization``. Default: there
+            only.
     """
 
     def __init__(
@@ -57,7 +64,12 @@ class Authorizer:
         permissions: PermissionStore | None,
         route_policies: RoutePolicyCache | None,
         warn: Callable[[str], None] | None = None,
+        *,
+        basic: BasicVerifier | None = None,
+        sources: CredentialSources = AUTHORIZATION_ONLY,
     ) -> None:
+        self._basic = basic
+        self._sources = sources
         self._warn = warn
         self._reported: set[tuple[str, tuple[str, ...]]] = set()
         self._verifier = verifier
@@ -86,11 +98,24 @@ class Authorizer:
         if not isinstance(event, dict):
             raise Unauthenticated("not_a_token_event")
         token_event = APIGatewayAuthorizerTokenEvent(event)
-        if _field(lambda: token_event.get_type) != "TOKEN":
+        kind = _field(lambda: token_event.get_type)
+        if not isinstance(kind, str) or kind not in EVENT_TYPES:
             raise Unauthenticated("not_a_token_event")
         method_arn = parse_method_arn(_field(lambda: token_event.method_arn))
         details.update(apiId=method_arn.api_id, stage=method_arn.stage, verb=method_arn.verb)
-        token = self._verifier.verify(_field(lambda: token_event.authorization_token))
+        if kind == "TOKEN":
+            authorization = _field(lambda: token_event.authorization_token)
+        else:
+            credential = read_credential(event, self._sources)
+            details.update(eventType="REQUEST", credentialSource=credential.source)
+            authorization = credential.authorization
+        if isinstance(authorization, str) and BASIC_PREFIX.match(authorization):
+            if self._basic is None:
+                raise Unauthenticated("basic_not_enabled")
+            token = self._basic.verify(authorization)
+            details.update(sub=token.subject, clientId=token.client_id, authMode="basic")
+            return method_arn, token
+        token = self._verifier.verify(authorization)
         details.update(sub=token.subject, clientId=token.client_id, kid=token.key_id)
         return method_arn, token
 
@@ -140,6 +165,7 @@ class Authorizer:
             "clientId": token.client_id,
             "sub": token.subject,
             "scopes": " ".join(token.scopes),
+            "authMode": token.mode,
         }
         built = allow_response(
             method_arn,

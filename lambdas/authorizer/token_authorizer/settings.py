@@ -30,6 +30,9 @@ _CLAIM_NAME = re.compile(r"^[A-Za-z0-9_:.\-/]{1,128}$")
 _SSM_PREFIX = re.compile(r"^/[A-Za-z0-9_.\-/]{1,1000}$")
 _API_KEY_PREFIX = re.compile(r"^[A-Za-z0-9_.:@+=\-/]{1,256}$")
 _METRICS_NAMESPACE = re.compile(r"^[A-Za-z0-9_.\-/#: ]{1,255}$")
+#: An HTTP header name (RFC 9110 token) and a query-string parameter name the token may come in.
+_HEADER_NAME = re.compile(r"^[A-Za-z0-9!#$%&'*+.^_`|~\-]{1,128}$")
+_QUERY_PARAMETER = re.compile(r"^[A-Za-z0-9_.\-]{1,128}$")
 
 
 class SettingsError(ValueError):
@@ -50,7 +53,7 @@ class Settings:
     leeway_seconds: float = 30.0
     jwks_timeout_seconds: float = 2.0
     jwks_cache_seconds: float = 300.0
-    jwks_min_refresh_seconds: float = 60.0
+    jwks_min_refresh_seconds: float = 10.0
     jwks_max_stale_seconds: float = 3600.0
     api_key_cache_seconds: float = 300.0
     api_key_negative_cache_seconds: float = 30.0
@@ -59,6 +62,13 @@ class Settings:
     permissions_absent_cache_seconds: float = 30.0
     metrics_namespace: str = "GatewayStack/Authorizer"
     service_name: str = "gateway-authorizer"
+    token_header: str | None = None
+    token_query_parameter: str | None = None
+    basic_parameter_prefix: str | None = None
+    basic_record_cache_seconds: float = 60.0
+    basic_verified_cache_seconds: float = 300.0
+    basic_max_failures: int = 5
+    basic_failure_window_seconds: float = 60.0
 
 
 def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
@@ -107,6 +117,21 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
             env, "POWERTOOLS_METRICS_NAMESPACE", defaults.metrics_namespace, _METRICS_NAMESPACE
         ),
         service_name=_optional(env, "POWERTOOLS_SERVICE_NAME") or defaults.service_name,
+        token_header=_token_header(env),
+        token_query_parameter=_optional_matching(env, "TOKEN_QUERY_PARAMETER", _QUERY_PARAMETER),
+        basic_parameter_prefix=_parameter_prefix(
+            env, "BASIC_CREDENTIALS_PARAMETER_PREFIX", "/gateway-stack/acme/prod/credentials"
+        ),
+        basic_record_cache_seconds=_seconds(
+            env, "BASIC_CREDENTIALS_CACHE_SECONDS", defaults.basic_record_cache_seconds, 0, 3600
+        ),
+        basic_verified_cache_seconds=_seconds(
+            env, "BASIC_VERIFIED_CACHE_SECONDS", defaults.basic_verified_cache_seconds, 0, 3600
+        ),
+        basic_max_failures=_whole(env, "BASIC_MAX_FAILURES", defaults.basic_max_failures, 1, 1000),
+        basic_failure_window_seconds=_seconds(
+            env, "BASIC_FAILURE_WINDOW_SECONDS", defaults.basic_failure_window_seconds, 1, 3600
+        ),
     )
 
 
@@ -188,15 +213,33 @@ def _algorithms(env: Mapping[str, str], default: tuple[str, ...]) -> tuple[str, 
 
 
 def _permissions_prefix(env: Mapping[str, str]) -> str | None:
-    value = _optional(env, "PERMISSIONS_PARAMETER_PREFIX")
+    return _parameter_prefix(
+        env, "PERMISSIONS_PARAMETER_PREFIX", "/gateway-stack/acme/prod/permissions"
+    )
+
+
+def _parameter_prefix(env: Mapping[str, str], name: str, example: str) -> str | None:
+    value = _optional(env, name)
     if value is None:
         return None
     value = value.rstrip("/")
     if not _SSM_PREFIX.fullmatch(value) or "//" in value:
-        raise SettingsError(
-            f"PERMISSIONS_PARAMETER_PREFIX={value!r} must be an SSM parameter path such as "
-            "/gateway-stack/acme/prod/permissions"
-        )
+        raise SettingsError(f"{name}={value!r} must be an SSM parameter path such as {example}")
+    return value
+
+
+def _optional_matching(env: Mapping[str, str], name: str, pattern: re.Pattern[str]) -> str | None:
+    value = _optional(env, name)
+    if value is not None and not pattern.fullmatch(value):
+        raise SettingsError(f"{name}={value!r} does not match {pattern.pattern}")
+    return value
+
+
+def _token_header(env: Mapping[str, str]) -> str | None:
+    """A header besides ``Authorization`` that may carry the bearer token (REQUEST events)."""
+    value = _optional_matching(env, "TOKEN_HEADER", _HEADER_NAME)
+    if value is not None and value.lower() == "authorization":
+        return None  # Authorization is always read
     return value
 
 
@@ -220,3 +263,12 @@ def _seconds(
         low = f"> {minimum:g}" if positive and minimum == 0 else f">= {minimum:g}"
         raise SettingsError(f"{name}={raw!r} must be {low} and <= {maximum:g} seconds")
     return value
+
+
+def _whole(env: Mapping[str, str], name: str, default: int, minimum: int, maximum: int) -> int:
+    raw = _optional(env, name)
+    if raw is None:
+        return default
+    if not raw.isdigit() or not minimum <= int(raw) <= maximum:
+        raise SettingsError(f"{name}={raw!r} must be a whole number from {minimum} to {maximum}")
+    return int(raw)

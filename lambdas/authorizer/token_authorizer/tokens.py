@@ -61,6 +61,7 @@ class VerifiedToken(NamedTuple):
     scopes: tuple[str, ...]
     key_id: str | None
     algorithm: str
+    mode: str = "jwt"  # how the caller authenticated: "jwt" or "basic"
 
 
 class TokenVerifier:

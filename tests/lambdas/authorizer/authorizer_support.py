@@ -39,6 +39,7 @@ ACCOUNT = "123456789012"
 API_ID = "a1b2c3d4e5"
 STAGE = "prod"
 PERMISSIONS_PREFIX = "/gateway-stack/acme/prod/permissions"
+CREDENTIALS_PREFIX = "/gateway-stack/acme/prod/credentials"
 
 
 # ---------------------------------------------------------------- keys and tokens
@@ -261,6 +262,14 @@ _UNSET_FOR_TESTS = (
     "API_KEY_CACHE_SECONDS",
     "API_KEY_NEGATIVE_CACHE_SECONDS",
     "AWS_PROFILE",
+    "TOKEN_HEADER",
+    "TOKEN_QUERY_PARAMETER",
+    "BASIC_CREDENTIALS_PARAMETER_PREFIX",
+    "BASIC_CREDENTIALS_CACHE_SECONDS",
+    "BASIC_VERIFIED_CACHE_SECONDS",
+    "BASIC_MAX_FAILURES",
+    "BASIC_FAILURE_WINDOW_SECONDS",
+    "AWS_ENDPOINT_URL",
 )
 
 
@@ -323,10 +332,20 @@ class AuthorizerHarness:
         module = self.module
         module.JWKS._clock = clock
         stores = [module.API_KEYS] + ([module.PERMISSIONS] if module.PERMISSIONS else [])
+        if module.BASIC is not None:
+            stores.append(module.BASIC._store)
+            module.BASIC.clock = clock
+            module.BASIC._limiter.clock = clock
         for store in stores:
             store._cache.clock = clock
             store._last_good.clock = clock
         return clock
+
+    def request(self, **event: Any) -> Any:
+        """Call the handler with the REQUEST event fixture, its fields replaced by ``event``."""
+        payload = load_event("request_event.json")
+        payload.update(event)
+        return self.module.handler(payload, LambdaContextStub())
 
 
 class ManualClock:
@@ -384,6 +403,40 @@ class PermissionMaps:
         self.client().put_parameter(
             Name=f"{PERMISSIONS_PREFIX}/{api_id}", Value=value, Type="String", Overwrite=True
         )
+
+
+#: Cheap scrypt parameters for most tests (the command's defaults cost ~50 ms per hash).
+FAST_SCRYPT = {"n": 2**10, "r": 1, "p": 1}
+
+
+@dataclass
+class BasicCredentials:
+    """Clients' Basic records in (moto's) SSM, hashed by the credentials command's own code."""
+
+    def client(self) -> Any:
+        return shared_client("ssm")
+
+    def store(self, client_id: str, *secrets: str, cost: dict[str, int] | None = None) -> None:
+        from gateway_stack.tools.credentials import hash_secret, render_record
+
+        hashes = [hash_secret(secret.encode(), **(cost or FAST_SCRYPT)) for secret in secrets]
+        self.put_raw(client_id, render_record(hashes))
+
+    def put_raw(self, client_id: str, value: str) -> None:
+        self.client().put_parameter(
+            Name=f"{CREDENTIALS_PREFIX}/{client_id}",
+            Value=value,
+            Type="SecureString",
+            Overwrite=True,
+        )
+
+    def delete(self, client_id: str) -> None:
+        self.client().delete_parameter(Name=f"{CREDENTIALS_PREFIX}/{client_id}")
+
+
+def basic(user: str, secret: str, scheme: str = "Basic") -> str:
+    """An ``Authorization`` value with Basic credentials (UTF-8, RFC 7617)."""
+    return f"{scheme} " + base64.b64encode(f"{user}:{secret}".encode()).decode()
 
 
 # ---------------------------------------------------------------- events and assertions

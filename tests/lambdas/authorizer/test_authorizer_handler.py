@@ -39,6 +39,7 @@ def test_allow_has_the_exact_shape(authorizer: AuthorizerHarness) -> None:
         "clientId": "client-a",
         "sub": "user-123",
         "scopes": "items:read items:write",
+        "authMode": "jwt",
     }
 
 
@@ -208,10 +209,13 @@ def test_a_path_holding_colons_keeps_them(authorizer: AuthorizerHarness) -> None
     assert evaluate(response, arn) is True
 
 
-def test_request_type_event_is_401(authorizer: AuthorizerHarness) -> None:
+def test_request_type_event_is_answered_like_a_token_event(
+    authorizer: AuthorizerHarness,
+) -> None:
+    token = authorizer.tokens.rsa()
     event = load_event("request_event.json")
-    event["headers"]["Authorization"] = f"Bearer {authorizer.tokens.rsa()}"
-    assert_unauthorized(lambda: authorizer.raw(event))
+    event["headers"]["Authorization"] = f"Bearer {token}"
+    assert authorizer.raw(event) == authorizer.call(token)  # test_authorizer_request_events.py
 
 
 def test_valid_token_with_wrong_event_type_is_401(authorizer: AuthorizerHarness) -> None:

@@ -342,3 +342,39 @@ def test_other_asymmetric_algorithms_when_configured(
     assert effect_of(harness.call(ps_token)) == {"Allow"}
     es_token = tokens.ec()  # ES256 is no longer in the allow-list
     assert_unauthorized(lambda: harness.call(es_token))
+
+
+def test_default_cooldown_a_rotated_in_key_verifies_11_s_after_the_last_fetch(
+    make: Any, api_keys: Any, jwks_server: JwksServer, tokens: TokenFactory
+) -> None:
+    """Issue 16: with the default settings (no JWKS_MIN_REFRESH_SECONDS), a key the IdP starts
+    signing with verifies on its first use 11 s after the authorizer's last fetch."""
+    api_keys.create("client-a")
+    harness = make()
+    clock = harness.use_clock(ManualClock())
+    assert effect_of(harness.call(tokens.rsa())) == {"Allow"}  # the last fetch
+    assert jwks_server.fetches == 1
+    rotated = rsa_jwk(tokens.keys.rsa_rotated, "rsa-2")
+    jwks_server.state.document = {"keys": [rotated, *jwks_server.state.document["keys"]]}
+    new_token = tokens.signed_with(tokens.keys.rsa_rotated, "RS256", default_claims(), kid="rsa-2")
+    clock.advance(11)
+    assert effect_of(harness.call(new_token)) == {"Allow"}
+    assert jwks_server.fetches == 2
+
+
+def test_default_cooldown_a_flood_of_unknown_kids_costs_one_fetch_per_10_s(
+    make: Any, api_keys: Any, jwks_server: JwksServer, tokens: TokenFactory
+) -> None:
+    api_keys.create("client-a")
+    harness = make()
+    clock = harness.use_clock(ManualClock())
+    assert effect_of(harness.call(tokens.rsa())) == {"Allow"}
+    for _ in range(60):  # a minute of random kids, five every second
+        for _ in range(5):
+            token = tokens.signed_with(
+                tokens.keys.rsa_other, "RS256", default_claims(), kid=uuid.uuid4().hex
+            )
+            assert_unauthorized(lambda token=token: harness.call(token))
+        clock.advance(1)
+    assert jwks_server.fetches <= 1 + 60 // 10
+    assert effect_of(harness.call(tokens.rsa())) == {"Allow"}  # the known key never stopped

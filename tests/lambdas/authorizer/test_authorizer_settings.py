@@ -32,7 +32,7 @@ def test_defaults(settings_module: Any) -> None:
     assert settings.leeway_seconds == 30
     assert settings.jwks_timeout_seconds == 2
     assert settings.jwks_cache_seconds == 300
-    assert settings.jwks_min_refresh_seconds == 60
+    assert settings.jwks_min_refresh_seconds == 10  # a rotated-in key verifies within ~10 s
     assert settings.api_key_cache_seconds == 300
     assert settings.api_key_negative_cache_seconds == 30
     assert settings.permissions_parameter_prefix is None
@@ -86,6 +86,14 @@ def test_values_are_parsed_and_trimmed(settings_module: Any) -> None:
         ({"PERMISSIONS_PARAMETER_PREFIX": "no-slash"}, "PERMISSIONS_PARAMETER_PREFIX"),
         ({"PERMISSIONS_PARAMETER_PREFIX": "/a//b"}, "PERMISSIONS_PARAMETER_PREFIX"),
         ({"CLIENT_ID_CLAIM": "client id"}, "CLIENT_ID_CLAIM"),
+        ({"TOKEN_HEADER": "X Token"}, "TOKEN_HEADER='X Token'"),
+        ({"TOKEN_HEADER": "X-Token:"}, "TOKEN_HEADER"),
+        ({"TOKEN_QUERY_PARAMETER": "a&b"}, "TOKEN_QUERY_PARAMETER='a&b'"),
+        ({"BASIC_CREDENTIALS_PARAMETER_PREFIX": "credentials"}, "BASIC_CREDENTIALS_PARAMETER"),
+        ({"BASIC_MAX_FAILURES": "0"}, "BASIC_MAX_FAILURES='0' must be a whole number"),
+        ({"BASIC_MAX_FAILURES": "2.5"}, "BASIC_MAX_FAILURES"),
+        ({"BASIC_FAILURE_WINDOW_SECONDS": "0"}, "BASIC_FAILURE_WINDOW_SECONDS"),
+        ({"BASIC_VERIFIED_CACHE_SECONDS": "-1"}, "BASIC_VERIFIED_CACHE_SECONDS"),
     ],
 )
 def test_invalid_configuration_is_refused_with_a_clear_error(
@@ -96,6 +104,31 @@ def test_invalid_configuration_is_refused_with_a_clear_error(
     with pytest.raises(settings_module.SettingsError) as caught:
         settings_module.load_settings(environ)
     assert message in str(caught.value)
+
+
+def test_request_sources_and_basic_settings(settings_module: Any) -> None:
+    defaults = settings_module.load_settings(REQUIRED)
+    assert (defaults.token_header, defaults.token_query_parameter) == (None, None)
+    assert defaults.basic_parameter_prefix is None  # Basic is off unless configured
+    assert (defaults.basic_max_failures, defaults.basic_failure_window_seconds) == (5, 60)
+    settings = settings_module.load_settings(
+        {
+            **REQUIRED,
+            "TOKEN_HEADER": "X-Access-Token",
+            "TOKEN_QUERY_PARAMETER": "access_token",
+            "BASIC_CREDENTIALS_PARAMETER_PREFIX": "/gateway-stack/acme/prod/credentials/",
+            "BASIC_MAX_FAILURES": "3",
+        }
+    )
+    assert settings.token_header == "X-Access-Token"
+    assert settings.token_query_parameter == "access_token"
+    assert settings.basic_parameter_prefix == "/gateway-stack/acme/prod/credentials"
+    assert settings.basic_max_failures == 3
+    # Authorization is always read: naming it again adds nothing.
+    assert (
+        settings_module.load_settings({**REQUIRED, "TOKEN_HEADER": "authorization"}).token_header
+        is None
+    )
 
 
 def test_http_is_allowed_for_loopback_only(settings_module: Any) -> None:
