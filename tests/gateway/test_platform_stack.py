@@ -6,10 +6,12 @@ import json
 from typing import Any
 
 import pytest
+import yaml
 from aws_cdk.assertions import Match, Template
 
+from gateway_stack.naming import GatewayNames
 from tests.gateway.platform.regions import routed_platform, template
-from tests.gateway.stacks import build, templates
+from tests.gateway.stacks import CONFIG, build, templates
 
 EXISTING_NLB = {
     "arn": "arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/net/ledger/"
@@ -256,3 +258,69 @@ def test_the_health_check_must_call_the_regions_own_name(
 ) -> None:
     with pytest.raises(ValueError, match=r"health check calls api\.example\.com, not the"):
         routed_platform(example_data, cdk_context, health_fqdn="api.example.com")
+
+
+# -- config/multi-region.yaml, end to end (every region's stacks, as the app builds them) ------
+
+
+@pytest.fixture(scope="module")
+def multi_region(cdk_context: dict[str, Any]) -> dict[str, dict[str, Template]]:
+    """Each region's templates of config/multi-region.yaml, by region, then stack name."""
+    data = yaml.safe_load((CONFIG / "multi-region.yaml").read_text())
+    return {stacks.region: templates(stacks) for stacks in build(data, cdk_context).deployments}
+
+
+def test_multi_region_example_routes_each_region_by_latency_with_its_health_check(
+    multi_region: dict[str, dict[str, Template]],
+) -> None:
+    assert list(multi_region) == ["eu-west-1", "us-east-1"]
+    for region, stacks in multi_region.items():
+        platform = stacks[
+            GatewayNames("acme", "dev")
+            .in_region(None if region == "eu-west-1" else region)
+            .platform_stack
+        ]
+        checks = platform.find_resources("AWS::Route53::HealthCheck")
+        kinds = {c["Properties"]["HealthCheckConfig"]["Type"]: i for i, c in checks.items()}
+        assert sorted(kinds) == ["CALCULATED", "CLOUDWATCH_METRIC", "HTTPS"]
+        https = checks[kinds["HTTPS"]]["Properties"]["HealthCheckConfig"]
+        assert https["FullyQualifiedDomainName"] == f"{region}.api.example.com"
+        assert https["ResourcePath"] == "/inventory/health"
+        alarm = checks[kinds["CLOUDWATCH_METRIC"]]["Properties"]["HealthCheckConfig"]
+        assert alarm["AlarmIdentifier"]["Region"] == region
+        records = {
+            (r["Properties"]["Name"], r["Properties"]["Type"]): r["Properties"]
+            for r in platform.find_resources("AWS::Route53::RecordSet").values()
+        }
+        for name in ("api.example.com.", "api.example.net."):
+            for kind in ("A", "AAAA"):
+                record = records[(name, kind)]
+                assert record["SetIdentifier"] == region
+                assert record["Region"] == region
+                assert record["HealthCheckId"] == {"Ref": kinds["CALCULATED"]}
+        for kind in ("A", "AAAA"):
+            assert "SetIdentifier" not in records[(f"{region}.api.example.com.", kind)]
+        platform.has_resource_properties(
+            "AWS::SSM::Parameter",
+            {
+                "Name": "/gateway-stack/acme/dev/domain/names",
+                "Value": f"api.example.com,api.example.net,{region}.api.example.com",
+            },
+        )
+
+
+def test_multi_region_example_health_route_is_mapped_on_each_regional_name(
+    multi_region: dict[str, dict[str, Template]],
+) -> None:
+    """What the check calls exists: the inventory API of each region is mapped on that region's
+    own name, and its GET /health has no authorizer and no API key."""
+    for region, stacks in multi_region.items():
+        names = GatewayNames("acme", "dev").in_region(None if region == "eu-west-1" else region)
+        inventory = stacks[names.service_stack("inventory")]
+        inventory.has_resource_properties(
+            "AWS::ApiGatewayV2::ApiMapping",
+            {"DomainName": f"{region}.api.example.com", "ApiMappingKey": "inventory"},
+        )
+        (api,) = inventory.find_resources("AWS::ApiGateway::RestApi").values()
+        health = api["Properties"]["Body"]["paths"]["/health"]["get"]
+        assert health.get("security") in (None, [])
