@@ -10,13 +10,14 @@ from aws_cdk import aws_ssm as ssm
 from constructs import Construct
 
 from gateway_stack.constructs.retention import retention_days
-from gateway_stack.gateway.plan import BackendPlan, PlatformPlan
+from gateway_stack.gateway.plan import BackendPlan, PlatformPlan, RegionRouting
 from gateway_stack.gateway.platform.api_gateway_account import ApiGatewayAccount
 from gateway_stack.gateway.platform.authorizer_function import AuthorizerFunction
 from gateway_stack.gateway.platform.domain import ApiDomain
+from gateway_stack.gateway.platform.health_check import RegionHealthCheck
 from gateway_stack.gateway.platform.load_balancer import PrivateBackend
 from gateway_stack.gateway.platform.log_encryption import LogEncryptionKey
-from gateway_stack.gateway.platform.monitoring import GatewayMonitoring
+from gateway_stack.gateway.platform.monitoring import GatewayMonitoring, authorizer_health_alarm
 from gateway_stack.gateway.platform.network import GatewayNetwork
 from gateway_stack.gateway.platform.usage_plans import UsagePlans
 from gateway_stack.gateway.platform.web_acl import GatewayWebAcl
@@ -29,6 +30,12 @@ class PlatformStack(Stack):
 
     It publishes what service stacks need as SSM parameters (see
     :class:`~gateway_stack.constructs.platform_ref.PlatformRef`) and exports nothing.
+
+    In one region of a multi-region gateway (``platform.routing``) it also holds the region's
+    Route 53 health check (:class:`RegionHealthCheck`, with the authorizer's health alarm when
+    the plan asks for it), routed records on the gateway's names and the region's own name
+    (:class:`ApiDomain`), and the check's row on the gateway dashboard. Nothing in it refers to
+    another region's stack (docs/regions-dns.md).
 
     Args:
         scope: the app.
@@ -81,7 +88,17 @@ class PlatformStack(Stack):
             )
             self._publish("WebAclParameter", self.names.web_acl_parameter, self.web_acl.web_acl_arn)
 
-        self.domain = ApiDomain(self, "Domain", domain=gateway.domain)
+        #: The region's Route 53 health check, in a multi-region gateway.
+        self.health: RegionHealthCheck | None = None
+        if platform.routing is not None:
+            self.health = self._health_check(platform.routing)
+        self.domain = ApiDomain(
+            self,
+            "Domain",
+            domain=gateway.domain,
+            routing=platform.routing,
+            health_check=self.health.health_check if self.health else None,
+        )
         self._publish("DomainNameParameter", self.names.domain_name_parameter, gateway.domain.name)
         ssm.StringListParameter(
             self,
@@ -139,11 +156,47 @@ class PlatformStack(Stack):
             authorizer_throttles=monitoring.authorizer_alarms.throttles,
             dashboard=monitoring.dashboards,
         )
+        dashboard = self.monitoring.dashboard
+        if self.health is not None and platform.routing is not None and dashboard is not None:
+            dashboard.add_region_health(self.health, platform.routing.set_identifier)
 
         self._backends_scope = Construct(self, "Backends")
         self.backends: dict[str, PrivateBackend] = {}
         for backend in platform.backends:
             self.add_backend(backend)
+
+    def _health_check(self, routing: RegionRouting) -> RegionHealthCheck:
+        """The region's health check, on the authorizer's health alarm too when asked.
+
+        Raises:
+            ValueError: the check would call another name than the region's own.
+        """
+        plan = routing.health_check
+        if plan.fqdn != routing.regional_name.name:
+            raise ValueError(
+                f"PlatformPlan.routing: the health check calls {plan.fqdn}, not the region's own "
+                f"name {routing.regional_name.name} (the only name that reaches this region alone)"
+            )
+        alarm = (
+            authorizer_health_alarm(
+                self,
+                "AuthorizerHealthAlarm",
+                names=self.names,
+                errors=self.gateway.monitoring.authorizer_alarms.errors,
+            )
+            if plan.authorizer_alarm
+            else None
+        )
+        return RegionHealthCheck(
+            self,
+            "RegionHealth",
+            name=f"{self.names.prefix}-{routing.set_identifier}",
+            fqdn=plan.fqdn,
+            resource_path=plan.path,
+            interval_seconds=plan.interval_seconds,
+            failure_threshold=plan.failure_threshold,
+            alarm=alarm,
+        )
 
     def add_backend(self, plan: BackendPlan) -> PrivateBackend:
         """Add a load balancer with its VPC link, and publish both for the service stacks."""

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
+import yaml
 from aws_cdk.assertions import Match, Template
 
-from tests.gateway.stacks import build, templates
+from gateway_stack.naming import GatewayNames
+from tests.gateway.platform.regions import routed_platform, template
+from tests.gateway.stacks import CONFIG, build, templates
 
 EXISTING_NLB = {
     "arn": "arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/net/ledger/"
@@ -168,3 +172,155 @@ def test_created_nlb_in_an_existing_vpc(
             ),
         },
     )
+
+
+# -- one region of a multi-region gateway (docs/regions-dns.md) -------------------------------
+
+
+def test_one_region_has_no_health_check_and_simple_records(platform: Template) -> None:
+    platform.resource_count_is("AWS::Route53::HealthCheck", 0)
+    for record in platform.find_resources("AWS::Route53::RecordSet").values():
+        for routed in ("SetIdentifier", "Region", "Failover", "HealthCheckId"):
+            assert routed not in record["Properties"]
+    assert not platform.find_resources(
+        "AWS::CloudWatch::Alarm",
+        {"Properties": {"AlarmName": Match.string_like_regexp("region-health")}},
+    )
+
+
+def _dashboard_body(template: Template) -> dict[str, Any]:
+    (dashboard,) = template.find_resources("AWS::CloudWatch::Dashboard").values()
+    body = dashboard["Properties"]["DashboardBody"]
+    # The body is a Fn::Join of literal text and references: keep each reference as a marker.
+    parts = body["Fn::Join"][1]
+    text = "".join(p if isinstance(p, str) else json.dumps(p).replace('"', "'") for p in parts)
+    return json.loads(text)
+
+
+def test_region_dashboard_shows_the_health_check_from_us_east_1(
+    example_data: dict[str, Any], cdk_context: dict[str, Any]
+) -> None:
+    stack = routed_platform(example_data, cdk_context, region="us-east-1")
+    assert stack.stack_name == "acme-dev-us-east-1-platform"
+    region = template(stack)
+    region.has_resource_properties(
+        "AWS::CloudWatch::Dashboard", {"DashboardName": "acme-dev-us-east-1"}
+    )
+    widgets = _dashboard_body(region)["widgets"]
+    (status,) = [
+        w for w in widgets if w["properties"].get("title") == "Health check status (1 healthy)"
+    ]
+    metrics = status["properties"]["metrics"]
+    assert len(metrics) == 3
+    for metric in metrics:
+        assert metric[:3] == ["AWS/Route53", "HealthCheckStatus", "HealthCheckId"]
+        assert metric[4]["region"] == "us-east-1"
+        assert metric[4]["stat"] == "Minimum"
+    assert [m[4]["label"] for m in metrics] == [
+        "Region (HTTPS and alarm)",
+        "HTTPS",
+        "Authorizer alarm",
+    ]
+    (share,) = [
+        w for w in widgets if w["properties"].get("title") == "Checkers reaching the region (%)"
+    ]
+    assert share["properties"]["metrics"][0][1] == "HealthCheckPercentageHealthy"
+    (alarm,) = [
+        w for w in widgets if w["properties"].get("title") == "Alarm the health check watches"
+    ]
+    assert len(alarm["properties"]["alarms"]) == 1
+    (header,) = [
+        w for w in widgets if "Route 53 health check" in w["properties"].get("markdown", "")
+    ]
+    assert "Region us-east-1" in header["properties"]["markdown"]
+    assert "acme-dev-us-east-1" in header["properties"]["markdown"]
+
+
+def test_region_without_dashboards_still_has_its_health_check(
+    gateway_data: dict[str, Any], cdk_context: dict[str, Any]
+) -> None:
+    gateway_data["monitoring"] = {**gateway_data.get("monitoring", {}), "dashboards": False}
+    region = template(routed_platform(gateway_data, cdk_context, data=gateway_data))
+    region.resource_count_is("AWS::CloudWatch::Dashboard", 0)
+    region.resource_count_is("AWS::Route53::HealthCheck", 3)
+
+
+def test_a_region_refers_to_no_other_stack(
+    example_data: dict[str, Any], cdk_context: dict[str, Any]
+) -> None:
+    region = template(routed_platform(example_data, cdk_context, region="us-east-1")).to_json()
+    assert not [o for o in region.get("Outputs", {}).values() if "Export" in o]
+    assert "Fn::ImportValue" not in json.dumps(region)
+
+
+def test_the_health_check_must_call_the_regions_own_name(
+    example_data: dict[str, Any], cdk_context: dict[str, Any]
+) -> None:
+    with pytest.raises(ValueError, match=r"health check calls api\.example\.com, not the"):
+        routed_platform(example_data, cdk_context, health_fqdn="api.example.com")
+
+
+# -- config/multi-region.yaml, end to end (every region's stacks, as the app builds them) ------
+
+
+@pytest.fixture(scope="module")
+def multi_region(cdk_context: dict[str, Any]) -> dict[str, dict[str, Template]]:
+    """Each region's templates of config/multi-region.yaml, by region, then stack name."""
+    data = yaml.safe_load((CONFIG / "multi-region.yaml").read_text())
+    return {stacks.region: templates(stacks) for stacks in build(data, cdk_context).deployments}
+
+
+def test_multi_region_example_routes_each_region_by_latency_with_its_health_check(
+    multi_region: dict[str, dict[str, Template]],
+) -> None:
+    assert list(multi_region) == ["eu-west-1", "us-east-1"]
+    for region, stacks in multi_region.items():
+        platform = stacks[
+            GatewayNames("acme", "dev")
+            .in_region(None if region == "eu-west-1" else region)
+            .platform_stack
+        ]
+        checks = platform.find_resources("AWS::Route53::HealthCheck")
+        kinds = {c["Properties"]["HealthCheckConfig"]["Type"]: i for i, c in checks.items()}
+        assert sorted(kinds) == ["CALCULATED", "CLOUDWATCH_METRIC", "HTTPS"]
+        https = checks[kinds["HTTPS"]]["Properties"]["HealthCheckConfig"]
+        assert https["FullyQualifiedDomainName"] == f"{region}.api.example.com"
+        assert https["ResourcePath"] == "/inventory/health"
+        alarm = checks[kinds["CLOUDWATCH_METRIC"]]["Properties"]["HealthCheckConfig"]
+        assert alarm["AlarmIdentifier"]["Region"] == region
+        records = {
+            (r["Properties"]["Name"], r["Properties"]["Type"]): r["Properties"]
+            for r in platform.find_resources("AWS::Route53::RecordSet").values()
+        }
+        for name in ("api.example.com.", "api.example.net."):
+            for kind in ("A", "AAAA"):
+                record = records[(name, kind)]
+                assert record["SetIdentifier"] == region
+                assert record["Region"] == region
+                assert record["HealthCheckId"] == {"Ref": kinds["CALCULATED"]}
+        for kind in ("A", "AAAA"):
+            assert "SetIdentifier" not in records[(f"{region}.api.example.com.", kind)]
+        platform.has_resource_properties(
+            "AWS::SSM::Parameter",
+            {
+                "Name": "/gateway-stack/acme/dev/domain/names",
+                "Value": f"api.example.com,api.example.net,{region}.api.example.com",
+            },
+        )
+
+
+def test_multi_region_example_health_route_is_mapped_on_each_regional_name(
+    multi_region: dict[str, dict[str, Template]],
+) -> None:
+    """What the check calls exists: the inventory API of each region is mapped on that region's
+    own name, and its GET /health has no authorizer and no API key."""
+    for region, stacks in multi_region.items():
+        names = GatewayNames("acme", "dev").in_region(None if region == "eu-west-1" else region)
+        inventory = stacks[names.service_stack("inventory")]
+        inventory.has_resource_properties(
+            "AWS::ApiGatewayV2::ApiMapping",
+            {"DomainName": f"{region}.api.example.com", "ApiMappingKey": "inventory"},
+        )
+        (api,) = inventory.find_resources("AWS::ApiGateway::RestApi").values()
+        health = api["Properties"]["Body"]["paths"]["/health"]["get"]
+        assert health.get("security") in (None, [])

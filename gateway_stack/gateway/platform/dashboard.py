@@ -16,9 +16,16 @@ from gateway_stack.constructs.monitoring.metrics import (
 )
 from gateway_stack.constructs.monitoring.widgets import (
     FULL_WIDTH,
+    GRAPH_HEIGHT,
+    GRAPH_WIDTH,
     authorizer_graphs,
     graph,
     header,
+)
+from gateway_stack.gateway.platform.health_check import (
+    ROUTE53_METRICS_REGION,
+    RegionHealthCheck,
+    health_check_metric,
 )
 
 
@@ -137,3 +144,53 @@ class GatewayDashboard(Construct):
                 else []
             ),
         )
+
+    def add_region_health(self, health: RegionHealthCheck, region: str) -> None:
+        """A row for the region's Route 53 health check: its status (1 healthy, 0 unhealthy)
+        and that of each check it combines, the share of Route 53's checkers that reach the
+        region's own name, and the state of the alarm it watches (when there is one).
+
+        Route 53 publishes these metrics in us-east-1 only; the graphs read them there,
+        whatever region the dashboard is in.
+
+        Args:
+            health: the region's health check.
+            region: the region's code, for the title.
+        """
+        self.dashboard.add_widgets(
+            header(
+                f"## Region {region}: Route 53 health check `{health.name}`\n\n"
+                "While it is unhealthy, Route 53 leaves this region out of the gateway's "
+                f"names (metrics from {ROUTE53_METRICS_REGION}, where Route 53 publishes them; "
+                "runbook: docs/regions-dns.md)."
+            )
+        )
+        widgets: list[cw.IWidget] = [
+            graph(
+                "Health check status (1 healthy)",
+                [
+                    health_check_metric(check, "HealthCheckStatus", "Minimum", label)
+                    for label, check in health.checks
+                ],
+                unit="status",
+            ),
+            graph(
+                "Checkers reaching the region (%)",
+                [
+                    health_check_metric(
+                        health.endpoint, "HealthCheckPercentageHealthy", "Average", "HTTPS"
+                    )
+                ],
+                unit="%",
+            ),
+        ]
+        if health.alarm is not None:
+            widgets.append(
+                cw.AlarmStatusWidget(
+                    alarms=[health.alarm],
+                    title="Alarm the health check watches",
+                    width=GRAPH_WIDTH,
+                    height=GRAPH_HEIGHT,
+                )
+            )
+        self.dashboard.add_widgets(*widgets)

@@ -146,7 +146,8 @@ class UsagePlans(Construct):
         stacks_arn = stack.format_arn(
             service="cloudformation",
             resource="stack",
-            resource_name=f"{self.names.prefix}-svc-*/*",
+            # This region's service stacks: an added region's names carry the region.
+            resource_name=f"{self.names.qualified_prefix}-svc-*/*",
         )
         function.add_to_role_policy(
             iam.PolicyStatement(

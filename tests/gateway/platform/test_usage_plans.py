@@ -8,6 +8,8 @@ from typing import Any
 import pytest
 from aws_cdk.assertions import Match, Template
 
+from tests.gateway.platform.regions import routed_platform
+from tests.gateway.platform.regions import template as region_template
 from tests.gateway.stacks import build, templates
 
 
@@ -232,3 +234,18 @@ def test_a_tier_route_throttle_must_name_a_route_of_the_service(
     }
     with pytest.raises(GatewayStackError, match="service 'orders' has no route DELETE /orders"):
         build(gateway_data, cdk_context)
+
+
+def test_an_added_regions_membership_function_reads_its_own_regions_service_stacks(
+    example_data: dict[str, Any], cdk_context: dict[str, Any]
+) -> None:
+    platform = region_template(routed_platform(example_data, cdk_context, region="us-east-1"))
+    (policy,) = [
+        p
+        for p in platform.find_resources("AWS::IAM::Policy").values()
+        if "UsagePlansMembership" in json.dumps(p["Properties"]["Roles"])
+    ]
+    resources = [s["Resource"] for s in policy["Properties"]["PolicyDocument"]["Statement"]]
+    assert "arn:aws:cloudformation:us-east-1:123456789012:stack/acme-dev-us-east-1-svc-*/*" in (
+        resources
+    )
