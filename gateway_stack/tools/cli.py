@@ -11,8 +11,8 @@ python -m gateway_stack clients [GATEWAY]
 python -m gateway_stack policy [--gateway GATEWAY] [--out cdk.out/policy] [TEMPLATE ...]
 python -m gateway_stack init [FOLDER]
 python -m gateway_stack smoke [GATEWAY] [--token-command CMD] [--scopes-missing-route ROUTE]
-                               [--service NAME] [--base-url URL] [--timeout S]
-                               [--max-latency-ms MS] [--json]
+                               [--service NAME] [--base-url URL] [--region REGION|all]
+                               [--timeout S] [--max-latency-ms MS] [--json]
 
 GATEWAY is a gateway file, config/example.yaml by default. FOLDER is a new or empty folder, the
 current one by default.

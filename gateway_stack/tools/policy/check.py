@@ -122,9 +122,10 @@ def check_plan_templates(plan: GatewayPlan, templates: list[Path]) -> GuardResul
     no region of the plan) is checked against the home region's rules, as for a single-region
     gateway. Passes when every region's run passes; the output is each failing run's."""
     home = plan.deployments[0]
+    regions = _regions_of(templates)
     by_region: dict[str, list[Path]] = {}
     for template in templates:
-        by_region.setdefault(_region_of(template) or home.region, []).append(template)
+        by_region.setdefault(regions.get(template.resolve(), home.region), []).append(template)
     platforms = {d.region: d.platform for d in plan.deployments}
     results = [
         (region, check_templates(platforms.get(region, home.platform), listed))
@@ -137,14 +138,19 @@ def check_plan_templates(plan: GatewayPlan, templates: list[Path]) -> GuardResul
     return GuardResult(passed=not failed, output=output)
 
 
-def _region_of(template: Path) -> str | None:
-    """The region the template's stack deploys to, from the assembly manifest beside it."""
-    if not (template.parent / "manifest.json").is_file():
-        return None
-    try:
-        assembly = CloudAssembly.read(template.parent)
-    except AssemblyError:
-        return None
-    resolved = template.resolve()
-    stack = next((s for s in assembly.stacks if s.path.resolve() == resolved), None)
-    return stack.region if stack is not None and stack.region != "unknown-region" else None
+def _regions_of(templates: list[Path]) -> dict[Path, str]:
+    """Resolved template path -> the region its stack deploys to, from the assembly manifest in
+    each template's folder (each folder read once); templates outside an assembly, or of an
+    environment-agnostic stack, are left out."""
+    regions: dict[Path, str] = {}
+    for folder in dict.fromkeys(template.parent for template in templates):
+        if not (folder / "manifest.json").is_file():
+            continue
+        try:
+            assembly = CloudAssembly.read(folder)
+        except AssemblyError:
+            continue
+        for stack in assembly.stacks:
+            if stack.region != "unknown-region":
+                regions[stack.path.resolve()] = stack.region
+    return regions
