@@ -135,3 +135,25 @@ def test_the_summary_is_per_region(
         ("inventory", "acme-dev-us-east-1-svc-inventory"),
     ]
     assert any(line.split()[:1] == ["billing"] for line in home_block)
+
+
+def test_the_summary_names_failover_roles_and_stacks_of_no_region(
+    two_regions: GatewayPlan, two_region_assembly: CloudAssembly
+) -> None:
+    deployments = []
+    for deployment, role in zip(two_regions.deployments, ("PRIMARY", "SECONDARY"), strict=True):
+        assert deployment.platform.routing is not None
+        routing = dataclasses.replace(deployment.platform.routing, policy="failover", failover=role)
+        platform = dataclasses.replace(deployment.platform, routing=routing)
+        deployments.append(dataclasses.replace(deployment, platform=platform))
+    plan = dataclasses.replace(two_regions, deployments=tuple(deployments))
+    home_platform = two_region_assembly.stacks[0]
+    agnostic = dataclasses.replace(home_platform, name="Hand-Made", region="unknown-region")
+    text = render_summary(plan, [*two_region_assembly.stacks, agnostic])
+    lines = text.splitlines()
+    assert ", failover routing: " in lines[0]
+    assert f"Region {HOME} (home), primary, alone at https://{REGIONAL[HOME]}/" in lines
+    assert f"Region {ADDED}, secondary, alone at https://{REGIONAL[ADDED]}/" in lines
+    assert lines[-3:-1] == ["Other stacks (in no region of the gateway file)", ""]
+    assert lines[-1].split()[0] == "Hand-Made"
+    assert lines[-1].endswith("(123456789012/unknown-region)")
