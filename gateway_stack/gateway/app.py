@@ -1,10 +1,11 @@
-"""Build a whole gateway - the platform stack and one stack per service - from its plan."""
+"""Build a whole gateway - in each of its regions, the platform stack and one stack per
+service - from its plan."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from aws_cdk import Environment, Stage, Tags
@@ -21,10 +22,31 @@ from gateway_stack.naming import SERVICE_TAG
 
 @dataclass(frozen=True)
 class GatewayStacks:
-    """The stacks of one gateway environment."""
+    """The stacks of one gateway environment in one region (a deployment of its plan).
+
+    :func:`build_gateway` returns the home region's; a multi-region gateway's other regions
+    are its ``others``, and :attr:`deployments` is every region's, home first.
+
+    Attributes:
+        platform: the platform stack.
+        services: each service's stack, by service name, in file order.
+        others: the stacks of the gateway's other regions, in file order. Default: none (one
+            region).
+    """
 
     platform: PlatformStack
     services: dict[str, ServiceStack]
+    others: tuple[GatewayStacks, ...] = ()
+
+    @property
+    def region(self) -> str:
+        """The region these stacks deploy to (their platform stack's)."""
+        return self.platform.region
+
+    @property
+    def deployments(self) -> tuple[GatewayStacks, ...]:
+        """The stacks of every region: these (the home region's) first."""
+        return (self, *self.others)
 
 
 def build_gateway(scope: Stage, plan: GatewayPlan, *, nag: bool = True) -> GatewayStacks:
@@ -39,13 +61,18 @@ def build_gateway(scope: Stage, plan: GatewayPlan, *, nag: bool = True) -> Gatew
         nag: check every stack against cdk-nag's AwsSolutions pack during synth (a finding
             fails the synth). Default: on.
 
+    Every deployment of the plan (one per region, home first) is built, each stack with the
+    ``env`` of its deployment's account and region. No stack refers to another region's: each
+    reads what it needs from the gateway file or its own region's SSM parameters.
+
     Returns:
-        The stacks of the gateway's deployment (a gateway has one today).
+        The home region's stacks; with several regions, each other region's are in its
+        ``others`` (every region's: ``.deployments``).
     """
-    built = [_build_deployment(scope, plan, deployment) for deployment in plan.deployments]
+    home, *others = [_build_deployment(scope, plan, deployment) for deployment in plan.deployments]
     if nag:
         add_aws_solutions_checks(scope)
-    return built[0]
+    return replace(home, others=tuple(others))
 
 
 def build_gateway_from(
@@ -60,6 +87,9 @@ def build_gateway_from(
         documents: the folder services' ``openapi`` paths are relative to (the gateway file's).
             Default: the current folder.
         nag: check every stack against cdk-nag's AwsSolutions pack. Default: on.
+
+    Returns:
+        The home region's stacks, with the other regions' (see :func:`build_gateway`).
 
     Raises:
         GatewayPlanError: every problem the plan finds; no stack is added.

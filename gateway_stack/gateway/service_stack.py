@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from aws_cdk import Stack
+from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_sns as sns
 from constructs import Construct
@@ -113,6 +114,13 @@ class ServiceStack(Stack):
         )
         self.plan_membership = self.attachment.plan_membership
         self.monitoring = self.attachment.monitoring
+        dashboard = self.monitoring.dashboard
+        if dashboard is not None and service.dashboard_name != self.service_api.api_name:
+            # Dashboards are global to an account: an added region's carries the region (the
+            # API's name, which the construct gives it, is the same in every region).
+            cfn = dashboard.dashboard.node.default_child
+            assert isinstance(cfn, cloudwatch.CfnDashboard)
+            cfn.dashboard_name = service.dashboard_name
         self.canary: ServiceCanary | None = None
         if canaries is not None and canaries.enabled:
             self.canary = ServiceCanary(

@@ -2,7 +2,8 @@
 canary asset holds the canary script, the smoke runner itself and the service's checks.
 
 Every gateway file under config/ is synthesized by the tests: config/example.yaml by
-test_example_synth.py (with its snapshots), the others here.
+test_example_synth.py (with its snapshots), config/multi-region.yaml by
+test_multi_region_synth.py, config/canaries.yaml here.
 """
 
 from __future__ import annotations
@@ -51,6 +52,7 @@ def test_every_gateway_file_under_config_is_synthesized_by_the_tests() -> None:
     assert sorted(p.name for p in (ROOT / "config").glob("*.yaml")) == [
         "canaries.yaml",
         "example.yaml",
+        "multi-region.yaml",
     ]
 
 

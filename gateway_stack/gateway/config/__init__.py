@@ -20,6 +20,7 @@ from gateway_stack.gateway.config.model import (
     StageSettings,
     Tier,
 )
+from gateway_stack.gateway.config.regions import HealthCheck, RegionSettings, Routing
 from gateway_stack.gateway.config.services import Backend, LoadBalancer, RouteSpec, Service
 
 if TYPE_CHECKING:
@@ -49,10 +50,13 @@ __all__ = [
     "Gateway",
     "GatewayFile",
     "GatewayFileError",
+    "HealthCheck",
     "LoadBalancer",
     "Network",
     "Quota",
+    "RegionSettings",
     "RouteSpec",
+    "Routing",
     "Service",
     "StageSettings",
     "Tier",

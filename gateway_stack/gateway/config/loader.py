@@ -24,7 +24,14 @@ from gateway_stack.errors import GatewayStackError
 from gateway_stack.gateway.config.issues import Issue, Location, issue_line, render_issue
 from gateway_stack.gateway.config.model import Gateway
 from gateway_stack.gateway.config.references import REFERENCE_ERROR, check_references
+from gateway_stack.gateway.config.views import (
+    REGION_ERROR,
+    RegionPlaces,
+    added_regions,
+    region_view,
+)
 from gateway_stack.gateway.config.wording import model_issues
+from gateway_stack.models.regions import partition_of
 from gateway_stack.yaml_source import YamlSourceError, read_yaml
 
 
@@ -104,14 +111,27 @@ def parse_gateway(
         issues.append(Issue((), "the file must be a mapping of keys such as name, services"))
     else:
         raw = check_references(data)
+        regional: list[Issue] = []
         try:
             gateway = Gateway.model_validate(data)
         except ValidationError as error:
             # The model's own reference check repeats the raw one (reported with positions);
             # keep it only when the raw data hid it (values the model normalises, e.g. spaces).
-            details = [d for d in error.errors() if d["type"] != REFERENCE_ERROR or not raw]
+            # Likewise its check of the regions' views, which _region_issues reports in place.
+            regional = _region_issues(data, [*raw, *model_issues(error.errors(), data, {})])
+            details = [
+                d
+                for d in error.errors()
+                if not (d["type"] == REFERENCE_ERROR and raw)
+                and not (d["type"] == REGION_ERROR and regional)
+            ]
             issues += model_issues(details, data, {**lines, **(key_lines or {})})
         issues += _without_cascades(raw, issues, data)
+        # A region's own value judged in its region (its zones known) replaces the file's
+        # judgment of its form at the same place.
+        judged = {issue.loc for issue in regional}
+        issues = [i for i in issues if not (i.loc[:1] == ("regions",) and i.loc in judged)]
+        issues += regional
         if path is not None:
             issues += _missing_documents(data, Path(path).parent)
     if issues:
@@ -119,6 +139,39 @@ def parse_gateway(
         raise GatewayFileError(path or "<gateway>", issues, lines)
     assert gateway is not None  # no issue means the model validated
     return gateway
+
+
+def _region_issues(data: Mapping[str, Any], found: list[Issue]) -> list[Issue]:
+    """The problems of each added region's view (:mod:`~gateway_stack.gateway.config.views`),
+    where the file says them; none that the file's own checks (``found``) already report at the
+    same place."""
+    said = {(issue.loc, issue.message) for issue in found}
+    issues: list[Issue] = []
+    for region in added_regions(data):
+        places = RegionPlaces.of(data, region)
+        if (
+            partition_of(region) is None
+            or not places.positions
+            or places.home
+            or "availability_zones" not in places.given
+        ):
+            continue  # the model, or the routing check, says why
+        view = region_view(data, region)
+        raw = check_references(view)
+        model: list[Issue] = []
+        try:
+            Gateway.model_validate(view)
+        except ValidationError as error:
+            details = [d for d in error.errors() if d["type"] != REFERENCE_ERROR or not raw]
+            model = model_issues(details, view, {})
+        for issue in [*model, *_without_cascades(raw, model, view)]:
+            if (places.position(issue.loc), issue.message) in said:
+                continue
+            loc, message = places.relocate(issue.loc, issue.message)
+            if (loc, message) not in said:
+                said.add((loc, message))
+                issues.append(Issue(loc, message))
+    return issues
 
 
 def _without_cascades(raw: list[Issue], model: list[Issue], data: Mapping[str, Any]) -> list[Issue]:

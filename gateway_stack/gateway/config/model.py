@@ -18,7 +18,9 @@ from pydantic import (
     Field,
     ModelWrapValidatorHandler,
     StringConstraints,
+    ValidationError,
     ValidationInfo,
+    ValidatorFunctionWrapHandler,
     field_validator,
     model_validator,
 )
@@ -26,13 +28,16 @@ from pydantic_core import PydanticCustomError
 
 from gateway_stack.gateway.config.account import AccountQuotas, target_of
 from gateway_stack.gateway.config.domain import Domain
+from gateway_stack.gateway.config.issues import format_location
 from gateway_stack.gateway.config.monitoring import Monitoring
+from gateway_stack.gateway.config.network import Network
 from gateway_stack.gateway.config.protection import LogKey, Waf
 from gateway_stack.gateway.config.references import REFERENCE_ERROR, check_references
+from gateway_stack.gateway.config.regions import RegionCode, RegionSettings, Routing
 from gateway_stack.gateway.config.route_keys import parse_service_route
 from gateway_stack.gateway.config.services import LoadBalancer, Service
+from gateway_stack.gateway.config.views import REGION_ERROR, region_view
 from gateway_stack.models.allowlist import Allowlist
-from gateway_stack.models.cidr import VpcCidr
 from gateway_stack.models.cors import Cors
 from gateway_stack.models.fields import (
     LOG_RETENTION_DAYS,
@@ -45,87 +50,13 @@ from gateway_stack.models.fields import (
 from gateway_stack.models.numbers import MAX_INT32, Switch, Whole
 from gateway_stack.models.regions import partition_of, zone_problem
 from gateway_stack.models.tags import Tags
-from gateway_stack.models.target import current_target, deploying_to
+from gateway_stack.models.target import Quotas, Target, current_target, deploying_to
 from gateway_stack.models.throttle import (
     DEFAULT_STAGE_THROTTLE,
     Throttle,
     fill_throttle,
     partial_throttle_schema,
 )
-
-# -- network ----------------------------------------------------------------------------------
-
-
-class CreatedVpc(Section):
-    """A VPC the gateway creates: private isolated subnets only (no NAT, no internet gateway)."""
-
-    cidr: VpcCidr = Field(
-        "10.0.0.0/16",
-        description="IPv4 CIDR block of the VPC, /16 to /24 (one /24 private subnet per "
-        "availability zone). Default: 10.0.0.0/16.",
-    )
-
-    @field_validator("cidr")
-    @classmethod
-    def _room_for_subnets(cls, value: str) -> str:
-        # The created VPC has one /24 private subnet per availability zone.
-        target = current_target()
-        zones = max(target.zones if target is not None else 1, 1)
-        prefix = int(value.rsplit("/", 1)[1])
-        largest = 24 - (zones - 1).bit_length()  # the longest prefix with room for them all
-        if prefix > largest:
-            subnets = f"{zones} /24 subnet{'s' * (zones != 1)}"
-            raise ValueError(
-                f"a /{prefix} block has no room for {subnets} (one per availability zone): "
-                f"use /{largest} or a shorter prefix, e.g. /16"
-            )
-        return value
-
-
-class Network(Section):
-    """Where gateway-created load balancers live: an existing VPC, or one the gateway creates.
-
-    Either ``vpc_id`` with ``cidr`` and ``private_subnet_ids`` (one per availability zone, in
-    the order of ``availability_zones``), or ``create``.
-    """
-
-    vpc_id: str | None = Field(
-        None,
-        pattern=rule(r"^vpc-[0-9a-f]{8,17}$", "vpc- and 8 to 17 hex digits"),
-        description="Existing VPC id (vpc-...).",
-    )
-    cidr: VpcCidr | None = Field(
-        None, description="The existing VPC's IPv4 CIDR (load balancers admit traffic from it)."
-    )
-    private_subnet_ids: tuple[
-        Annotated[
-            str,
-            StringConstraints(
-                pattern=rule(r"^subnet-[0-9a-f]{8,17}$", "subnet- and 8 to 17 hex digits")
-            ),
-        ],
-        ...,
-    ] = Field((), description="Private subnets of the existing VPC, one per availability zone.")
-    create: CreatedVpc | None = Field(None, description="Create a VPC with these settings.")
-
-    @model_validator(mode="after")
-    def _one_source(self) -> Network:
-        if (self.vpc_id is None) == (self.create is None):
-            raise ValueError("set exactly one of 'vpc_id' (an existing VPC) or 'create'")
-        if self.vpc_id is not None and (self.cidr is None or not self.private_subnet_ids):
-            raise ValueError("an existing VPC needs 'cidr' and 'private_subnet_ids' too")
-        if self.create is not None and (self.cidr is not None or self.private_subnet_ids):
-            raise ValueError(
-                "'cidr' and 'private_subnet_ids' describe an existing VPC: with "
-                "'create', set 'create.cidr' instead"
-            )
-        return self
-
-    @property
-    def vpc_cidr(self) -> str:
-        """The VPC's IPv4 CIDR, created or existing."""
-        return self.create.cidr if self.create is not None else str(self.cidr)
-
 
 # -- domain and auth ----------------------------------------------------------------------------
 
@@ -334,6 +265,19 @@ class Gateway(Section):
     monitoring: Monitoring = Field(
         default_factory=Monitoring, description="Dashboards and alarms. Default: both on."
     )
+    regions: dict[RegionCode, RegionSettings] | None = Field(
+        None,
+        min_length=1,
+        description="More regions, by region code (not the home region, the top-level "
+        "'region', whose stacks keep their single-region names): each with its availability "
+        "zones and what differs from the top-level settings. Needs 'routing'. Default: none "
+        "(one region).",
+    )
+    routing: Routing | None = Field(
+        None,
+        description="How DNS sends clients to the regions, and each region's health check. "
+        "Required with 'regions', refused without. Default: none.",
+    )
 
     @field_validator("account", mode="before")
     @classmethod
@@ -365,6 +309,18 @@ class Gateway(Section):
             raise ValueError("lists a zone twice")
         return value
 
+    @field_validator("regions", mode="wrap")
+    @classmethod
+    def _regions_form(
+        cls, value: Any, handler: ValidatorFunctionWrapHandler
+    ) -> dict[str, RegionSettings] | None:
+        # A region's values are checked for their form here, and in the region by its view
+        # (_regions_valid): not against the home region's target.
+        target = current_target()
+        loose = Target(target.account if target else None, None, None, 0, Quotas())
+        with deploying_to(loose):
+            return handler(value)
+
     @model_validator(mode="after")
     def _references(self) -> Gateway:
         # The loader runs the same checks on the raw file so that they are reported together
@@ -377,6 +333,50 @@ class Gateway(Section):
                 {"issues": "; ".join(f"{issue.location}: {issue.message}" for issue in issues)},
             )
         return self
+
+    @model_validator(mode="after")
+    def _regions_valid(self) -> Gateway:
+        # The loader validates the raw file's views itself (with positions); this keeps a
+        # Gateway built in code to the same rules.
+        problems = []
+        for region in self.added_regions:
+            try:
+                self.in_region(region)
+            except ValidationError as error:
+                problems += [
+                    f"in {region}: {format_location(tuple(d['loc']))}: {d['msg']}"
+                    for d in error.errors()
+                ]
+        if problems:
+            raise PydanticCustomError(REGION_ERROR, "{problems}", {"problems": "; ".join(problems)})
+        return self
+
+    @property
+    def added_regions(self) -> tuple[str, ...]:
+        """The regions of ``regions``, in file order (none for a single-region gateway)."""
+        return tuple(r for r in self.regions or {} if r != self.region)
+
+    @property
+    def all_regions(self) -> tuple[str, ...]:
+        """Every region of the gateway: the home region (``region``) first."""
+        return (self.region, *self.added_regions)
+
+    def in_region(self, region: str) -> Gateway:
+        """The single-region view of this gateway in ``region`` (the home region or one of
+        ``regions``): that region's zones, network, load balancers, quotas and regional ARNs in
+        place of the top-level ones, only its services, no ``regions`` or ``routing``. A
+        single-region gateway's view of its region is itself.
+
+        Raises:
+            pydantic.ValidationError: the view breaks a rule in that region (a Gateway built
+                by validation never does: it checks every view).
+            ValueError: ``region`` is not one of the gateway's regions.
+        """
+        if region not in self.all_regions:
+            raise ValueError(f"{region!r} is not one of the gateway's regions")
+        if self.regions is None and self.routing is None:
+            return self
+        return Gateway.model_validate(region_view(self.model_dump(mode="python"), region))
 
     @property
     def partition(self) -> str:

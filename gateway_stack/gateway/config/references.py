@@ -15,6 +15,7 @@ from gateway_stack.gateway.config.allowlist import allowlist_issues
 from gateway_stack.gateway.config.issues import Issue
 from gateway_stack.gateway.config.monitoring import alarm_issues
 from gateway_stack.gateway.config.route_keys import service_of
+from gateway_stack.gateway.config.routing import routing_issues
 from gateway_stack.limits import MAX_API_KEYS, MAX_USAGE_PLANS
 
 #: pydantic error type of the model's own reference check (the loader reports these itself).
@@ -92,7 +93,7 @@ def check_references(data: Any) -> list[Issue]:
                         "'network' section (an existing VPC or 'create')",
                     )
                 )
-    return issues + allowlist_issues(data) + alarm_issues(data)
+    return issues + allowlist_issues(data) + alarm_issues(data) + routing_issues(data)
 
 
 def _plan_issues(

@@ -15,6 +15,7 @@ from gateway_stack.models.arns import NETWORK_LOAD_BALANCER, arn_problem
 from gateway_stack.models.cors import HEADER_PATTERN
 from gateway_stack.models.fields import (
     Port,
+    Region,
     Section,
     Slug,
     rule,
@@ -245,6 +246,12 @@ class Service(Section):
         description="Routes anyone may call, without the authorizer or an API key (e.g. "
         "'GET /health' for health checks): each must be one of the service's routes and, in "
         "its OpenAPI document, declare 'security: []'. Owned by the platform. Default: none.",
+    )
+    regions: tuple[Region, ...] | None = Field(
+        None,
+        min_length=1,
+        description="The regions this service is in, of a gateway in several regions (the "
+        "top-level 'region' and the keys of 'regions'). Default: every region.",
     )
     alarms: ServiceAlarms = Field(
         default_factory=ServiceAlarms,

@@ -35,6 +35,6 @@ def alarm_thresholds(
             f"{latency} ms is over service {service.name!r}'s longest integration timeout "
             f"({longest_timeout_ms} ms): requests time out before the alarm could fire; set at "
             f"most {longest_timeout_ms}"
-            + ("" if own else f" (or give services[{index}].alarms its own threshold)"),
+            + ("" if own else f" (or give {problems.where(where)} its own threshold)"),
         )
     return merged

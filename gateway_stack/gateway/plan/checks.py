@@ -35,7 +35,8 @@ def check_service(service: ServicePlan, problems: Problems) -> None:
                     service.route_places.get(route.key, FilePlace(("services", service.index))),
                     f"route {route.key} caches responses (cache_ttl_seconds), but service "
                     f"{service.name!r} has no cache cluster: set its cache_size_gb "
-                    f"(services[{service.index}].cache_size_gb), or stop caching the route",
+                    f"({problems.where(('services', service.index, 'cache_size_gb'))}), or stop "
+                    "caching the route",
                 )
     count = len(service.resource_paths)
     if count > MAX_API_RESOURCES:

@@ -46,6 +46,7 @@ def gateway_settings(
     *,
     source: str = "<gateway>",
     lines: Mapping[Location, int] | None = None,
+    position: int | None = None,
 ) -> GatewaySettings:
     """What the gateway writes into every operation of service ``index``: its private
     integration, the platform's authorizer and API key, the forwarded context, CORS, its public
@@ -58,9 +59,11 @@ def gateway_settings(
         source: the gateway file's name, for messages about public routes. Default:
             ``<gateway>``.
         lines: the line of each key path in the gateway file. Default: none.
+        position: the service's position under ``services`` in the gateway file, when
+            ``gateway`` is one region's view of it. Default: ``index``.
     """
     service = gateway.services[index]
-    loc: Location = ("services", index, "public_routes")
+    loc: Location = ("services", index if position is None else position, "public_routes")
     line = (lines or {}).get(loc)
     origin = f"{source} ({format_location(loc)}" + (f", line {line})" if line else ")")
     return GatewaySettings(

@@ -4,11 +4,12 @@ built from, with every check that can be known before synth."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from gateway_stack.gateway.config import Gateway
 from gateway_stack.gateway.config.issues import Location
+from gateway_stack.gateway.config.views import RegionPlaces
 from gateway_stack.gateway.plan.alarms import alarm_thresholds
 from gateway_stack.gateway.plan.checks import check_service, check_services
 from gateway_stack.gateway.plan.definition import (
@@ -16,7 +17,8 @@ from gateway_stack.gateway.plan.definition import (
     gateway_settings,
 )
 from gateway_stack.gateway.plan.platform import plan_platform
-from gateway_stack.gateway.plan.problems import Problems
+from gateway_stack.gateway.plan.problems import FilePlace, Problems
+from gateway_stack.gateway.plan.routing import plan_routing
 from gateway_stack.gateway.plan.service import ApiMapping, ServicePlan, StagePlan
 from gateway_stack.gateway.plan.throttles import plan_overrides
 from gateway_stack.gateway.plan.topology import Deployment, StackPlan, StackRole
@@ -33,7 +35,8 @@ class GatewayPlan:
         source: the gateway file (as messages name it).
         gateway: the validated gateway file.
         names: the gateway environment's names, built once and passed down.
-        deployments: each environment in one account and region, with its stacks (one today).
+        deployments: the gateway in each of its regions, with its stacks: the home region
+            (the file's ``region``) first, then ``regions`` in file order.
         warnings: what the plan accepts but a user should know, each ``<file>: <place>:
             warning: ... (line N)``, printed, never failing: settings AWS accepts that probably
             do not do what they seem to (a burst below the rate), then a document's defaults of
@@ -46,6 +49,11 @@ class GatewayPlan:
     names: GatewayNames
     deployments: tuple[Deployment, ...]
     warnings: tuple[str, ...] = ()
+
+    @property
+    def regions(self) -> tuple[str, ...]:
+        """The region of each deployment: the home region first."""
+        return tuple(deployment.region for deployment in self.deployments)
 
 
 def plan_gateway_file(path: str | Path) -> GatewayPlan:
@@ -85,15 +93,45 @@ def plan_gateway(
     """
     problems = Problems(source, lines or {})
     names = GatewayNames(gateway.name, gateway.environment)
-    platform = plan_platform(gateway, names)
+    deployments = tuple(
+        _plan_deployment(gateway, region, names, documents, problems)
+        for region in gateway.all_regions
+    )
+    problems.raise_any()
+    return GatewayPlan(
+        source=source,
+        gateway=gateway,
+        names=names,
+        deployments=deployments,
+        warnings=gateway_warnings(gateway, source, lines or {}) + tuple(problems.warnings),
+    )
+
+
+def _plan_deployment(
+    gateway: Gateway, region: str, names: GatewayNames, documents: Path, problems: Problems
+) -> Deployment:
+    """The deployment of ``region``, planned from the region's view of the file (every check
+    of a single-region gateway, in that region); its problems are recorded where the file
+    says them."""
+    view = gateway.in_region(region)
+    home = region == gateway.region
+    if view is not gateway:  # several regions: the view's places are not the file's
+        places = RegionPlaces.of(gateway.model_dump(mode="python"), region)
+        problems = problems.within(places)
+    names = names if home else names.in_region(region)
+    routing = plan_routing(gateway, region)
+    platform = plan_platform(view, names, routing)
+    regional = routing.regional_name.name if routing is not None else None
     services = [
         plan
-        for index in range(len(gateway.services))
-        if (plan := _plan_service(gateway, index, names, documents, problems)) is not None
+        for index in range(len(view.services))
+        if (plan := _plan_service(view, index, names, documents, problems, regional=regional))
+        is not None
     ]
     check_services(platform, services, problems)
-    problems.raise_any()
-    title = f"Gateway {gateway.name} ({gateway.environment})"
+    if problems.places is not None:
+        services = [_in_file(service, problems.places) for service in services]
+    title = f"Gateway {gateway.name} ({gateway.environment})" + ("" if home else f" in {region}")
     stacks = [StackPlan(names.platform_stack, StackRole.PLATFORM, f"{title}: shared platform")]
     stacks += [
         StackPlan(
@@ -104,35 +142,57 @@ def plan_gateway(
         )
         for service in services
     ]
-    deployment = Deployment(
-        environment=gateway.environment,
-        account=gateway.account,
-        region=gateway.region,
-        partition=gateway.partition,
+    return Deployment(
+        environment=view.environment,
+        account=view.account,
+        region=view.region,
+        partition=view.partition,
         platform=platform,
         stacks=tuple(stacks),
-    )
-    return GatewayPlan(
-        source=source,
-        gateway=gateway,
         names=names,
-        deployments=(deployment,),
-        warnings=gateway_warnings(gateway, source, lines or {}) + tuple(problems.warnings),
+        home=home,
+    )
+
+
+def _in_file(service: ServicePlan, places: RegionPlaces) -> ServicePlan:
+    """``service`` (planned from a region's view) with its position and the places of its
+    routes in the file."""
+    return replace(
+        service,
+        index=places.positions[service.index],
+        route_places={
+            key: FilePlace(places.position(place.loc)) if isinstance(place, FilePlace) else place
+            for key, place in service.route_places.items()
+        },
     )
 
 
 def _plan_service(
-    gateway: Gateway, index: int, names: GatewayNames, documents: Path, problems: Problems
+    gateway: Gateway,
+    index: int,
+    names: GatewayNames,
+    documents: Path,
+    problems: Problems,
+    *,
+    regional: str | None = None,
 ) -> ServicePlan | None:
     """Service ``index``'s plan, or ``None`` when its definition cannot be made (the problems
-    are recorded; the other services are still planned, so that all are reported)."""
+    are recorded; the other services are still planned, so that all are reported). A service
+    of a multi-region gateway is mapped on the region's own name (``regional``) too."""
     service = gateway.services[index]
     api_name = f"{names.prefix}-{service.name}"
     defined = define(
         service,
         index,
         settings=gateway_settings(
-            gateway, index, names, source=problems.source, lines=problems.lines
+            gateway,
+            index,
+            names,
+            source=problems.source,
+            lines=problems.lines,
+            position=problems.places.position(("services", index))[1]
+            if problems.places is not None
+            else index,
         ),
         api_name=api_name,
         documents=documents,
@@ -157,7 +217,11 @@ def _plan_service(
             cache_size_gb=service.cache_size_gb,
             access_log_kms_key=gateway.stage.access_log_kms_key,
         ),
-        mappings=tuple(ApiMapping(name.name, service.base_path) for name in gateway.domain.names),
+        mappings=tuple(
+            ApiMapping(name, service.base_path)
+            for name in (*(n.name for n in gateway.domain.names), regional)
+            if name is not None
+        ),
         web_acl=gateway.waf.enabled,
         tiers=tuple(gateway.tiers),
         plan_overrides=plan_overrides(gateway, index, definition.routes, problems),

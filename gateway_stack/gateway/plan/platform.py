@@ -78,7 +78,8 @@ class PlatformPlan:
 
     Attributes:
         names: the gateway environment's names.
-        gateway: the gateway file, for its platform-wide sections (network, domain, auth,
+        gateway: the gateway file's view of this region (its single-region ``Gateway``,
+            :meth:`Gateway.in_region`), for its platform-wide sections (network, domain, auth,
             tiers, clients, WAF, stage, monitoring).
         backends: the load balancers, in file order, each with its services' ports.
         routing: how DNS routes to this region, for a multi-region gateway. Default: none (one
@@ -91,8 +92,11 @@ class PlatformPlan:
     routing: RegionRouting | None = None
 
 
-def plan_platform(gateway: Gateway, names: GatewayNames) -> PlatformPlan:
-    """The platform's part of the plan of ``gateway``."""
+def plan_platform(
+    gateway: Gateway, names: GatewayNames, routing: RegionRouting | None = None
+) -> PlatformPlan:
+    """The platform's part of the plan of ``gateway`` (one region's view of the file), with
+    how DNS routes to the region (``routing``; default none: a single-region gateway)."""
     return PlatformPlan(
         names=names,
         gateway=gateway,
@@ -104,4 +108,5 @@ def plan_platform(gateway: Gateway, names: GatewayNames) -> PlatformPlan:
             )
             for name, balancer in gateway.load_balancers.items()
         ),
+        routing=routing,
     )

@@ -10,7 +10,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
 from gateway_stack.errors import GatewayStackError
-from gateway_stack.gateway.config.issues import Issue, Location, render_issue
+from gateway_stack.gateway.config.issues import Issue, Location, format_location, render_issue
+from gateway_stack.gateway.config.views import RegionPlaces
 from gateway_stack.openapi import OpenApiDocumentError, Problem
 
 
@@ -57,13 +58,36 @@ class Problems:
     _messages: list[str] = field(default_factory=list)
     #: What the plan accepts but a user should know (a document's warnings), as messages.
     warnings: list[str] = field(default_factory=list)
+    #: Where the problems of one region's view are in the file (a multi-region gateway's
+    #: regions are planned one view each); none for a single-region gateway.
+    places: RegionPlaces | None = None
+
+    def within(self, places: RegionPlaces) -> Problems:
+        """These problems, recorded from the view of one region (``places``): each said
+        where the file says it, and once (the regions' views share the file's services)."""
+        return Problems(self.source, self.lines, self._messages, self.warnings, places)
 
     def add(self, place: Place, message: str) -> None:
         """Record a problem at ``place``."""
-        if isinstance(place, FilePlace):
-            self._messages.append(render_issue(self.source, Issue(place.loc, message), self.lines))
-        else:
-            self._messages.append(Problem(place.pointer, message, place.line).render(place.source))
+        if not isinstance(place, FilePlace):
+            self._record(Problem(place.pointer, message, place.line).render(place.source))
+            return
+        loc = place.loc
+        if self.places is not None:
+            said = render_issue(self.source, Issue(self.places.position(loc), message), self.lines)
+            if said in self._messages:  # the home region's view said it already
+                return
+            loc, message = self.places.relocate(loc, message)
+        self._record(render_issue(self.source, Issue(loc, message), self.lines))
+
+    def _record(self, message: str) -> None:
+        if self.places is None or message not in self._messages:
+            self._messages.append(message)
+
+    def where(self, loc: Location) -> str:
+        """A key path of the view being planned as a message names it: its place in the file
+        (``services[2].alarms``)."""
+        return format_location(self.places.position(loc) if self.places is not None else loc)
 
     def at(self, loc: Location, message: str) -> None:
         """Record a problem at a key path of the gateway file."""
@@ -71,7 +95,8 @@ class Problems:
 
     def extend(self, messages: tuple[str, ...] | list[str]) -> None:
         """Record messages that already name their file and place (a document's errors)."""
-        self._messages.extend(messages)
+        for message in messages:
+            self._record(message)
 
     def document(self, error: OpenApiDocumentError) -> None:
         """Record every problem of a document."""
@@ -79,10 +104,10 @@ class Problems:
 
     def warn(self, source: str, warnings: tuple[Problem, ...]) -> None:
         """Record a document's warnings (they do not refuse the plan)."""
-        self.warnings.extend(
-            replace(warning, message=f"warning: {warning.message}").render(source)
-            for warning in warnings
-        )
+        for warning in warnings:
+            rendered = replace(warning, message=f"warning: {warning.message}").render(source)
+            if self.places is None or rendered not in self.warnings:
+                self.warnings.append(rendered)
 
     def __bool__(self) -> bool:
         return bool(self._messages)

@@ -59,7 +59,8 @@ class ServicePlan:
         definition: the API's OpenAPI body and routes, with the gateway's extensions written.
         resource_paths: every API Gateway resource the routes create.
         stage: the stage's settings.
-        mappings: an API mapping on each custom domain name.
+        mappings: an API mapping on each custom domain name (and, in a multi-region gateway,
+            on the region's own name).
         web_acl: associate the stage with the platform's web ACL.
         tiers: the usage plans (tiers) the stage joins, in file order.
         plan_overrides: per tier, the limits that replace the tier's on this stage (the
@@ -93,6 +94,13 @@ class ServicePlan:
     def api_name(self) -> str:
         """The REST API's name: ``<gateway>-<environment>-<service>``."""
         return f"{self.names.prefix}-{self.name}"
+
+    @property
+    def dashboard_name(self) -> str:
+        """The service's dashboard's name: ``<gateway>-<environment>[-<region>]-<service>``
+        (dashboards are global to an account: an added region's names carry the region; the
+        home region's is the API's name, as for a single-region gateway)."""
+        return f"{self.names.qualified_prefix}-{self.name}"
 
     @property
     def routes(self) -> tuple[Route, ...]:

@@ -12,6 +12,7 @@ from enum import Enum
 
 from gateway_stack.gateway.plan.platform import PlatformPlan
 from gateway_stack.gateway.plan.service import ServicePlan
+from gateway_stack.naming import GatewayNames
 
 
 class StackRole(Enum):
@@ -51,6 +52,10 @@ class Deployment:
         partition: the region's partition (``aws``, ``aws-cn``, ``aws-us-gov``).
         platform: what the platform stack needs.
         stacks: the stacks, platform first, then one per service in file order.
+        names: the deployment's names: qualified by its region in a multi-region gateway's
+            added regions, the gateway's own names in its home region.
+        home: whether this is the gateway's home region (the top-level ``region``). Default:
+            yes.
     """
 
     environment: str
@@ -59,6 +64,8 @@ class Deployment:
     partition: str
     platform: PlatformPlan
     stacks: tuple[StackPlan, ...]
+    names: GatewayNames
+    home: bool = True
 
     @property
     def platform_stack(self) -> StackPlan:

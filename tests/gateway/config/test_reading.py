@@ -198,7 +198,7 @@ def test_a_misspelt_section_is_one_error_without_cascades(tmp_path: Path) -> Non
         "environment, account, region, availability_zones, account_quotas, network, domain, "
         "allowlist, auth, "
         "stage, waf, cors, cloudwatch_role, tiers, clients, load_balancers, services, "
-        f"monitoring (line {line_of(path, 'service:')})"
+        f"monitoring, regions, routing (line {line_of(path, 'service:')})"
     ]
 
 
