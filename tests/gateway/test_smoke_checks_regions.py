@@ -4,20 +4,19 @@ so a run (and each region's canary) tests that region alone."""
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any
 
 import pytest
 
-from gateway_stack.gateway.plan import GatewayPlan
+from gateway_stack.gateway.plan import GatewayPlan, plan_gateway_file
 from gateway_stack.gateway.smoke_checks import checks_for, regional_name
 from gateway_stack.smoke import Check
-from tests.tools.regions import ADDED, HOME, REGIONAL, two_region_plan
+from tests.tools.regions import ADDED, HOME, MULTI_REGION, REGIONAL
 
 
 @pytest.fixture(scope="module")
-def two_regions(example_data: dict[str, Any]) -> GatewayPlan:
-    """The example in eu-west-1 and us-east-1 (orders and inventory only)."""
-    return two_region_plan(example_data, added_services=["orders", "inventory"])
+def two_regions() -> GatewayPlan:
+    """config/multi-region.yaml: eu-west-1 and us-east-1 (orders and inventory only)."""
+    return plan_gateway_file(MULTI_REGION)
 
 
 def hosts(checks: list[Check]) -> Counter[str]:

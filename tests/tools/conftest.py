@@ -1,4 +1,4 @@
-"""A two-region gateway (tests/tools/regions.py), planned and synthesized once per session."""
+"""config/multi-region.yaml, planned and synthesized once per session."""
 
 from __future__ import annotations
 
@@ -7,17 +7,15 @@ from typing import Any
 import pytest
 
 from gateway_stack.assembly import CloudAssembly
-from gateway_stack.gateway.plan import GatewayPlan
-from tests.tools.regions import synthesize_plan, two_region_plan
-
-#: The services of the added region: billing is in the home region only.
-ADDED_SERVICES = ("orders", "inventory")
+from gateway_stack.gateway.plan import GatewayPlan, plan_gateway_file
+from tests.tools.regions import MULTI_REGION, synthesize_plan
 
 
 @pytest.fixture(scope="session")
-def two_regions(example_data: dict[str, Any]) -> GatewayPlan:
-    """The example in eu-west-1 (home, every service) and us-east-1 (orders, inventory)."""
-    return two_region_plan(example_data, added_services=ADDED_SERVICES)
+def two_regions() -> GatewayPlan:
+    """config/multi-region.yaml: eu-west-1 (home, every service), us-east-1 (orders and
+    inventory)."""
+    return plan_gateway_file(MULTI_REGION)
 
 
 @pytest.fixture(scope="session")

@@ -1,5 +1,6 @@
-"""Reading a multi-region cloud assembly: each stack's region from the manifest, SSM values
-followed within a region, the route table's regions, and the summary per region."""
+"""Reading a multi-region cloud assembly (config/multi-region.yaml, synthesized in-process):
+each stack's region from the manifest, SSM values followed within a region, the route table's
+regions, and the summary per region."""
 
 from __future__ import annotations
 
