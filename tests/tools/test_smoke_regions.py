@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-import pytest
+import json
+from pathlib import Path
+from typing import Any
 
-from gateway_stack.gateway.plan import GatewayPlan, plan_gateway_file
+import pytest
+import yaml
+
+from gateway_stack.gateway.config import parse_gateway
+from gateway_stack.gateway.plan import GatewayPlan, plan_gateway, plan_gateway_file
 from gateway_stack.tools.cli import main
 from gateway_stack.tools.smoke import ALL_REGIONS, COULD_NOT_RUN, CouldNotRun, deployments
-from tests.conftest import EXAMPLE
-from tests.tools.regions import ADDED, HOME
+from tests.conftest import EXAMPLE, ROOT
+from tests.tools.regions import ADDED, HOME, MULTI_REGION, REGIONAL, synthesize_plan
 
 
 def test_the_home_region_by_default(two_regions: GatewayPlan) -> None:
@@ -48,3 +54,33 @@ def test_the_command_refuses_an_unknown_region(capsys: pytest.CaptureFixture[str
         "smoke: --region us-west-2: the gateway file has no such region (it has eu-west-1); "
         "'all' checks every region\n"
     )
+
+
+def test_each_regions_canaries_check_that_region_alone(
+    tmp_path: Path, cdk_context: dict[str, Any]
+) -> None:
+    """config/multi-region.yaml with canaries on: every canary's checks (its asset's
+    checks.json) call its own region's name, and only its service."""
+    data = yaml.safe_load(MULTI_REGION.read_text())
+    canaries = yaml.safe_load((ROOT / "config" / "canaries.yaml").read_text())["monitoring"]
+    data["monitoring"]["canaries"] = canaries["canaries"]
+    data["regions"][ADDED]["canary_credentials_secret_arn"] = (
+        f"arn:aws:secretsmanager:{ADDED}:123456789012:secret:acme/dev/canary-client-Ab12Cd"
+    )
+    plan = plan_gateway(parse_gateway(data), MULTI_REGION.parent)
+    synthesize_plan(plan, tmp_path, cdk_context)
+    found = set()
+    for checks_file in tmp_path.glob("asset.*/python/checks.json"):
+        checks = json.loads(checks_file.read_text())
+        hosts = {check["url"].split("/")[2] for check in checks}
+        services = {check["name"].split()[0] for check in checks}
+        assert len(hosts) == 1, hosts
+        assert len(services) == 1, services
+        found.add((hosts.pop(), services.pop()))
+    assert found == {
+        (REGIONAL[HOME], "orders"),
+        (REGIONAL[HOME], "inventory"),
+        (REGIONAL[HOME], "billing"),
+        (REGIONAL[ADDED], "orders"),
+        (REGIONAL[ADDED], "inventory"),
+    }
