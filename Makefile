@@ -67,10 +67,10 @@ clients: setup ## Clients, tiers and their limits, from the gateway file (GATEWA
 policy: synth ## Write the Guard rules and IAM boundary into cdk.out/policy; check the service stacks.
 	@$(PY) -m gateway_stack policy --gateway $(GATEWAY) cdk.out/*-svc-*.template.json
 
-smoke: setup ## Call GATEWAY's deployed routes and check each answer; TOKEN_COMMAND prints the test client's token, SCOPES_MISSING=<route>, BASE_URL, JSON=1.
+smoke: setup ## Call GATEWAY's deployed routes and check each answer; TOKEN_COMMAND prints the test client's token, SCOPES_MISSING=<route>, BASE_URL, REGION (a multi-region gateway's; all), JSON=1.
 	@$(PY) -m gateway_stack smoke $(GATEWAY) $(if $(TOKEN_COMMAND),--token-command "$$TOKEN_COMMAND") \
 		$(if $(SCOPES_MISSING),--scopes-missing-route "$$SCOPES_MISSING") \
-		$(if $(BASE_URL),--base-url $(BASE_URL)) $(if $(JSON),--json)
+		$(if $(BASE_URL),--base-url $(BASE_URL)) $(if $(REGION),--region $(REGION)) $(if $(JSON),--json)
 
 lint: setup ## ruff check and format check.
 	@$(PY) -m ruff check .

@@ -116,7 +116,9 @@ class CloudAssembly:
     directory: Path
     stacks: tuple[StackTemplate, ...]
     provenance: Provenance | None = None
-    _published: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    _published: dict[tuple[str, str, str], Any] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     @classmethod
     def empty(cls) -> CloudAssembly:
@@ -136,12 +138,13 @@ class CloudAssembly:
         except ProvenanceError as error:
             raise AssemblyError(error.messages) from None
         stacks = tuple(_stacks(Path(directory)))
-        published: dict[str, Any] = {}
+        published: dict[tuple[str, str, str], Any] = {}
         for stack in stacks:
             for _, resource in stack.of_type("AWS::SSM::Parameter"):
                 properties = resource.get("Properties", {})
                 if isinstance(properties.get("Name"), str):  # names known at synth only
-                    published[properties["Name"]] = (stack, properties.get("Value"))
+                    key = (stack.account, stack.region, properties["Name"])
+                    published[key] = (stack, properties.get("Value"))
         return cls(Path(directory), stacks, provenance, published)
 
     @classmethod
@@ -183,9 +186,24 @@ class CloudAssembly:
         """The stack named ``name``, or None."""
         return next((s for s in self.stacks if s.name == name), None)
 
-    def published(self, name: str) -> tuple[StackTemplate, Any] | None:
-        """The stack that creates SSM parameter ``name``, and the parameter's value there."""
-        found: tuple[StackTemplate, Any] | None = self._published.get(name)
+    @property
+    def regions(self) -> tuple[str, ...]:
+        """Every region the stacks deploy to, in the order of their first stack in the
+        manifest (from each stack artifact's ``environment``; ``unknown-region`` for an
+        environment-agnostic stack)."""
+        return tuple(dict.fromkeys(stack.region for stack in self.stacks))
+
+    def stacks_in(self, region: str) -> tuple[StackTemplate, ...]:
+        """The stacks that deploy to ``region``, in the manifest's order."""
+        return tuple(stack for stack in self.stacks if stack.region == region)
+
+    def published(self, name: str, near: StackTemplate) -> tuple[StackTemplate, Any] | None:
+        """The stack that creates SSM parameter ``name`` in ``near``'s account and region (SSM
+        parameters are regional: each region of a gateway publishes the same names), and the
+        parameter's value there; None when no stack of that environment creates it."""
+        found: tuple[StackTemplate, Any] | None = self._published.get(
+            (near.account, near.region, name)
+        )
         return found
 
     def asset_file(self, stack: StackTemplate, object_key: Any) -> Path | None:
@@ -233,14 +251,16 @@ class CloudAssembly:
         return None
 
     def resolve(self, stack: StackTemplate, value: Any) -> tuple[StackTemplate, Any]:
-        """Follow an SSM-typed parameter to the value its publishing stack writes, once.
+        """Follow an SSM-typed parameter to the value its publishing stack writes, once: the
+        stack of ``stack``'s own account and region (a deploy-time parameter reads its region's
+        SSM).
 
         Returns ``(stack, value)``: where the value now lives (references in it are that
         stack's), and the value; unchanged when it is not such a parameter, or the parameter
         is published outside this assembly.
         """
         name = self.ssm_name(stack, value)
-        found = self.published(name) if name else None
+        found = self.published(name, stack) if name else None
         return found if found is not None else (stack, value)
 
     def describe(self, stack: StackTemplate, value: Any) -> str:
@@ -273,7 +293,7 @@ class CloudAssembly:
             return pseudo[target]
         name = self.ssm_name(stack, {"Ref": target})
         if name is not None:
-            found = self.published(name)
+            found = self.published(name, stack)
             if found is not None and isinstance(found[1], str):
                 return found[1]
             return f"<ssm:{name}>"

@@ -52,16 +52,18 @@ def add_check(scope: IConstruct, check: Callable[[], list[str]]) -> None:
 
 
 def assembly_problems(assembly: cx_api.CloudAssembly) -> list[str]:
-    """Stacks over 450 resources or 800 KB, environments with over 20 VPC links, and domain
-    names with over 200 API mappings: every stack of the assembly, those of nested assemblies
-    (Stages) included, each template parsed once."""
+    """Stacks over 450 resources or 800 KB, environments (account and region) with over 20 VPC
+    links, and domain names with over 200 API mappings in one environment (a multi-region
+    gateway has a custom domain of the same name in each region, each with its own quota):
+    every stack of the assembly, those of nested assemblies (Stages) included, each template
+    parsed once."""
     # The cdk.out reader loads when a synth is checked, not with the constructs.
     from gateway_stack.assembly import CloudAssembly
 
     read = CloudAssembly.read(Path(assembly.directory))
     problems = []
     links: Counter[str] = Counter()
-    mappings: Counter[str] = Counter()
+    mappings: Counter[tuple[str, str]] = Counter()  # per environment: a name is regional
     for stack in read.stacks:
         if len(stack.resources) > STACK_RESOURCE_BUDGET:
             kinds = Counter(str(r.get("Type")) for r in stack.resources.values()).most_common(3)
@@ -80,12 +82,12 @@ def assembly_problems(assembly: cx_api.CloudAssembly) -> list[str]:
                 "Let large OpenAPI documents travel as S3 assets (ServiceApi's "
                 "inline_body_limit), or split the stack."
             )
-        links[f"{stack.account}/{stack.region}"] += sum(
-            1 for _ in stack.of_type("AWS::ApiGateway::VpcLink")
-        )
+        place = f"{stack.account}/{stack.region}"
+        links[place] += sum(1 for _ in stack.of_type("AWS::ApiGateway::VpcLink"))
         for _, mapping in stack.of_type("AWS::ApiGatewayV2::ApiMapping"):
             domain = mapping.get("Properties", {}).get("DomainName")
-            mappings[_domain(read, stack, domain)] += 1
+            mappings[(place, _domain(read, stack, domain))] += 1
+    several = len(links) > 1  # a multi-region gateway: each region's domain names are its own
     problems += [
         f"{count} REST API VPC links in {place}: API Gateway allows {MAX_VPC_LINKS} per account "
         "and region. Share one VPC link per NLB between services (declare the NLB once under "
@@ -94,10 +96,10 @@ def assembly_problems(assembly: cx_api.CloudAssembly) -> list[str]:
         if count > MAX_VPC_LINKS
     ]
     problems += [
-        f"{count} API mappings on {domain}: API Gateway allows {MAX_API_MAPPINGS} per custom "
-        "domain name, and the quota cannot be raised. Serve further services under another "
-        "domain name (another gateway)."
-        for domain, count in mappings.items()
+        f"{count} API mappings on {domain}{f' in {place}' if several else ''}: API Gateway "
+        f"allows {MAX_API_MAPPINGS} per custom domain name, and the quota cannot be raised. "
+        "Serve further services under another domain name (another gateway)."
+        for (place, domain), count in mappings.items()
         if count > MAX_API_MAPPINGS
     ]
     return problems

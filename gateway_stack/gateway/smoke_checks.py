@@ -2,7 +2,10 @@
 answer the gateway file promises for each (docs/smoke.md).
 
 For each service, through each public name it is mapped on (``domain.name`` and its aliases, or
-one ``base_url`` instead), at most :data:`MAX_CHECKS_PER_SERVICE` checks:
+one ``base_url`` instead), at most :data:`MAX_CHECKS_PER_SERVICE` checks. In a multi-region
+gateway, a deployment's checks go through its region's own name instead
+(``platform.routing.regional_name``, which reaches that region alone: the shared names reach
+whichever region DNS picks), so a run and each region's canary test that region:
 
 * **without a token** (up to 2 protected routes, safe methods first): 401 and the gateway's
   JSON error; with CORS on, sent with the allowed ``Origin`` and answered with it;
@@ -80,7 +83,9 @@ def checks_for(
         source: the gateway plan, or one of its deployments.
         services: only these services. Default: all.
         base_url: call every service here (``http://127.0.0.1:8080``, a region's own name)
-            instead of through each public name. Default: the public names, over HTTPS.
+            instead of through each public name. Default: the public names, over HTTPS; for a
+            deployment of a multi-region gateway, its region's own name
+            (:func:`regional_name`).
         scopes_missing: routes the test client's token lacks a scope for, as
             ``<service> <METHOD> <path>`` (``inventory POST /items/{sku}/reservations``):
             each is called with the token and must be refused with 403. Default: none.
@@ -112,10 +117,11 @@ def checks_for(
     checks: list[Check] = []
     for deployment in deployments:
         cors = deployment.platform.gateway.cors
+        regional = regional_name(deployment) if base_url is None else None
         for service in deployment.services:
             if wanted and service.name not in wanted:
                 continue
-            for target in _targets(service, base_url):
+            for target in _targets(service, base_url, regional):
                 checks += _service_checks(
                     service,
                     target,
@@ -164,9 +170,20 @@ def _scopes_missing(
     return found
 
 
-def _targets(service: ServicePlan, base_url: str | None) -> list[_Target]:
+def regional_name(deployment: Deployment) -> str | None:
+    """The name that reaches ``deployment``'s region alone (``platform.routing.regional_name``)
+    in a multi-region gateway; None for a single-region gateway."""
+    routing = deployment.platform.routing
+    return routing.regional_name.name if routing is not None else None
+
+
+def _targets(service: ServicePlan, base_url: str | None, regional: str | None) -> list[_Target]:
     if base_url is not None:
         return [_Target(base_url, f"{base_url.rstrip('/')}/{service.base_path}")]
+    if regional is not None:  # the service's mapping on the region's name, by its base path
+        mapped = next((m for m in service.mappings if m.domain_name == regional), None)
+        base_path = mapped.base_path if mapped is not None else service.base_path
+        return [_Target(regional, f"https://{regional}/{base_path}")]
     return [
         _Target(mapping.domain_name, f"https://{mapping.domain_name}/{mapping.base_path}")
         for mapping in service.mappings

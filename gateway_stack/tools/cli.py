@@ -13,8 +13,8 @@ python -m gateway_stack init [FOLDER]
 python -m gateway_stack credentials set|rotate|revoke GATEWAY CLIENT [--region R]
                                [--secret-stdin] [--replace] [--previous]
 python -m gateway_stack smoke [GATEWAY] [--token-command CMD] [--scopes-missing-route ROUTE]
-                               [--service NAME] [--base-url URL] [--timeout S]
-                               [--max-latency-ms MS] [--json]
+                               [--service NAME] [--base-url URL] [--region REGION|all]
+                               [--timeout S] [--max-latency-ms MS] [--json]
 
 GATEWAY is a gateway file, config/example.yaml by default. FOLDER is a new or empty folder, the
 current one by default.
@@ -265,16 +265,16 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _policy(path: str, out: Path, templates: list[Path]) -> int:
-    from gateway_stack.tools.policy.check import check_templates, write_policy
+    from gateway_stack.tools.policy.check import check_plan_templates, write_policies
 
     try:
-        (deployment,) = plan_gateway_file(path).deployments
-        for written in write_policy(deployment.platform, out):
+        plan = plan_gateway_file(path)
+        for written in write_policies(plan, out):  # rules per region, one boundary
             print(f"wrote {written}")
         if not templates:
             return 0
         _check_assemblies(templates, path)
-        result = check_templates(deployment.platform, templates)
+        result = check_plan_templates(plan, templates)
     except GatewayStackError as error:
         _print_errors(error.messages)
         return 1
@@ -309,7 +309,7 @@ def _routes(cdk_out: Path, *, as_json: bool, gateway: str | None) -> int:
         _print_errors(error.messages)
         return 1
     print(assembly.built_from, file=sys.stderr)
-    print(render_json(rows) if as_json else render_markdown(rows))
+    print(render_json(rows) if as_json else render_markdown(rows, assembly.regions))
     return 0 if rows else 1
 
 

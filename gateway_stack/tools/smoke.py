@@ -6,6 +6,9 @@ requests from the runner the synthetic canaries share (:mod:`gateway_stack.smoke
 client's token comes from a command the team configures (``--token-command``), so any identity
 provider works; it is never printed.
 
+A multi-region gateway is checked one region at a time, through that region's own name
+(``--region``, default the home region; ``--region all`` checks every region in one run).
+
 Exit codes: 0 every check passed; 1 a check failed (the table names it and says why); 2 the
 run could not be made (a bad gateway file or option, a token command that failed).
 """
@@ -22,7 +25,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from gateway_stack.errors import GatewayStackError
-from gateway_stack.gateway.plan import plan_gateway_file
+from gateway_stack.gateway.plan import Deployment, GatewayPlan, plan_gateway_file
 from gateway_stack.gateway.smoke_checks import DEFAULT_MAX_LATENCY_MS, checks_for
 from gateway_stack.smoke import MAX_REQUESTS, Check, Result, run_checks
 from gateway_stack.smoke.runner import MASK, statuses
@@ -31,6 +34,8 @@ from gateway_stack.smoke.runner import MASK, statuses
 TOKEN_COMMAND_TIMEOUT_S = 60
 #: Exit codes.
 PASSED, FAILED, COULD_NOT_RUN = 0, 1, 2
+#: ``--region``'s value for every region of the gateway.
+ALL_REGIONS = "all"
 
 
 @dataclass(frozen=True)
@@ -79,6 +84,12 @@ def add_parser(
         metavar="URL",
         help="call every service here (http://127.0.0.1:8080, a region's own name) instead of "
         "through each public name",
+    )
+    smoke.add_argument(
+        "--region",
+        metavar="REGION",
+        help="a multi-region gateway's region to check, through its own name (regional_name); "
+        f"'{ALL_REGIONS}' for every region; default: the home region (the file's region)",
     )
     smoke.add_argument(
         "--timeout", type=float, default=10.0, metavar="S", help="each request's timeout"
@@ -150,7 +161,7 @@ def _prepare(args: argparse.Namespace) -> tuple[list[Check], str | None]:
         raise CouldNotRun("--scopes-missing-route needs --token-command (the call is made with it)")
     plan = plan_gateway_file(args.gateway)
     checks = checks_for(
-        plan,
+        deployments(plan, getattr(args, "region", None), base_url=args.base_url),
         services=args.service,
         base_url=args.base_url,
         scopes_missing=args.scopes_missing_route,
@@ -160,10 +171,39 @@ def _prepare(args: argparse.Namespace) -> tuple[list[Check], str | None]:
     if len(checks) > MAX_REQUESTS:
         raise CouldNotRun(
             f"{len(checks)} checks, over the {MAX_REQUESTS} requests a smoke run sends; "
-            "name the services to check with --service"
+            "name the services to check with --service (or one region with --region)"
         )
     token = read_token(args.token_command) if args.token_command else None
     return checks, token
+
+
+def deployments(
+    plan: GatewayPlan, region: str | None, *, base_url: str | None = None
+) -> GatewayPlan | Deployment:
+    """What ``--region`` picks: the deployment of ``region``, the whole plan for
+    :data:`ALL_REGIONS`, the home deployment (the first) when None.
+
+    Raises:
+        CouldNotRun: the gateway has no such region, or ``all`` with a ``--base-url`` (one
+            place cannot be every region).
+    """
+    if region is None:
+        return plan.deployments[0]
+    if region == ALL_REGIONS:
+        if base_url is not None and len(plan.deployments) > 1:
+            raise CouldNotRun(
+                f"--region {ALL_REGIONS} with --base-url: one URL reaches one region; name the "
+                "region it reaches with --region"
+            )
+        return plan
+    found = next((d for d in plan.deployments if d.region == region), None)
+    if found is None:
+        regions = ", ".join(d.region for d in plan.deployments)
+        raise CouldNotRun(
+            f"--region {region}: the gateway file has no such region (it has {regions}); "
+            f"'{ALL_REGIONS}' checks every region"
+        )
+    return found
 
 
 def read_token(command: str) -> str:

@@ -19,7 +19,7 @@ team its own account (the usual answer), or add tag conditions per team.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from gateway_stack.naming import GatewayNames
@@ -46,28 +46,48 @@ def service_deploy_boundary(
     domain_names: Sequence[str],
     boundary_name: str,
     partition: str = "aws",
+    other_regions: Mapping[str, Sequence[str]] | None = None,
 ) -> dict[str, Any]:
     """The permissions boundary policy document for service teams' deployment roles.
+
+    One document per account: IAM is global, so a multi-region gateway's one boundary names
+    every region's API Gateway, SSM, WAF and SNS ARNs (each region's API mappings only on that
+    region's names).
 
     Args:
         names: the gateway environment's names.
         account: the account the boundary is created in.
-        region: the gateway's region.
-        domain_names: the gateway's custom domain names.
+        region: the gateway's (home) region.
+        domain_names: the custom domain names services map on in ``region``.
         boundary_name: the managed policy's name (roles created must carry it).
         partition: the region's partition. Default: ``aws``.
+        other_regions: a multi-region gateway's added regions, each with the domain names
+            services map on there (the gateway's names and the region's own). Default: none.
     """
-    apigw = f"arn:{partition}:apigateway:{region}::"
-    parameters = f"arn:{partition}:ssm:{region}:{account}:parameter{names.parameter_path}"
+    regions = {region: domain_names, **(other_regions or {})}
     boundary_arn = f"arn:{partition}:iam::{account}:policy/{boundary_name}"
-    mappings = [
-        arn
-        for name in domain_names
-        for arn in (
-            f"{apigw}/domainnames/{name}/apimappings",
-            f"{apigw}/domainnames/{name}/apimappings/*",
+    writable = []
+    parameters = []
+    web_acls = []
+    topics = []
+    for where, names_there in regions.items():
+        apigw = f"arn:{partition}:apigateway:{where}::"
+        writable += [f"{apigw}/restapis", f"{apigw}/restapis/*", f"{apigw}/tags/*"]
+        writable += [
+            arn
+            for name in names_there
+            for arn in (
+                f"{apigw}/domainnames/{name}/apimappings",
+                f"{apigw}/domainnames/{name}/apimappings/*",
+            )
+        ]
+        path = f"arn:{partition}:ssm:{where}:{account}:parameter{names.parameter_path}"
+        parameters += [f"{path}/{prefix}" for prefix in PLATFORM_PARAMETERS]
+        web_acls.append(
+            f"arn:{partition}:wafv2:{where}:{account}:regional/webacl/{names.web_acl}/*"
         )
-    ]
+        topics.append(names.topic_arn(names.alarm_topic, account, where, partition))
+    one = len(regions) == 1  # a single region's document keeps its single ARNs as strings
     return {
         "Version": "2012-10-17",
         "Statement": [
@@ -81,12 +101,7 @@ def service_deploy_boundary(
                 "Sid": "ApiGatewayWritesOnlyOwnApisAndMappingsOnTheGateway",
                 "Effect": "Deny",
                 "Action": list(APIGATEWAY_WRITES),
-                "NotResource": [
-                    f"{apigw}/restapis",
-                    f"{apigw}/restapis/*",
-                    f"{apigw}/tags/*",
-                    *mappings,
-                ],
+                "NotResource": writable,
             },
             {
                 "Sid": "NoWritesToThePlatformsParameters",
@@ -99,7 +114,7 @@ def service_deploy_boundary(
                     "ssm:AddTagsToResource",
                     "ssm:RemoveTagsFromResource",
                 ],
-                "Resource": [f"{parameters}/{prefix}" for prefix in PLATFORM_PARAMETERS],
+                "Resource": parameters,
             },
             {
                 "Sid": "NoChangesToThePlatformsWebAcl",
@@ -109,8 +124,7 @@ def service_deploy_boundary(
                     "wafv2:DeleteWebACL",
                     "wafv2:PutLoggingConfiguration",
                 ],
-                "Resource": f"arn:{partition}:wafv2:{region}:{account}:regional/webacl/"
-                f"{names.web_acl}/*",
+                "Resource": web_acls[0] if one else web_acls,
             },
             {
                 "Sid": "NoChangesToThePlatformsKeys",
@@ -143,7 +157,7 @@ def service_deploy_boundary(
                     "sns:RemovePermission",
                     "sns:PutDataProtectionPolicy",
                 ],
-                "Resource": names.topic_arn(names.alarm_topic, account, region, partition),
+                "Resource": topics[0] if one else topics,
             },
             {
                 "Sid": "NoDnsOrCertificates",

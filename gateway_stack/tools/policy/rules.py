@@ -55,11 +55,14 @@ def service_stack_rules(
     membership_arn: str,
     *,
     web_acl: bool = True,
+    region: str | None = None,
 ) -> str:
     """The Guard rules (text) for the service stacks of one gateway environment.
 
     ``web_acl``: the gateway puts every stage behind its web ACL (the gateway file's
-    ``waf.enabled``). Default: yes.
+    ``waf.enabled``). Default: yes. ``region``: the region these rules are for, named in the
+    header (a multi-region gateway has a rules file per region, since ``membership_arn`` and
+    ``domain_names`` are that region's). Default: none (a single-region gateway).
     """
     allowlist = allowlist or Allowlist()
     base_paths = allowlist.base_paths
@@ -73,7 +76,7 @@ def service_stack_rules(
     web_acl_id = "SsmParameterValue" + re.sub("[^A-Za-z0-9]", "", names.web_acl_parameter)
     sections = [
         f"# CloudFormation Guard rules for the service stacks of gateway {names.gateway} "
-        f"({names.environment}).",
+        f"({names.environment})" + (f" in {region}." if region else "."),
         "# Generated from the gateway file by `python -m gateway_stack policy`: do not edit.",
         "",
         "let mappings = Resources.*[ Type == 'AWS::ApiGatewayV2::ApiMapping' ]",

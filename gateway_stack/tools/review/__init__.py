@@ -58,6 +58,12 @@ class Review:
     gateway: str | None = None
 
     @property
+    def regions(self) -> tuple[str, ...]:
+        """The regions of the stacks compared (the head's order, then the base's): more than
+        one for a multi-region gateway, whose report then names the region of every change."""
+        return tuple(dict.fromkeys(diff.region for diff in self.stacks if diff.region))
+
+    @property
     def replacements(self) -> list[ProtectedChange]:
         """The protected resources that would be replaced (what ``--fail-on-replace`` fails on)."""
         return [change for change in self.protected if change.replacement]

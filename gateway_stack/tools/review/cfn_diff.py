@@ -15,7 +15,7 @@ import os
 import re
 import shutil
 import subprocess
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -102,6 +102,8 @@ class StackDiff:
         iam: the differ's IAM statement and managed-policy summaries (rows; the header first).
         security_groups: the differ's security-group rule summary (rows; the header first).
         permissions_broadened: some IAM or security-group change widens access.
+        region: the region the stack deploys to (the head's cloud assembly manifest, else the
+            base's, for a removed stack). Default: empty (unknown).
     """
 
     stack: str
@@ -112,6 +114,7 @@ class StackDiff:
     iam: tuple[tuple[tuple[str, ...], ...], ...] = ()
     security_groups: tuple[tuple[str, ...], ...] = ()
     permissions_broadened: bool = False
+    region: str = ""
 
 
 def diff_assemblies(
@@ -144,7 +147,9 @@ def diff_assemblies(
     diffs = []
     for job, result in zip(jobs, results, strict=True):
         status = "new" if job["base"] is None else "removed" if job["head"] is None else ""
-        diffs.append(_stack_diff(result, status))
+        stack = head.stack(job["stack"]) or base.stack(job["stack"])
+        region = stack.region if stack is not None else ""
+        diffs.append(replace(_stack_diff(result, status), region=region))
     return diffs
 
 

@@ -115,6 +115,7 @@ class ProtectedChange:
             deletion).
         replacement: it is a replacement (what ``--fail-on-replace`` fails on).
         detail: why it happens, e.g. the property that forces the replacement. Default: none.
+        region: the stack's region (:attr:`StackDiff.region`). Default: empty (unknown).
     """
 
     stack: str
@@ -125,6 +126,7 @@ class ProtectedChange:
     reason: str
     replacement: bool
     detail: str = ""
+    region: str = ""
 
 
 def protected_changes(
@@ -218,4 +220,5 @@ def _warning(
         reason=(PROTECTED if replacement else DELETED)[change.type],
         replacement=replacement,
         detail=detail,
+        region=diff.region,
     )

@@ -1,9 +1,13 @@
 """The review as Markdown, ready for a pull-request comment.
 
 Warnings first (protected resources replaced or deleted), then the route changes, then each
-stack's CloudFormation changes in words. GitHub refuses comments over 65,536 characters: in
-the report for a comment, each section has a share of :data:`MAX_CHARACTERS`, and one longer
-than its share keeps the whole lines that fit and says how many it left out.
+stack's CloudFormation changes in words. A review of a multi-region gateway (stacks in more
+than one region) names the region of every change: each warning, each route and each stack
+(a single-region review names none: every change is in the gateway's region).
+
+GitHub refuses comments over 65,536 characters: in the report for a comment, each section has a
+share of :data:`MAX_CHARACTERS`, and one longer than its share keeps the whole lines that fit
+and says how many it left out.
 """
 
 from __future__ import annotations
@@ -66,17 +70,22 @@ def render_markdown(review: Review, *, whole: bool = False) -> str:
         "",
         _summary(review),
     ]
+    several = len(review.regions) > 1
+    if several:
+        header[-1] += f" **Regions:** {', '.join(review.regions)}."
     shares = {"warnings": MAX_WARNINGS, "route rows": MAX_ROUTES}
     if whole:
         shares = dict.fromkeys(shares, sys.maxsize)
     sections = ["\n".join(header)]
     if review.protected:
-        warnings = _warnings(review.protected)
+        warnings = _warnings(review.protected, several=several)
         sections.append(_fit(warnings, shares["warnings"], "warnings"))
-    sections.append(_fit(_routes(review.routes), shares["route rows"], "route rows"))
+    routes = _routes(review.routes, several=several)
+    sections.append(_fit(routes, shares["route rows"], "route rows"))
     text = "\n\n".join(sections)
     room = sys.maxsize if whole else MAX_CHARACTERS - len(text) - len("\n\n\n")
-    return f"{text}\n\n{_fit(_stacks(review.stacks), room, 'lines of stack changes')}\n"
+    stacks = _stacks(review.stacks, several=several)
+    return f"{text}\n\n{_fit(stacks, room, 'lines of stack changes')}\n"
 
 
 def _fit(lines: list[str], limit: int, what: str) -> str:
@@ -114,19 +123,24 @@ _KINDS = ("added", "removed", "changed")
 _COUNTED = {"new": "new", "removed": "removed from the app", "changed": "changed"}
 
 
-def _warnings(changes: Sequence[ProtectedChange]) -> list[str]:
+def _in(region: str, several: bool) -> str:
+    """`` (<region>)`` after a stack or route of a multi-region review; else nothing."""
+    return f" ({region or 'unknown region'})" if several else ""
+
+
+def _warnings(changes: Sequence[ProtectedChange], *, several: bool = False) -> list[str]:
     lines = ["### ⚠️ Warnings: resources whose loss hurts", ""]
     for change in changes:
         detail = f" ({change.detail})" if change.detail else ""
         lines.append(
             f"- **{change.action}**{detail}: `{change.type}` "
-            f"{_label(change.stack, change.path, change.logical_id)} in `{change.stack}`. "
-            f"{change.reason[0].upper()}{change.reason[1:]}."
+            f"{_label(change.stack, change.path, change.logical_id)} in `{change.stack}`"
+            f"{_in(change.region, several)}. {change.reason[0].upper()}{change.reason[1:]}."
         )
     return lines
 
 
-def _routes(changes: Sequence[RouteChange]) -> list[str]:
+def _routes(changes: Sequence[RouteChange], *, several: bool = False) -> list[str]:
     lines = ["### Routes", ""]
     if not changes:
         return [*lines, "No route changes."]
@@ -137,7 +151,7 @@ def _routes(changes: Sequence[RouteChange]) -> list[str]:
         service = "" if change.kind == "changed" else change.route.service
         groups.setdefault((change.kind, service, what), []).append(change)
     for (kind, _, what), members in groups.items():
-        names = "<br>".join(cell(m.route.name) for m in members)
+        names = "<br>".join(cell(m.route.name + _in(m.route.region, several)) for m in members)
         urls = "<br>".join(cell(m.route.urls[0]) if m.route.urls else "-" for m in members)
         if len(members) > 1 and kind == "changed":
             names = f"{len(members)} routes:<br>{names}"
@@ -164,12 +178,13 @@ def _described(row: RouteRow) -> list[str]:
     ]
 
 
-def _stacks(diffs: Sequence[StackDiff]) -> list[str]:
+def _stacks(diffs: Sequence[StackDiff], *, several: bool = False) -> list[str]:
     lines = ["### CloudFormation changes"]
     for diff in diffs:
         if diff.status != "unchanged":
-            lines += ["", f"#### `{diff.stack}`: {_STATUS[diff.status]}", "", *_stack(diff)]
-    unchanged = [f"`{d.stack}`" for d in diffs if d.status == "unchanged"]
+            title = f"`{diff.stack}`{_in(diff.region, several)}: {_STATUS[diff.status]}"
+            lines += ["", f"#### {title}", "", *_stack(diff)]
+    unchanged = [f"`{d.stack}`{_in(d.region, several)}" for d in diffs if d.status == "unchanged"]
     if unchanged:
         lines += ["", f"No change: {', '.join(unchanged)}."]
     return lines

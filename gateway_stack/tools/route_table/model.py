@@ -138,6 +138,8 @@ class RouteRow:
         cache: the stage's response cache for this route. Default: not cached.
         cors_origin: the origin the gateway's CORS preflight (an ``OPTIONS`` MOCK without the
             authorizer, on the route's path) allows. Default: none (no preflight).
+        region: the region the API's stack deploys to (the cloud assembly manifest's
+            ``environment``). Default: empty (unknown).
     """
 
     service: str
@@ -156,6 +158,7 @@ class RouteRow:
     tiers: tuple[TierLimit, ...] = ()
     cache: Cache | None = None
     cors_origin: str | None = None
+    region: str = ""
 
     @property
     def key(self) -> tuple[str, str, str, str, str]:

@@ -107,6 +107,7 @@ def _api_routes(
                     method, path, (integration or {}).get("cacheKeyParameters", [])
                 ),
                 cors_origin=preflights.get(path),
+                region=stack.region,
             )
 
 

@@ -9,6 +9,7 @@ from dataclasses import asdict
 from pydantic import BaseModel
 
 from gateway_stack.tools.route_table.model import ANY_CLIENT, RouteRow
+from gateway_stack.tools.route_table.regions import RegionalRoute, by_region
 
 COLUMNS = (
     "public URL",
@@ -33,12 +34,24 @@ def cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ") or "-"
 
 
-def cells(row: RouteRow) -> tuple[str, ...]:
-    """A row's cells, in :data:`COLUMNS` order."""
+#: The column a table spanning several regions adds after ``service``.
+REGIONS_COLUMN = "regions"
+
+
+def cells(row: RouteRow | RegionalRoute, *, regions: bool = False) -> tuple[str, ...]:
+    """A row's cells, in :data:`COLUMNS` order; with ``regions``, the regions that serve it
+    after the service (:data:`REGIONS_COLUMN`). Default: without."""
+    urls = row.urls
+    if isinstance(row, RegionalRoute):
+        served = ", ".join(row.regions)
+        row = row.first
+    else:
+        served = row.region
     return (
-        "<br>".join(row.urls) or "(none)",
+        "<br>".join(urls) or "(none)",
         row.method,
         row.service,
+        *((served,) if regions else ()),
         str(row.backend),
         row.authorizer,
         row.scopes_text,
@@ -48,17 +61,42 @@ def cells(row: RouteRow) -> tuple[str, ...]:
     )
 
 
-def render_markdown(rows: Sequence[RouteRow]) -> str:
-    """The table as Markdown, with a legend; a note when there is no route."""
+def render_markdown(rows: Sequence[RouteRow], regions: Sequence[str] = ()) -> str:
+    """The table as Markdown, with a legend; a note when there is no route.
+
+    Rows of more than one region: a route alike in several regions is one row, with a
+    :data:`REGIONS_COLUMN` column naming them (see :mod:`.regions`), and the count says how
+    many routes each region serves. ``regions``: their order (the assembly's, home first).
+    Default: as they first appear in ``rows``.
+    """
     if not rows:
         return "No routes: the assembly has no REST API with operations."
+    order = _region_order(rows, regions)
+    several = len(order) > 1
+    table: Sequence[RouteRow | RegionalRoute] = by_region(rows, order) if several else rows
+    columns = list(COLUMNS)
+    if several:
+        columns.insert(columns.index("service") + 1, REGIONS_COLUMN)
     lines = [
-        "| " + " | ".join(COLUMNS) + " |",
-        "|" + "---|" * len(COLUMNS),
-        *("| " + " | ".join(cell(c) for c in cells(row)) + " |" for row in rows),
+        "| " + " | ".join(columns) + " |",
+        "|" + "---|" * len(columns),
+        *("| " + " | ".join(cell(c) for c in cells(r, regions=several)) + " |" for r in table),
     ]
-    services = len({(row.stack, row.api) for row in rows})
-    counted = f"{len(rows)} route{'s' * (len(rows) != 1)} of {services} API{'s' * (services != 1)}"
+    if several:
+        routes = len({(row.service, row.api, row.stage, row.method, row.path) for row in rows})
+        apis = len({(row.service, row.api) for row in rows})
+        each = {region: sum(1 for row in rows if row.region == region) for region in order}
+        counted = (
+            f"{routes} route{'s' * (routes != 1)} of {apis} API{'s' * (apis != 1)} in "
+            f"{len(each)} regions ("
+            + ", ".join(f"{region}: {count}" for region, count in each.items())
+            + ")"
+        )
+    else:
+        services = len({(row.stack, row.api) for row in rows})
+        counted = (
+            f"{len(rows)} route{'s' * (len(rows) != 1)} of {services} API{'s' * (services != 1)}"
+        )
     lines += ["", f"{counted}. {LEGEND}"]
     origins: dict[str, set[str]] = {}
     for row in rows:
@@ -73,8 +111,16 @@ def render_markdown(rows: Sequence[RouteRow]) -> str:
     return "\n".join(lines)
 
 
+def _region_order(rows: Sequence[RouteRow], regions: Sequence[str] = ()) -> list[str]:
+    """The regions of ``rows``: those of ``regions`` first, in its order, then the others as
+    they first appear."""
+    present = dict.fromkeys(row.region for row in rows)
+    return [*(r for r in regions if r in present), *(r for r in present if r not in regions)]
+
+
 def render_json(rows: Sequence[RouteRow]) -> str:
-    """The table as a JSON list of routes (every field, with its structure)."""
+    """The table as a JSON list of routes (every field, with its structure): one entry per
+    route and region (its ``region`` field), never merged."""
     return json.dumps([asdict(row) for row in rows], indent=2, default=_plain)
 
 
