@@ -60,7 +60,7 @@ def routing_issues(data: Mapping[str, Any]) -> list[Issue]:
     everywhere = (str(home), *added_regions(data)) if isinstance(home, str) else added_regions(data)
     issues += _service_regions(data, everywhere)
     if isinstance(regions, Mapping):
-        issues += _domain_zones(data)
+        issues += _domain_zones(data) + _domain_mtls(data)
         issues += _region_entries(data) + _regional_names(data)
     if isinstance(routing, Mapping) and isinstance(regions, Mapping):
         issues += _routing(data, routing, everywhere)
@@ -105,6 +105,21 @@ def _domain_zones(data: Mapping[str, Any]) -> list[Issue]:
         )
         for loc, entry in named
         if isinstance(entry, Mapping) and entry.get("hosted_zone_id") is None
+    ]
+
+
+def _domain_mtls(data: Mapping[str, Any]) -> list[Issue]:
+    domain = data.get("domain")
+    if not isinstance(domain, Mapping) or domain.get("mtls") is None:
+        return []
+    return [
+        Issue(
+            ("domain", "mtls"),
+            "mutual TLS cannot be used with several regions: Route 53's health checkers "
+            "present no client certificate, so each region's health check would always fail "
+            "(and a regional name without mutual TLS would be a way around it). Remove 'mtls' "
+            "or keep the gateway in one region",
+        )
     ]
 
 

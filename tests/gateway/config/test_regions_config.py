@@ -191,6 +191,20 @@ REFUSALS = [
         "{name: api.example.net",
     ),
     (
+        "mutual-tls",
+        [
+            (
+                "  security_policy: TLS_1_2",
+                "  mtls: {truststore_uri: s3://acme-truststore/api.pem}\n  security_policy: TLS_1_2",
+            )
+        ],
+        "domain.mtls: mutual TLS cannot be used with several regions: Route 53's health "
+        "checkers present no client certificate, so each region's health check would always "
+        "fail (and a regional name without mutual TLS would be a way around it). Remove 'mtls' "
+        "or keep the gateway in one region",
+        "  mtls: {truststore_uri",
+    ),
+    (
         "zone-of-another-region",
         [("[us-east-1a, us-east-1b]", "[us-east-1a, eu-west-1b]")],
         "regions.us-east-1.availability_zones: 'eu-west-1b' is not an availability zone of "
