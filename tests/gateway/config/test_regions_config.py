@@ -195,7 +195,8 @@ REFUSALS = [
         [
             (
                 "  security_policy: TLS_1_2",
-                "  mtls: {truststore_uri: s3://acme-truststore/api.pem}\n  security_policy: TLS_1_2",
+                "  mtls: {truststore_uri: s3://acme-truststore/api.pem}\n"
+                "  security_policy: TLS_1_2",
             )
         ],
         "domain.mtls: mutual TLS cannot be used with several regions: Route 53's health "
