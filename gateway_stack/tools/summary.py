@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from pathlib import Path
 
 from gateway_stack.assembly import AssemblyError, CloudAssembly, StackTemplate
@@ -12,9 +12,13 @@ from gateway_stack.gateway.plan import GatewayPlan
 MAX_RESOURCES = 500
 
 
-def render_summary(plan: GatewayPlan, stacks: Sequence[StackTemplate]) -> str:
+def render_summary(
+    plan: GatewayPlan, stacks: Sequence[StackTemplate], built: Collection[str] | None = None
+) -> str:
     """The summary as text: the stacks in the assembly's order (nested Stages' included), and
-    each service with the stack the plan puts it in."""
+    each service with the stack the plan puts it in, marked ``(not built)`` when a selective
+    synth left it out (not in ``built``, the assembly's stack names; default: every stack
+    built)."""
     gateway = plan.gateway
     stack_of = {
         stack.service.name: stack.name
@@ -40,6 +44,7 @@ def render_summary(plan: GatewayPlan, stacks: Sequence[StackTemplate]) -> str:
         backend = f"{service.backend.load_balancer}:{service.backend.port} ({where})"
         lines.append(
             f"  {service.name:<14} /{service.base_path:<15} {backend:<46} {stack_of[service.name]}"
+            + (" (not built)" if built is not None and stack_of[service.name] not in built else "")
         )
     return "\n".join(lines)
 
@@ -52,10 +57,14 @@ def summarize(plan: GatewayPlan, gateway: str | Path, cdk_out: Path) -> str:
         AssemblyError: ``cdk_out`` is missing, damaged, holds no stack, or is not of ``gateway``
             as it is now.
     """
-    stacks = CloudAssembly.read_built_from(cdk_out, gateway).stacks
-    if not stacks:
+    assembly = CloudAssembly.read_built_from(cdk_out, gateway)
+    if not assembly.stacks:
         raise AssemblyError([f"{cdk_out}: no stacks were synthesized"])
+    built = {stack.name for stack in assembly.stacks}
+    provenance = assembly.provenance
+    selection = f", {provenance.selection}" if provenance and provenance.selective else ""
     return (
-        render_summary(plan, stacks)
-        + f"\n\n  Templates: {cdk_out}/<stack>.template.json (synthesized from {gateway})"
+        render_summary(plan, assembly.stacks, built)
+        + f"\n\n  Templates: {cdk_out}/<stack>.template.json (synthesized from {gateway}"
+        + f"{selection})"
     )
