@@ -118,8 +118,8 @@ def build_gateway(
         nag: check every stack against cdk-nag's AwsSolutions pack during synth (a finding
             fails the synth). Default: on.
         services: build only these services' stacks (in every region they are in), with every
-            region's platform stack; names as :func:`select_services` returns them (it checks
-            them). Default: ``None``, every service.
+            region's platform stack; checked by :func:`select_services` (an empty list is every
+            service). Default: ``None``, every service.
 
     Every deployment of the plan (one per region, home first) is built, each stack with the
     ``env`` of its deployment's account and region. No stack refers to another region's: each
@@ -128,8 +128,11 @@ def build_gateway(
     Returns:
         The home region's stacks; with several regions, each other region's are in its
         ``others`` (every region's: ``.deployments``).
+
+    Raises:
+        SelectionError: ``services`` names a service the plan does not have; nothing is added.
     """
-    selected = None if services is None else frozenset(services)
+    selected = None if services is None else select_services(plan, list(services))
     home, *others = [
         _build_deployment(scope, plan, deployment, selected) for deployment in plan.deployments
     ]

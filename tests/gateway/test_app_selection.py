@@ -115,3 +115,12 @@ def test_the_selected_stacks_are_the_templates_a_full_build_makes(
         (selective.services["orders"], full.services["orders"]),
     ):
         assert Template.from_stack(chosen).to_json() == Template.from_stack(whole).to_json()
+
+
+def test_build_gateway_refuses_an_unknown_service_before_adding_a_stack(
+    example: GatewayPlan, cdk_context: dict[str, Any]
+) -> None:
+    app = cdk.App(context=cdk_context)
+    with pytest.raises(SelectionError, match="payments: not a service of"):
+        build_gateway(app, example, nag=False, services=["payments"])
+    assert stack_names(app) == []
