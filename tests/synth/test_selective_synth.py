@@ -16,7 +16,7 @@ from gateway_stack.provenance import PROVENANCE_FILE
 from gateway_stack.tools.cli import main
 from gateway_stack.tools.review import review_assemblies
 from gateway_stack.tools.review.report import render_markdown
-from gateway_stack.tools.review.synth import Toolchain
+from gateway_stack.tools.review.synth import Toolchain, base_selection
 from tests.synth.cli import ROOT, cdk_synth
 from tests.synth.test_refused_synth import EXAMPLE, assembly_files, gateway_file
 
@@ -162,3 +162,24 @@ def test_a_file_the_plan_refuses_is_refused_by_a_selective_synth_too(
     assert f"{path}: clients[0].tier: unknown tier 'platinum'" in result.stderr
     assert "Traceback" not in result.stdout + result.stderr
     assert assembly_files(previous) == before
+
+
+@pytest.mark.parametrize(
+    ("services", "base"),
+    [
+        ("orders", "orders"),
+        ("orders,payments", "orders"),  # payments is new in the head: only the head builds it
+        ("payments", None),  # none of them in the base: the base builds everything
+        (None, None),
+    ],
+)
+def test_the_base_of_a_selective_review_builds_the_selected_services_it_has(
+    services: str | None, base: str | None
+) -> None:
+    assert base_selection(ROOT / "config" / "example.yaml", services) == base
+
+
+def test_a_base_file_that_is_not_yaml_is_synthesized_whole(tmp_path: Path) -> None:
+    broken = tmp_path / "gateway.yaml"
+    broken.write_text("services: [orders\n")
+    assert base_selection(broken, "orders") is None
