@@ -2,6 +2,9 @@
 # Everything is installed into the repository (.venv/, node_modules/); nothing by hand.
 
 GATEWAY ?= config/example.yaml
+# SERVICES=orders,billing: synth and review build every platform stack and only these services'
+# stacks (the app's `services` context); empty: every service.
+SERVICES ?=
 # The gateway the template snapshots (tests/snapshots/) are taken of.
 SNAPSHOT_GATEWAY := config/example.yaml
 PYTHON ?= python3
@@ -34,9 +37,10 @@ help: ## List the targets.
 
 setup: $(STAMPS)/node ## Install the pinned Python and Node dependencies (idempotent).
 
-synth: setup ## Synthesize GATEWAY (config/example.yaml) into cdk.out/ and summarize it; a refused synth leaves cdk.out as it was.
+synth: setup ## Synthesize GATEWAY (config/example.yaml) into cdk.out/ and summarize it; SERVICES=a,b builds only those services' stacks (and the platform); a refused synth leaves cdk.out as it was.
 	@$(PY) -m gateway_stack validate $(GATEWAY) >/dev/null
-	@$(CDK) synth --quiet --context gateway=$(GATEWAY) 2>&1 | { grep -v "^Supply a stack id" || true; }
+	@$(CDK) synth --quiet --context gateway=$(GATEWAY) $(if $(SERVICES),--context services=$(SERVICES)) 2>&1 \
+		| { grep -v "^Supply a stack id" || true; }
 	@$(PY) -m gateway_stack summary --gateway $(GATEWAY) --cdk-out cdk.out
 
 test: setup ## Run the whole test suite (lint, schema, unit, synth, cfn-lint, cdk-nag, authorizer).
@@ -51,8 +55,9 @@ routes: setup ## The route table of GATEWAY's synth in cdk.out (synthesizes firs
 		$(MAKE) --no-print-directory synth GATEWAY=$(GATEWAY) >&2; }
 	@$(PY) -m gateway_stack routes --gateway $(GATEWAY) $(if $(JSON),--json)
 
-review: setup ## Route and CloudFormation changes against BASE=<rev> (default: merge base with main).
+review: setup ## Route and CloudFormation changes against BASE=<rev> (default: merge base with main); SERVICES=a,b: those services' stacks only.
 	@$(PY) -m gateway_stack review --gateway $(GATEWAY) $(if $(BASE),--base $(BASE)) \
+		$(if $(SERVICES),--services $(SERVICES)) \
 		$(if $(FAIL_ON_REPLACE),--fail-on-replace) $(if $(OUT),--output $(OUT))
 
 snapshots: setup ## Rewrite tests/snapshots/ from a fresh synth of the example; review, then commit.
@@ -122,7 +127,9 @@ $(STAMPS)/node: $(STAMPS)/python package.json package-lock.json
 	@npm ci --silent --no-audit --no-fund
 	@touch $@
 
-bench: setup ## Benchmarks: synthesis at fleet scale, and the authorizer's speed.
+bench: setup ## Benchmarks: synthesis at fleet scale, selective synth of one of 200 services, and the authorizer's speed.
 	@$(PY) benchmarks/synth_scale.py
+	@echo
+	@$(PY) benchmarks/selective_synth.py
 	@echo
 	@$(PY) benchmarks/authorizer.py

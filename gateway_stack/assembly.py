@@ -180,6 +180,11 @@ class CloudAssembly:
         """One line for the reader: which gateway file the assembly was synthesized from."""
         if self.provenance is None:
             return f"{self.directory}: synthesized by another app (no gateway file recorded)"
+        if self.provenance.selective:  # the other services' stacks were not built, not removed
+            return (
+                f"{self.directory}: synthesized from {self.provenance.gateway}, "
+                f"{self.provenance.selection}: the other services' stacks were not built"
+            )
         return f"{self.directory}: synthesized from {self.provenance.gateway}"
 
     def stack(self, name: str) -> StackTemplate | None:

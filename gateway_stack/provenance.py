@@ -4,7 +4,10 @@ can say so, and refuse an assembly of another file or of an older version of it.
 The gateway app writes :data:`PROVENANCE_FILE` into the assembly it synthesizes: the gateway
 file's path (relative to the app's folder, as ``make synth GATEWAY=...`` names it), and a
 SHA-256 of the gateway file and of each service's OpenAPI document. A reader compares them with
-the files as they are now: an edit after the synth makes the assembly stale.
+the files as they are now: an edit after the synth makes the assembly stale. A selective synth
+(``make synth SERVICES=orders``) also records the services it built (``services``): the other
+services' stacks are missing from the assembly because they were not built, not because they
+were removed, and readers say so.
 """
 
 from __future__ import annotations
@@ -56,31 +59,57 @@ class Provenance:
         gateway: the gateway file, relative to ``app`` when inside it.
         files: every file the assembly was built from (the gateway file first, then the
             services' documents), as ``path -> SHA-256``; paths as ``gateway``.
+        services: the services whose stacks a selective synth built, sorted (every region's
+            platform stack is always built). Default: ``None``, every service (a full synth).
     """
 
     app: Path
     gateway: str
     files: Mapping[str, str]
+    services: tuple[str, ...] | None = None
 
     @classmethod
-    def of(cls, gateway: Path, documents: Iterable[Path], app: Path | None = None) -> Provenance:
+    def of(
+        cls,
+        gateway: Path,
+        documents: Iterable[Path],
+        app: Path | None = None,
+        services: Iterable[str] | None = None,
+    ) -> Provenance:
         """The provenance of a synth of ``gateway`` and its services' ``documents``, run in
-        ``app`` (default: the current folder)."""
+        ``app`` (default: the current folder), of only ``services`` when given (default: every
+        service)."""
         app = (app or Path.cwd()).resolve()
         shown = _shown(gateway, app)
         files = {shown: _digest(gateway)}
         files.update({_shown(document, app): _digest(document) for document in documents})
-        return cls(app, shown, files)
+        return cls(app, shown, files, None if services is None else tuple(sorted(services)))
+
+    @property
+    def selective(self) -> bool:
+        """Whether only some services' stacks were built (:attr:`services`)."""
+        return self.services is not None
+
+    @property
+    def selection(self) -> str:
+        """What was built, in words: ``every service``, or ``services orders, billing only (and
+        the platform stacks)``."""
+        if self.services is None:
+            return "every service"
+        noun = "service" if len(self.services) == 1 else "services"
+        return f"{noun} {', '.join(self.services)} only (and the platform stacks)"
 
     def write(self, folder: Path) -> Path:
         """Write :data:`PROVENANCE_FILE` into ``folder``; its path."""
         path = folder / PROVENANCE_FILE
-        record = {
+        record: dict[str, Any] = {
             "format": FORMAT,
             "app": str(self.app),
             "gateway": self.gateway,
             "files": dict(self.files),
         }
+        if self.services is not None:  # a full synth's record is as it always was
+            record["services"] = list(self.services)
         path.write_text(json.dumps(record, indent=2) + "\n")
         return path
 
@@ -108,6 +137,7 @@ class Provenance:
             and isinstance(record.get("app"), str)
             and isinstance(record.get("files"), dict)
             and all(isinstance(v, str) for v in record["files"].values())
+            and _names(record.get("services", []))
         ):
             raise ProvenanceError(
                 [
@@ -115,7 +145,13 @@ class Provenance:
                     f"{SYNTH_AGAIN}"
                 ]
             )
-        return cls(Path(record["app"]), record["gateway"], dict(record["files"]))
+        services = record.get("services")
+        return cls(
+            Path(record["app"]),
+            record["gateway"],
+            dict(record["files"]),
+            None if services is None else tuple(services),
+        )
 
     def _resolve(self, shown: str) -> Path:
         """A recorded path as a file: relative to the app's folder when that still exists,
@@ -155,6 +191,11 @@ class Provenance:
                  f"synthesized from {self.gateway}: synthesize again "
                  f"(make synth GATEWAY={self.gateway})"]
             )  # fmt: skip
+
+
+def _names(value: Any) -> bool:
+    """Whether ``value`` is a list of names (the record's ``services``)."""
+    return isinstance(value, list) and all(isinstance(name, str) for name in value)
 
 
 def _reason(error: BaseException) -> str:

@@ -1,9 +1,10 @@
 """Build a whole gateway - in each of its regions, the platform stack and one stack per
-service - from its plan."""
+service - from its plan; or, selectively, every platform stack and only some services' stacks
+(:func:`select_services`, the app's ``services`` context)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -12,12 +13,62 @@ from aws_cdk import Environment, Stage, Tags
 
 from gateway_stack.constructs.nag import add_aws_solutions_checks
 from gateway_stack.constructs.synth_errors import SynthError, error_messages
+from gateway_stack.errors import GatewayStackError
 from gateway_stack.gateway.config import Gateway
 from gateway_stack.gateway.plan import Deployment, GatewayPlan, StackRole, plan_gateway
 from gateway_stack.gateway.platform_stack import PlatformStack
 from gateway_stack.gateway.service_stack import ServiceStack
 from gateway_stack.gateway.smoke_checks import checks_for
 from gateway_stack.naming import SERVICE_TAG
+
+#: The CDK context key of a selective synth: a comma list of service names (``-c services=a,b``).
+SERVICES_CONTEXT = "services"
+
+
+class SelectionError(GatewayStackError):
+    """A selective synth names a service the gateway file does not have (nothing is built)."""
+
+
+def select_services(plan: GatewayPlan, value: object) -> frozenset[str] | None:
+    """The services a synth builds, from the ``services`` context's value.
+
+    Args:
+        plan: the gateway's plan (made for the whole file: every check ran).
+        value: the context's value: ``None`` or an empty string (every service), a comma list
+            (``"orders, billing"``) or a list of names (from ``cdk.json``).
+
+    Returns:
+        The named services, or ``None`` for every service (a full synth).
+
+    Raises:
+        SelectionError: a name is not one of the gateway's services, or the value is neither
+            text nor a list of names (every known service is listed).
+    """
+    if value is None:
+        return None
+    if isinstance(value, str):
+        names = [name.strip() for name in value.split(",")]
+    elif isinstance(value, list | tuple) and all(isinstance(name, str) for name in value):
+        names = [name.strip() for name in value]
+    else:
+        raise SelectionError(
+            [
+                f"context {SERVICES_CONTEXT}: {value!r} is not a comma list of service names "
+                f"(e.g. make synth SERVICES=orders,billing)"
+            ]
+        )
+    names = [name for name in names if name]
+    if not names:
+        return None
+    known = [service.name for service in plan.gateway.services]
+    unknown = [name for name in dict.fromkeys(names) if name not in known]
+    if unknown:
+        listed = ", ".join(unknown)
+        raise SelectionError(
+            [f"context {SERVICES_CONTEXT}={','.join(names)}: {listed}: not a service of "
+             f"{plan.source} (its services: {', '.join(known)})"]
+        )  # fmt: skip
+    return frozenset(names)
 
 
 @dataclass(frozen=True)
@@ -49,7 +100,13 @@ class GatewayStacks:
         return (self, *self.others)
 
 
-def build_gateway(scope: Stage, plan: GatewayPlan, *, nag: bool = True) -> GatewayStacks:
+def build_gateway(
+    scope: Stage,
+    plan: GatewayPlan,
+    *,
+    nag: bool = True,
+    services: Collection[str] | None = None,
+) -> GatewayStacks:
     """Add the stacks of a gateway's plan to ``scope`` (an App or a Stage).
 
     Every stack is built from its part of the plan: nothing here checks the gateway file again
@@ -60,6 +117,9 @@ def build_gateway(scope: Stage, plan: GatewayPlan, *, nag: bool = True) -> Gatew
         plan: the gateway's plan.
         nag: check every stack against cdk-nag's AwsSolutions pack during synth (a finding
             fails the synth). Default: on.
+        services: build only these services' stacks (in every region they are in), with every
+            region's platform stack; checked by :func:`select_services` (an empty list is every
+            service). Default: ``None``, every service.
 
     Every deployment of the plan (one per region, home first) is built, each stack with the
     ``env`` of its deployment's account and region. No stack refers to another region's: each
@@ -68,8 +128,14 @@ def build_gateway(scope: Stage, plan: GatewayPlan, *, nag: bool = True) -> Gatew
     Returns:
         The home region's stacks; with several regions, each other region's are in its
         ``others`` (every region's: ``.deployments``).
+
+    Raises:
+        SelectionError: ``services`` names a service the plan does not have; nothing is added.
     """
-    home, *others = [_build_deployment(scope, plan, deployment) for deployment in plan.deployments]
+    selected = None if services is None else select_services(plan, list(services))
+    home, *others = [
+        _build_deployment(scope, plan, deployment, selected) for deployment in plan.deployments
+    ]
     if nag:
         add_aws_solutions_checks(scope)
     return replace(home, others=tuple(others))
@@ -97,7 +163,9 @@ def build_gateway_from(
     return build_gateway(scope, plan_gateway(gateway, documents), nag=nag)
 
 
-def _build_deployment(scope: Stage, plan: GatewayPlan, deployment: Deployment) -> GatewayStacks:
+def _build_deployment(
+    scope: Stage, plan: GatewayPlan, deployment: Deployment, selected: frozenset[str] | None
+) -> GatewayStacks:
     env = Environment(account=deployment.account, region=deployment.region)
     platform_stack = deployment.platform_stack
     with _building(platform_stack.name):
@@ -114,6 +182,8 @@ def _build_deployment(scope: Stage, plan: GatewayPlan, deployment: Deployment) -
         if stack_plan.role is not StackRole.SERVICE or stack_plan.service is None:
             continue
         service = stack_plan.service
+        if selected is not None and service.name not in selected:
+            continue
         with _building(stack_plan.name):
             stack = ServiceStack(
                 scope,

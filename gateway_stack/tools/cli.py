@@ -6,6 +6,7 @@ python -m gateway_stack summary [--gateway GATEWAY] [--cdk-out cdk.out]
 python -m gateway_stack routes [--json] [--cdk-out cdk.out] [--gateway GATEWAY]
 python -m gateway_stack review [--base REV] [--gateway GATEWAY] [--fail-on-replace]
                                [--assemblies BASE_OUT HEAD_OUT] [--output FILE]
+                               [--services NAME,...]
 python -m gateway_stack snapshots --cdk-out DIR [--out tests/snapshots]
 python -m gateway_stack clients [GATEWAY]
 python -m gateway_stack policy [--gateway GATEWAY] [--out cdk.out/policy] [TEMPLATE ...]
@@ -102,7 +103,7 @@ def _synthesize(staged: StagedOutput | None) -> int:
     from aws_cdk import App
 
     from gateway_stack.constructs.synth_errors import error_messages, synth_cleanly
-    from gateway_stack.gateway.app import build_gateway
+    from gateway_stack.gateway.app import SERVICES_CONTEXT, build_gateway, select_services
     from gateway_stack.gateway.config.loader import load_gateway_file
     from gateway_stack.gateway.plan import plan_gateway
     from gateway_stack.provenance import Provenance
@@ -123,6 +124,8 @@ def _synthesize(staged: StagedOutput | None) -> int:
         plan = plan_gateway(
             loaded.gateway, loaded.path.parent, source=str(loaded.path), lines=loaded.lines
         )
+        # The plan is of the whole file (every check ran); only the building is selective.
+        services = select_services(plan, app.node.try_get_context(SERVICES_CONTEXT))
     except GatewayStackError as error:
         _print_errors(error.messages, NOTHING_SYNTHESIZED)
         return 1
@@ -135,10 +138,11 @@ def _synthesize(staged: StagedOutput | None) -> int:
             for service in loaded.gateway.services
             if service.openapi is not None
         ],
+        services=services,
     )
     places = SynthPlaces(plan, loaded.lines)
     try:
-        build_gateway(app, plan)
+        build_gateway(app, plan, services=services)
         synth_cleanly(app)
     except GatewayStackError as error:
         _print_errors(places.locate_all(error.messages), NOTHING_SYNTHESIZED)
@@ -243,6 +247,11 @@ def _parser() -> argparse.ArgumentParser:
         help="compare two synthesized assemblies instead of synthesizing",
     )
     review.add_argument("--output", type=Path, help="also write the report to this file")
+    review.add_argument(
+        "--services",
+        help="a comma list: synthesize and compare the platform stacks and only these services' "
+        "stacks (a selective synth); default: every service",
+    )
     snapshots = commands.add_parser("snapshots", help="rewrite the template snapshots")
     snapshots.add_argument("--cdk-out", type=Path, required=True)
     snapshots.add_argument("--out", type=Path, default=Path("tests/snapshots"))
@@ -339,7 +348,7 @@ def _review(args: argparse.Namespace) -> int:
                 gateway=_same_gateway(base, head),
             )
         else:
-            review = review_revision(Path.cwd(), args.base, args.gateway)
+            review = review_revision(Path.cwd(), args.base, args.gateway, args.services)
     except GatewayStackError as error:
         _print_errors(error.messages, "; no review was made")
         return 2

@@ -7,7 +7,7 @@ services deployed there with their backend in that region.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from pathlib import Path
 
 from gateway_stack.assembly import AssemblyError, CloudAssembly, StackTemplate
@@ -17,14 +17,18 @@ from gateway_stack.gateway.plan import Deployment, GatewayPlan
 MAX_RESOURCES = 500
 
 
-def render_summary(plan: GatewayPlan, stacks: Sequence[StackTemplate]) -> str:
+def render_summary(
+    plan: GatewayPlan, stacks: Sequence[StackTemplate], built: Collection[str] | None = None
+) -> str:
     """The summary as text.
 
     One region: the stacks in the assembly's order (nested Stages' included), and each service
     with the stack the plan puts it in. Several regions: a header naming the regions and the
     routing policy, then a block per deployment (home first): its regional name, the stacks
     deployed to its region, and its services. Stacks of no deployment's region (e.g. added by
-    hand, environment-agnostic) close the summary under ``other stacks``.
+    hand, environment-agnostic) close the summary under ``other stacks``. A service is marked
+    ``(not built)`` when a selective synth left its stack out (not in ``built``, the assembly's
+    stack names; default: every stack built).
     """
     gateway = plan.gateway
     names = ", ".join(f"https://{name.name}/" for name in gateway.domain.names)
@@ -34,7 +38,7 @@ def render_summary(plan: GatewayPlan, stacks: Sequence[StackTemplate]) -> str:
             [
                 f"Gateway {gateway.name} ({gateway.environment}) in "
                 f"{gateway.account}/{gateway.region}: {names}",
-                *_block(deployment, stacks),
+                *_block(deployment, stacks, built),
             ]
         )
     routing = plan.deployments[0].platform.routing
@@ -52,7 +56,7 @@ def render_summary(plan: GatewayPlan, stacks: Sequence[StackTemplate]) -> str:
         home = " (home)" if index == 0 else ""
         failover = f", {own.failover.lower()}" if own is not None and own.failover else ""
         lines += ["", f"Region {deployment.region}{home}{failover}{reached}"]
-        lines += _block(deployment, [s for s in stacks if s.region == deployment.region])
+        lines += _block(deployment, [s for s in stacks if s.region == deployment.region], built)
     regions_known = {d.region for d in plan.deployments}
     others = [s for s in stacks if s.region not in regions_known]
     if others:
@@ -61,8 +65,10 @@ def render_summary(plan: GatewayPlan, stacks: Sequence[StackTemplate]) -> str:
     return "\n".join(lines)
 
 
-def _block(deployment: Deployment, stacks: Sequence[StackTemplate]) -> list[str]:
-    """One deployment's stacks table and services table."""
+def _block(
+    deployment: Deployment, stacks: Sequence[StackTemplate], built: Collection[str] | None
+) -> list[str]:
+    """One deployment's stacks table and services table (``built``: see ``render_summary``)."""
     gateway = deployment.platform.gateway
     stack_of = {
         stack.service.name: stack.name
@@ -80,6 +86,7 @@ def _block(deployment: Deployment, stacks: Sequence[StackTemplate]) -> list[str]
         backend = f"{service.backend.load_balancer}:{service.backend.port} ({where})"
         lines.append(
             f"  {service.name:<14} /{service.base_path:<15} {backend:<46} {stack_of[service.name]}"
+            + (" (not built)" if built is not None and stack_of[service.name] not in built else "")
         )
     return lines
 
@@ -100,10 +107,14 @@ def summarize(plan: GatewayPlan, gateway: str | Path, cdk_out: Path) -> str:
         AssemblyError: ``cdk_out`` is missing, damaged, holds no stack, or is not of ``gateway``
             as it is now.
     """
-    stacks = CloudAssembly.read_built_from(cdk_out, gateway).stacks
-    if not stacks:
+    assembly = CloudAssembly.read_built_from(cdk_out, gateway)
+    if not assembly.stacks:
         raise AssemblyError([f"{cdk_out}: no stacks were synthesized"])
+    built = {stack.name for stack in assembly.stacks}
+    provenance = assembly.provenance
+    selection = f", {provenance.selection}" if provenance and provenance.selective else ""
     return (
-        render_summary(plan, stacks)
-        + f"\n\n  Templates: {cdk_out}/<stack>.template.json (synthesized from {gateway})"
+        render_summary(plan, assembly.stacks, built)
+        + f"\n\n  Templates: {cdk_out}/<stack>.template.json (synthesized from {gateway}"
+        + f"{selection})"
     )

@@ -26,10 +26,16 @@ def environment() -> dict[str, str]:
 
 
 def cdk_synth(
-    output: Path, gateway: Path | str | None = "config/example.yaml", app_dir: Path = ROOT
+    output: Path,
+    gateway: Path | str | None = "config/example.yaml",
+    app_dir: Path = ROOT,
+    services: str | None = None,
 ) -> subprocess.CompletedProcess[str]:
-    """``cdk synth`` into ``output`` through the real CLI: the gateway app, or another app."""
+    """``cdk synth`` into ``output`` through the real CLI: the gateway app, or another app; of
+    only ``services`` (the ``services`` context, a comma list) when given."""
     context = ["--context", f"gateway={gateway}"] if gateway is not None else []
+    if services is not None:
+        context += ["--context", f"services={services}"]
     return subprocess.run(
         [str(CDK), "synth", "--quiet", "--no-notices", "--output", str(output), *context],
         cwd=app_dir,

@@ -11,12 +11,16 @@ Two synthesized assemblies - the base revision's and the working tree's - are co
 :func:`review_revision` synthesizes both sides (:mod:`.synth`); :func:`review_assemblies`
 compares two assemblies already on disk. :func:`gateway_stack.tools.review.report.render_markdown`
 prints the result. See docs/review.md.
+
+A selective head (``make review SERVICES=orders``: its provenance records the services built)
+is compared on its own stacks only: the base's other stacks are left out, since the head did
+not build them (they are not removed), and the report says so.
 """
 
 from __future__ import annotations
 
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from gateway_stack.assembly import CloudAssembly
@@ -25,6 +29,7 @@ from gateway_stack.tools.review.protected import ProtectedChange, protected_chan
 from gateway_stack.tools.review.route_diff import RouteChange, diff_routes
 from gateway_stack.tools.review.synth import (
     Toolchain,
+    base_selection,
     base_worktree,
     repository_root,
     resolve_base,
@@ -48,6 +53,8 @@ class Review:
         protected: protected resources replaced or deleted.
         gateway: the gateway file both sides were synthesized from. Default: none (given
             assemblies).
+        selection: what a selective head built, in words (e.g. ``service orders only (and the
+            platform stacks)``): only those stacks were compared. Default: none (every stack).
     """
 
     base: str
@@ -56,6 +63,7 @@ class Review:
     stacks: tuple[StackDiff, ...]
     protected: tuple[ProtectedChange, ...]
     gateway: str | None = None
+    selection: str | None = None
 
     @property
     def regions(self) -> tuple[str, ...]:
@@ -92,6 +100,11 @@ def review_assemblies(
     Raises:
         GatewayStackError: the differ could not run.
     """
+    selection = None
+    if head.provenance is not None and head.provenance.selective:
+        selection = head.provenance.selection
+        built = {stack.name for stack in head.stacks}
+        base = replace(base, stacks=tuple(s for s in base.stacks if s.name in built))
     stacks = diff_assemblies(base, head, toolchain)
     return Review(
         base=base_label,
@@ -100,13 +113,17 @@ def review_assemblies(
         stacks=tuple(stacks),
         protected=tuple(protected_changes(stacks, base, head)),
         gateway=gateway,
+        selection=selection,
     )
 
 
-def review_revision(folder: Path, base: str | None, gateway: str) -> Review:
+def review_revision(
+    folder: Path, base: str | None, gateway: str, services: str | None = None
+) -> Review:
     """Synthesize ``base`` (default: the merge base with main) and the working tree that holds
     ``folder``, both from the gateway file ``gateway`` (relative to ``folder``; a file inside the
-    repository is read from each side's own checkout), and compare them.
+    repository is read from each side's own checkout), and compare them; of only ``services``
+    (a comma list) when given, default every service.
 
     A gateway file that does not exist in the base is a new gateway: every stack is new.
 
@@ -123,9 +140,10 @@ def review_revision(folder: Path, base: str | None, gateway: str) -> Review:
     with tempfile.TemporaryDirectory(prefix="gateway-stack-review-out-") as out:
         outputs = Path(out) / "base", Path(out) / "head"
         with base_worktree(root, commit) as tree:
-            sides = [(root, outputs[1], gateway, WORKING_TREE)]
+            sides = [(root, outputs[1], gateway, WORKING_TREE, services)]
             if (tree / gateway).is_file():
-                sides.append((tree, outputs[0], gateway, f"base {label}"))
+                selection = base_selection(tree / gateway, services)
+                sides.append((tree, outputs[0], gateway, f"base {label}", selection))
             synthesize_both(toolchain, sides)
         before = CloudAssembly.read(outputs[0]) if len(sides) > 1 else CloudAssembly.empty()
         return review_assemblies(

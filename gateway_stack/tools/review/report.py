@@ -68,6 +68,7 @@ def render_markdown(review: Review, *, whole: bool = False) -> str:
         f"Base: {review.base} · head: {review.head}"
         + (f" · gateway file `{review.gateway}`" if review.gateway else ""),
         "",
+        *_selection(review),
         _summary(review),
     ]
     several = len(review.regions) > 1
@@ -86,6 +87,18 @@ def render_markdown(review: Review, *, whole: bool = False) -> str:
     room = sys.maxsize if whole else MAX_CHARACTERS - len(text) - len("\n\n\n")
     stacks = _stacks(review.stacks, several=several)
     return f"{text}\n\n{_fit(stacks, room, 'lines of stack changes')}\n"
+
+
+def _selection(review: Review) -> list[str]:
+    """The note of a selective review: what was compared, and that the rest was not built."""
+    if review.selection is None:
+        return []
+    return [
+        f"Selective review: the head built {review.selection}; only those stacks are "
+        "compared. The other services' stacks were not synthesized, not removed: review "
+        "without SERVICES for the whole gateway.",
+        "",
+    ]
 
 
 def _fit(lines: list[str], limit: int, what: str) -> str:

@@ -5,7 +5,9 @@ whatever happens) and synthesized there with the real CDK CLI: its own ``cdk.jso
 ``gateway_stack`` package and ``lambdas/``, run by the working tree's Python environment and CDK
 CLI. The working tree is synthesized likewise, into a folder of its own (``cdk.out`` is left
 alone). Both run at once. Nothing needs AWS credentials: the gateway file holds the account,
-region and availability zones.
+region and availability zones. A selective review (``make review SERVICES=orders``) passes the
+selection to each side's synth as the ``services`` context (:func:`base_selection` keeps, for the
+base, only the services its gateway file has).
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+
+import yaml
 
 from gateway_stack.errors import GatewayStackError
 
@@ -66,8 +70,16 @@ class Toolchain:
             "CDK_DISABLE_VERSION_CHECK": "true",
         }
 
-    def synthesize(self, app_dir: Path, output: Path, gateway: str, label: str) -> None:
-        """``cdk synth`` of the gateway app in ``app_dir`` into ``output``.
+    def synthesize(
+        self,
+        app_dir: Path,
+        output: Path,
+        gateway: str,
+        label: str,
+        services: str | None = None,
+    ) -> None:
+        """``cdk synth`` of the gateway app in ``app_dir`` into ``output``; of only ``services``
+        (a comma list, the app's ``services`` context) when given. Default: every service.
 
         Raises:
             GatewayStackError: the synth failed (with the end of what it printed).
@@ -76,8 +88,11 @@ class Toolchain:
         if not cdk.exists():
             raise GatewayStackError([f"{cdk}: the CDK CLI is not installed: run `make setup`"])
         command = [str(cdk), "synth", "--quiet", "--no-notices", "--output", str(output)]
+        command += ["--context", f"gateway={gateway}"]
+        if services:
+            command += ["--context", f"services={services}"]
         result = subprocess.run(
-            [*command, "--context", f"gateway={gateway}"],
+            command,
             cwd=app_dir,
             env=self.environment(app_dir),
             capture_output=True,
@@ -156,11 +171,33 @@ def base_worktree(root: Path, commit: str) -> Iterator[Path]:
         subprocess.run(["git", "worktree", "prune"], cwd=root, capture_output=True, check=False)
 
 
+def base_selection(gateway_file: Path, services: str | None) -> str | None:
+    """The selection to synthesize the base with: the selected services its gateway file has
+    (a service the change adds is new on the head side only); ``None`` (every service) when
+    none of them is there, when there is no selection, or when the file cannot be read as
+    YAML (the full synth then says why)."""
+    if not services:
+        return None
+    try:
+        data = yaml.safe_load(gateway_file.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return None
+    listed = data.get("services") if isinstance(data, dict) else None
+    names = (
+        {s.get("name") for s in listed if isinstance(s, dict)}
+        if isinstance(listed, list)
+        else set()
+    )
+    kept = [name.strip() for name in services.split(",") if name.strip() in names]
+    return ",".join(kept) or None
+
+
 def synthesize_both(
     toolchain: Toolchain,
-    sides: list[tuple[Path, Path, str, str]],
+    sides: list[tuple[Path, Path, str, str, str | None]],
 ) -> None:
-    """Synthesize ``(app_dir, output, gateway, label)`` sides at once (one process each).
+    """Synthesize ``(app_dir, output, gateway, label, services)`` sides at once (one process
+    each; ``services`` as :meth:`Toolchain.synthesize`).
 
     Raises:
         GatewayStackError: a side failed (every failing side's messages).
