@@ -127,9 +127,11 @@ $(STAMPS)/node: $(STAMPS)/python package.json package-lock.json
 	@npm ci --silent --no-audit --no-fund
 	@touch $@
 
-bench: setup ## Benchmarks: synthesis at fleet scale, selective synth of one of 200 services, and the authorizer's speed.
+bench: setup ## Benchmarks: synthesis at fleet scale, selective synth of one of 200 services, the authorizer's speed and Basic verification.
 	@$(PY) benchmarks/synth_scale.py
 	@echo
 	@$(PY) benchmarks/selective_synth.py
 	@echo
 	@$(PY) benchmarks/authorizer.py
+	@echo
+	@$(PY) benchmarks/basic_auth.py
