@@ -269,7 +269,16 @@ def _health_route(data: Mapping[str, Any], route: str, everywhere: tuple[str, ..
         except ValueError:
             continue
     issues = []
-    if key not in listed:
+    if "{" in key:
+        issues.append(
+            Issue(
+                loc,
+                f"{key} has a path parameter: Route 53's checkers request the path as written "
+                "(a literal '{...}'), so the check would test a route no client calls. Name a "
+                "public route with a fixed path, e.g. GET /health",
+            )
+        )
+    elif key not in listed:
         issues.append(
             Issue(
                 loc,

@@ -22,6 +22,7 @@ from typing import Any
 
 from gateway_stack.gateway.config.issues import Location, format_location
 from gateway_stack.gateway.config.regions import OVERRIDES
+from gateway_stack.gateway.config.route_keys import service_of
 
 #: pydantic error type of the model's own check of its regions' views (the loader reports
 #: these itself, at their places).
@@ -66,6 +67,12 @@ def region_view(data: Mapping[str, Any], region: str) -> dict[str, Any]:
             else services[i]
             for i in positions_in(data, region)
         ]
+        tiers = data.get("tiers")
+        if isinstance(tiers, Mapping):
+            elsewhere = {s.get("name") for s in services if isinstance(s, Mapping)} - {
+                s.get("name") for s in view["services"] if isinstance(s, Mapping)
+            }
+            view["tiers"] = {name: _without(tier, elsewhere) for name, tier in tiers.items()}
     if region == data.get("region"):
         return view
     entry = _entry(data, region)
@@ -92,6 +99,16 @@ def region_view(data: Mapping[str, Any], region: str) -> dict[str, Any]:
         if isinstance(aliases, Sequence) and not isinstance(aliases, str):
             view["domain"]["aliases"] = [_with_certificate(a, certificates) for a in aliases]
     return view
+
+
+def _without(tier: Any, services: set[Any]) -> Any:
+    """A tier without the ``route_throttles`` of ``services`` (services of the file that are
+    not in the region: a tier's limit on their routes applies where they are)."""
+    throttles = tier.get("route_throttles") if isinstance(tier, Mapping) else None
+    if not isinstance(throttles, Mapping) or not services:
+        return tier
+    kept = {k: v for k, v in throttles.items() if service_of(str(k)) not in services}
+    return {**tier, "route_throttles": kept}
 
 
 @dataclass(frozen=True)

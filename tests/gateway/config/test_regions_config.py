@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from gateway_stack.gateway.config import Gateway, GatewayFileError, load_gateway
+from gateway_stack.gateway.plan import plan_gateway_file
 from gateway_stack.tools.cli import main
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -427,6 +428,17 @@ REFUSALS = [
         "cidr: 10.41.0.0/24",
     ),
     (
+        "health-route-with-a-path-parameter",
+        [
+            ("public_routes: [GET /health]", "public_routes: [GET /health, 'GET /items/{sku}']"),
+            ("route: inventory GET /health", "route: inventory GET /items/{sku}"),
+        ],
+        "routing.health_check.route: GET /items/{sku} has a path parameter: Route 53's checkers "
+        "request the path as written (a literal '{...}'), so the check would test a route no "
+        "client calls. Name a public route with a fixed path, e.g. GET /health",
+        "route: inventory GET /items/{sku}",
+    ),
+    (
         "region-without-services",
         [
             ("  - name: orders\n", "  - name: orders\n    regions: [eu-west-1]\n"),
@@ -546,3 +558,18 @@ def test_a_broken_region_entry_is_not_also_blamed_on_the_file(
         "regions.us-east-1.availability_zones: lists a zone twice "
         f"(line {line_of(path, 'us-east-1b, us-east-1b')})"
     ]
+
+
+def test_a_tiers_route_throttle_applies_where_its_service_is(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # gold's 'orders POST /orders' throttle: orders only in us-east-1 is no problem of the home
+    # region, whose view has no orders; the added region's plan still carries the limit.
+    path = edited(tmp_path, ("  - name: orders\n", "  - name: orders\n    regions: [us-east-1]\n"))
+    assert main(["validate", str(path)]) == 0, capsys.readouterr().err
+    plan = plan_gateway_file(path)
+    home, added = plan.deployments
+    assert [s.name for s in home.services] == ["inventory", "billing"]
+    assert home.platform.gateway.tiers["gold"].route_throttles == {}
+    gold = added.service("orders").plan_overrides["gold"]
+    assert "/orders/POST" in {method for override in gold for method in override.methods}
