@@ -158,7 +158,8 @@ class BasicVerifier:
                 return _verified(client_id)
             del self._verified[digest]
         if record is None:
-            self._limiter.failed(client_id)
+            # Not counted: the limiter tracks the clients that have credentials, so that
+            # invented ids cannot push a real client's failures out of it.
             raise Unauthenticated("unknown_basic_client")
         if self._limiter.blocked(client_id):
             raise Unauthenticated("basic_rate_limited")

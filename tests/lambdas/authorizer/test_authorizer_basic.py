@@ -8,6 +8,7 @@ from collections.abc import Callable
 import pytest
 from authorizer_support import (
     CREDENTIALS_PREFIX,
+    FAST_SCRYPT,
     ApiKeys,
     AuthorizerHarness,
     BasicCredentials,
@@ -188,6 +189,30 @@ def test_failed_attempts_are_rate_limited_per_client(
     assert effect_of(authorize(harness, basic("partner-other", SECRET))) == {"Allow"}
     verifier.clock.advance(61)  # BASIC_FAILURE_WINDOW_SECONDS
     assert effect_of(authorize(harness, basic("partner-globex", SECRET))) == {"Allow"}
+
+
+def test_invented_client_ids_cannot_flush_a_real_clients_failures() -> None:
+    from token_authorizer.basic import BasicVerifier, FailureLimiter, Unauthenticated
+    from token_authorizer.basic_records import parse_record
+
+    from gateway_stack.tools.credentials import hash_secret, render_record
+
+    record = parse_record(render_record([hash_secret(SECRET.encode(), **FAST_SCRYPT)]))
+
+    class Store:  # the one client with credentials; every other id has none
+        def get(self, client_id: str) -> object:
+            return record if client_id == "partner-globex" else None
+
+    clock = ManualClock()
+    limiter = FailureLimiter(5, 60, clock=clock, max_clients=3)
+    verifier = BasicVerifier(Store(), limiter, verified_ttl=60, clock=clock)  # type: ignore[arg-type]
+    for attempt in range(5):
+        with pytest.raises(Unauthenticated):
+            verifier.verify(basic("partner-globex", f"guess-{attempt}"))
+    for invented in range(50):
+        with pytest.raises(Unauthenticated, match="unknown_basic_client"):
+            verifier.verify(basic(f"nobody-{invented}", "guess"))
+    assert limiter.blocked("partner-globex")
 
 
 def test_a_cached_credential_is_not_locked_out(harness: AuthorizerHarness) -> None:
