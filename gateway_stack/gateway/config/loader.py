@@ -14,7 +14,7 @@ path, e.g. a key written twice).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -134,11 +134,23 @@ def parse_gateway(
         issues += regional
         if path is not None:
             issues += _missing_documents(data, Path(path).parent)
+    if issues and key_lines:
+        issues = [_at_region_key(issue, key_lines) for issue in issues]
     if issues:
         issues.sort(key=lambda issue: issue_line(issue, lines) or 0)
         raise GatewayFileError(path or "<gateway>", issues, lines)
     assert gateway is not None  # no issue means the model validated
     return gateway
+
+
+def _at_region_key(issue: Issue, key_lines: Mapping[Location, int]) -> Issue:
+    """An issue about an added region's entry as a whole (a misspelt region, the home region
+    listed, a value it inherits) at the line of its key, not of the entry's first value."""
+    if issue.line is None and len(issue.loc) == 2 and issue.loc[0] == "regions":
+        line = key_lines.get(issue.loc)
+        if line is not None:
+            return replace(issue, line=line)
+    return issue
 
 
 def _region_issues(data: Mapping[str, Any], found: list[Issue]) -> list[Issue]:

@@ -234,7 +234,12 @@ def _routing(
         issues.append(
             Issue(("routing", "primary"), "only the failover policy has a primary region")
         )
-    elif isinstance(primary, str) and primary not in everywhere:
+    elif (
+        isinstance(primary, str)
+        and primary not in everywhere
+        # a misspelt region key is reported at the key; the primary may be its right spelling
+        and not any(region_problem(region) for region in everywhere)
+    ):
         issues.append(
             Issue(
                 ("routing", "primary"),

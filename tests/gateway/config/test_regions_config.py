@@ -19,8 +19,8 @@ CERTIFICATE = "arn:aws:acm:{}:123456789012:certificate/12345678-1234-1234-1234-1
 US_EAST_1 = "  us-east-1:\n    availability_zones: [us-east-1a, us-east-1b]\n"
 #: The file's routing section, with the comments before it.
 NO_ROUTING = MULTI_REGION[MULTI_REGION.index("# How DNS chooses a region") :]
-#: Where an added region's own problems are: the line of its entry (its first key).
-ENTRY = "availability_zones: [us-east-1a"
+#: Where an added region's own problems are: the line of its key.
+ENTRY = "  us-east-1:"
 COMMENTED_CERTIFICATES = (
     "    # certificate_arns: {api.example.com: arn:aws:acm:us-east-1:123456789012:certificate/...}"
 )
@@ -87,7 +87,7 @@ REFUSALS = [
         [(US_EAST_1, "  eu-west-1:\n    availability_zones: [eu-west-1a]\n" + US_EAST_1)],
         "regions.eu-west-1: eu-west-1 is the home region (the top-level 'region'), which "
         "holds the gateway's top-level settings: list only the other regions here",
-        "availability_zones: [eu-west-1a]",
+        "  eu-west-1:",
     ),
     (
         "region-twice",
@@ -412,7 +412,17 @@ REFUSALS = [
         [("  us-east-1:\n", "  us-east-9:\n")],
         "regions.us-east-9: 'us-east-9' is not an AWS region of the aws, aws-cn or aws-us-gov "
         "partition; did you mean 'us-east-2'?",
-        ENTRY,
+        "  us-east-9:",
+    ),
+    (
+        "misspelt-region-is-the-primary",
+        [
+            ("  us-east-1:\n", "  us-east1:\n"),
+            ("policy: latency", "policy: failover\n  primary: us-east-1"),
+        ],
+        "regions.us-east1: 'us-east1' is not an AWS region of the aws, aws-cn or aws-us-gov "
+        "partition; did you mean 'us-east-1'?",
+        "  us-east1:",
     ),
     (
         "empty-region-entry",
