@@ -4,7 +4,7 @@ One parameter per client, ``{prefix}/{client}`` (``prefix`` is
 ``/gateway-stack/<gateway>/<environment>/credentials``), written by
 ``python -m gateway_stack credentials``; its value is JSON::
 
-    {"version": 1, "hashes": [{"alg": "scrypt", "n": 32768, "r": 8, "p": 3,
+    {"version": 1, "hashes": [{"alg": "scrypt", "n": 16384, "r": 8, "p": 1,
                                "salt": "<base64, 16 bytes>", "hash": "<base64, 32 bytes>"}, ...]}
 
 One hash, or two during a rotation (the current one first). Each hash carries its own cost
