@@ -18,7 +18,7 @@ from typing import Any, NamedTuple
 
 from token_authorizer.aws_clients import AwsClients, error_code
 from token_authorizer.errors import LookupFailed
-from token_authorizer.ttl_cache import FAILURE_CACHE_SECONDS, MAX_STALE_SECONDS, TtlCache
+from token_authorizer.ttl_cache import TtlCache, cached_lookup
 
 PAGE_SIZE = 500
 MAX_PAGES = 20  # 10,000 keys: API Gateway's per-account quota
@@ -54,21 +54,16 @@ class ApiKeyStore:
 
     def get(self, client_id: str) -> str | None:
         """The key value, ``None`` when the client has no usable key; raise ``LookupFailed``."""
-        entry = self._cache.fresh(client_id)
-        if entry is None:
-            answer = self._lookup(client_id)
-            if answer.failed is None:
-                ttl = self._ttl if answer.value is not None else self._negative_ttl
-                self._last_good.put(client_id, answer, ttl + MAX_STALE_SECONDS)
-            else:
-                stale = self._last_good.fresh(client_id)
-                if stale is not None:
-                    answer = stale.value
-                ttl = FAILURE_CACHE_SECONDS
-            entry = self._cache.put(client_id, answer, ttl)
-        if entry.value.failed is not None:
-            raise LookupFailed(entry.value.failed)
-        return entry.value.value
+        answer = cached_lookup(
+            self._cache,
+            self._last_good,
+            client_id,
+            lambda: self._lookup(client_id),
+            lambda found: self._ttl if found.value is not None else self._negative_ttl,
+        )
+        if answer.failed is not None:
+            raise LookupFailed(answer.failed)
+        return answer.value
 
     def _lookup(self, client_id: str) -> _Answer:
         self.lookup_count += 1

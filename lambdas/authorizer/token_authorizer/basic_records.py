@@ -28,7 +28,7 @@ from typing import Any, NamedTuple
 
 from token_authorizer.aws_clients import AwsClients, error_code
 from token_authorizer.errors import LookupFailed
-from token_authorizer.ttl_cache import FAILURE_CACHE_SECONDS, MAX_STALE_SECONDS, TtlCache
+from token_authorizer.ttl_cache import TtlCache, cached_lookup
 
 RECORD_VERSION = 1
 MAX_HASHES = 2  # the current secret, and the previous one during a rotation
@@ -155,21 +155,16 @@ class CredentialStore:
 
     def get(self, client_id: str) -> CredentialRecord | None:
         """The client's record, None when it has none; ``LookupFailed`` when unreadable."""
-        entry = self._cache.fresh(client_id)
-        if entry is None:
-            answer = self._lookup(client_id)
-            ttl = self._ttl
-            if answer.failed is None:
-                self._last_good.put(client_id, answer, self._ttl + MAX_STALE_SECONDS)
-            else:
-                stale = self._last_good.fresh(client_id)
-                if stale is not None:
-                    answer = stale.value
-                ttl = FAILURE_CACHE_SECONDS
-            entry = self._cache.put(client_id, answer, ttl)
-        if entry.value.failed is not None:
-            raise LookupFailed(entry.value.failed)
-        return entry.value.record
+        answer = cached_lookup(
+            self._cache,
+            self._last_good,
+            client_id,
+            lambda: self._lookup(client_id),
+            lambda _: self._ttl,
+        )
+        if answer.failed is not None:
+            raise LookupFailed(answer.failed)
+        return answer.record
 
     def _lookup(self, client_id: str) -> _Answer:
         self.lookup_count += 1

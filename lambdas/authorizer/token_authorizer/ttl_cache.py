@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections import OrderedDict
 from collections.abc import Callable
-from typing import Any, Generic, NamedTuple, TypeVar
+from typing import Any, Generic, NamedTuple, Protocol, TypeVar
 
 V = TypeVar("V")
 
@@ -50,3 +50,42 @@ class TtlCache(Generic[V]):
 
     def discard(self, key: str) -> None:
         self._entries.pop(key, None)
+
+
+class Answer(Protocol):
+    """A lookup's answer: ``failed`` is why the lookup failed, None when it did not."""
+
+    @property
+    def failed(self) -> str | None: ...
+
+
+A = TypeVar("A", bound=Answer)
+
+
+def cached_lookup(
+    cache: TtlCache[A],
+    last_good: TtlCache[A],
+    key: str,
+    lookup: Callable[[], A],
+    ttl_of: Callable[[A], float],
+) -> A:
+    """``key``'s answer: from ``cache`` while fresh, else from ``lookup()``.
+
+    A good answer is cached for ``ttl_of(answer)`` and kept in ``last_good`` for
+    ``MAX_STALE_SECONDS`` longer; a failed one is cached for ``FAILURE_CACHE_SECONDS``, and while
+    the last good answer is still in ``last_good`` it is served in its place (a failing AWS API
+    does not turn a known client away at once).
+    """
+    entry = cache.fresh(key)
+    if entry is None:
+        answer = lookup()
+        if answer.failed is None:
+            ttl = ttl_of(answer)
+            last_good.put(key, answer, ttl + MAX_STALE_SECONDS)
+        else:
+            stale = last_good.fresh(key)
+            if stale is not None:
+                answer = stale.value
+            ttl = FAILURE_CACHE_SECONDS
+        entry = cache.put(key, answer, ttl)
+    return entry.value
