@@ -10,8 +10,12 @@ credentials, stored only as salted scrypt hashes in an SSM SecureString (docs/au
 The secret is read from standard input (``--secret-stdin``: 24 to 256 printable ASCII
 characters, no spaces) or generated (32 random bytes, base64url) and printed once, alone on
 standard output; what was done goes to standard error. The parameter is
-``/gateway-stack/<gateway>/<environment>/credentials/<client>`` in the gateway file's region
-(``--region`` for another). boto3 honours ``AWS_ENDPOINT_URL`` (tests use a moto server).
+``/gateway-stack/<gateway>/<environment>/credentials/<client>`` in every region of the gateway
+(``Gateway.all_regions``, the home first): DNS sends a client to any region, so one run gives
+every region the same secret, each region's record with its own salt. Every region's record is
+read and checked before any is written, so a refusal changes nothing anywhere. ``--region`` limits
+the run to one region of the gateway (a region the gateway does not have is refused, exit 2).
+boto3 honours ``AWS_ENDPOINT_URL`` (tests use a moto server).
 
 The record written (what the authorizer's ``token_authorizer.basic_records`` reads)::
 
@@ -29,6 +33,7 @@ import json
 import re
 import secrets
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, TextIO
@@ -87,9 +92,18 @@ def render_record(hashes: list[dict[str, Any]]) -> str:
     return json.dumps({"version": RECORD_VERSION, "hashes": hashes}, separators=(",", ":"))
 
 
-def target_of(gateway_file: str, client: str, region: str | None) -> Target:
-    """The record's parameter for ``client`` of the gateway file; ``GatewayStackError`` when
-    the file is invalid or does not list the client."""
+class UnknownRegion(GatewayStackError):
+    """``--region`` names a region the gateway does not have."""
+
+
+def targets_of(gateway_file: str, client: str, region: str | None) -> list[Target]:
+    """The record's parameter for ``client`` of the gateway file in every region of the
+    gateway (the home first), or only in ``region`` (default: every region).
+
+    Raises:
+        UnknownRegion: ``region`` is not one of the gateway's regions.
+        GatewayStackError: the file is invalid or does not list the client.
+    """
     gateway = load_gateway(gateway_file)
     known = [item.id for item in gateway.clients]
     if client not in known:
@@ -99,8 +113,17 @@ def target_of(gateway_file: str, client: str, region: str | None) -> Target:
                 f"the clients the file lists ({', '.join(known) or 'none'})"
             ]
         )
+    regions = gateway.all_regions
+    if region is not None and region not in regions:
+        raise UnknownRegion(
+            [
+                f"--region: {region} is not a region of {gateway_file} (its regions: "
+                f"{', '.join(regions)})"
+            ]
+        )
     names = GatewayNames(gateway.name, gateway.environment)
-    return Target(f"{names.parameter_path}/credentials/{client}", region or gateway.region, client)
+    parameter = f"{names.parameter_path}/credentials/{client}"
+    return [Target(parameter, where, client) for where in ([region] if region else regions)]
 
 
 def read_secret(stream: TextIO) -> bytes:
@@ -126,23 +149,32 @@ def new_secret() -> str:
 
 
 class CredentialsCommand:
-    """The three operations on one client's record, through an SSM client.
+    """The three operations on one client's record in one or more regions, through an SSM
+    client per region. Every region's record is read and checked before any is written.
 
     Args:
-        ssm: a boto3 SSM client in the target's region.
-        target: the client's record.
+        stores: each region's SSM client and the client's record there (the home first).
         err: where progress messages go. Default: standard error (as it is when writing).
     """
 
-    def __init__(self, ssm: Any, target: Target, err: TextIO | None = None) -> None:
-        self._ssm = ssm
-        self._target = target
+    def __init__(self, stores: Sequence[tuple[Any, Target]], err: TextIO | None = None) -> None:
+        if not stores:
+            raise ValueError("CredentialsCommand: no region to write to")
+        self._stores = list(stores)
         self._err = err
+        #: The regions changed so far (in order), for a run that AWS stops part-way.
+        self.changed: list[str] = []
+        self._client = stores[0][1].client
 
-    def _current(self) -> list[dict[str, Any]] | None:
+    def _name(self, target: Target) -> str:
+        """The parameter, with its region when there are several."""
+        many = len(self._stores) > 1
+        return f"{target.parameter} in {target.region}" if many else target.parameter
+
+    def _current(self, ssm: Any, target: Target) -> list[dict[str, Any]] | None:
         try:
-            response = self._ssm.get_parameter(Name=self._target.parameter, WithDecryption=True)
-        except self._ssm.exceptions.ParameterNotFound:
+            response = ssm.get_parameter(Name=target.parameter, WithDecryption=True)
+        except ssm.exceptions.ParameterNotFound:
             return None
         try:
             hashes = json.loads(response["Parameter"]["Value"])["hashes"]
@@ -151,70 +183,89 @@ class CredentialsCommand:
         if not isinstance(hashes, list) or not hashes:
             raise GatewayStackError(
                 [
-                    f"{self._target.parameter}: not a credentials record; "
+                    f"{self._name(target)}: not a credentials record; "
                     "`credentials set --replace` writes a new one"
                 ]
             )
         return hashes
 
-    def _write(self, hashes: list[dict[str, Any]]) -> None:
-        self._ssm.put_parameter(
-            Name=self._target.parameter,
+    def _currents(self) -> list[list[dict[str, Any]] | None]:
+        return [self._current(ssm, target) for ssm, target in self._stores]
+
+    def _refuse(self, targets: list[Target], reason: str) -> None:
+        if targets:
+            raise GatewayStackError([f"{self._name(target)}: {reason}" for target in targets])
+
+    def _write(self, ssm: Any, target: Target, hashes: list[dict[str, Any]]) -> None:
+        ssm.put_parameter(
+            Name=target.parameter,
             Value=render_record(hashes),
             Type="SecureString",
             Overwrite=True,
-            Description=f"Basic credentials (scrypt hashes) of client {self._target.client}",
+            Description=f"Basic credentials (scrypt hashes) of client {target.client}",
         )
+        self.changed.append(target.region)
 
-    def _say(self, message: str) -> None:
+    def _say(self, target: Target, message: str) -> None:
         stream = self._err or sys.stderr
-        print(f"{self._target.parameter} ({self._target.region}): {message}", file=stream)
+        print(f"{target.parameter} ({target.region}): {message}", file=stream)
 
     def set(self, secret: bytes, *, replace: bool) -> None:
-        """Make ``secret`` the client's only secret."""
-        if self._current() is not None and not replace:
-            raise GatewayStackError(
-                [
-                    f"{self._target.parameter}: client {self._target.client!r} already has "
-                    "Basic credentials; `credentials rotate` keeps the current secret valid "
-                    "while the client switches, `set --replace` ends it at once"
-                ]
+        """Make ``secret`` the client's only secret in every region."""
+        currents = self._currents()
+        if not replace:
+            self._refuse(
+                [t for (_, t), current in zip(self._stores, currents, strict=True) if current],
+                f"client {self._client!r} already has Basic credentials; `credentials rotate` "
+                "keeps the current secret valid while the client switches, `set --replace` "
+                "ends it at once",
             )
-        self._write([hash_secret(secret)])
-        self._say("set; one secret is valid")
+        for ssm, target in self._stores:
+            self._write(ssm, target, [hash_secret(secret)])
+            self._say(target, "set; one secret is valid")
 
     def rotate(self, secret: bytes) -> None:
-        """Make ``secret`` the current secret; the current one becomes the previous one."""
-        current = self._current()
-        if current is None:
-            raise GatewayStackError(
-                [
-                    f"{self._target.parameter}: client {self._target.client!r} has no Basic "
-                    "credentials to rotate; `credentials set` gives it a first secret"
-                ]
+        """Make ``secret`` the current secret in every region; each region's current one
+        becomes its previous one."""
+        currents = self._currents()
+        self._refuse(
+            [t for (_, t), current in zip(self._stores, currents, strict=True) if not current],
+            f"client {self._client!r} has no Basic credentials to rotate; `credentials set` "
+            "gives it a first secret",
+        )
+        for (ssm, target), current in zip(self._stores, currents, strict=True):
+            assert current is not None  # refused above
+            if len(current) > 1:
+                self._say(target, "the secret before the current one is no longer valid")
+            self._write(ssm, target, [hash_secret(secret), current[0]])
+            self._say(
+                target,
+                "rotated; the new and the previous secret are valid until `revoke --previous`",
             )
-        if len(current) > 1:
-            self._say("the secret before the current one is no longer valid")
-        self._write([hash_secret(secret), current[0]])
-        self._say("rotated; the new and the previous secret are valid until `revoke --previous`")
 
     def revoke(self, *, previous: bool) -> None:
-        """End the previous secret (``previous``), or every secret of the client."""
-        current = self._current()
-        if current is None:
-            raise GatewayStackError(
-                [f"{self._target.parameter}: client {self._target.client!r} has no credentials"]
-            )
+        """End the previous secret (``previous``), or every secret of the client, in every
+        region."""
+        currents = self._currents()
+        pairs = list(zip(self._stores, currents, strict=True))
+        self._refuse(
+            [t for (_, t), current in pairs if not current],
+            f"client {self._client!r} has no credentials",
+        )
         if previous:
-            if len(current) < 2:
-                raise GatewayStackError(
-                    [f"{self._target.parameter}: no previous secret (no rotation in progress)"]
-                )
-            self._write([current[0]])
-            self._say("the previous secret is revoked; only the current one is valid")
-            return
-        self._ssm.delete_parameter(Name=self._target.parameter)
-        self._say("every secret is revoked (the parameter is deleted)")
+            self._refuse(
+                [t for (_, t), current in pairs if current and len(current) < 2],
+                "no previous secret (no rotation in progress)",
+            )
+        for (ssm, target), current in pairs:
+            assert current is not None  # refused above
+            if previous:
+                self._write(ssm, target, [current[0]])
+                self._say(target, "the previous secret is revoked; only the current one is valid")
+            else:
+                ssm.delete_parameter(Name=target.parameter)
+                self.changed.append(target.region)
+                self._say(target, "every secret is revoked (the parameter is deleted)")
 
 
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -229,7 +280,9 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         action = actions.add_parser(name, help=text)
         action.add_argument("gateway", help="the gateway file")
         action.add_argument("client", help="a client id the gateway file lists")
-        action.add_argument("--region", help="default: the gateway file's region")
+        action.add_argument(
+            "--region", help="only this region of the gateway; default: every region"
+        )
         if name == "revoke":
             action.add_argument("--previous", action="store_true", help="only the previous secret")
         else:
@@ -243,14 +296,18 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def credentials(args: argparse.Namespace, stdin: TextIO | None = None) -> int:
-    """Run ``credentials``: 0 done, 1 refused (the messages say why). The secret is read from
-    ``stdin`` (default: ``sys.stdin``) with ``--secret-stdin``."""
+    """Run ``credentials``: 0 done, 1 refused (the messages say why), 2 ``--region`` is not a
+    region of the gateway. The secret is read from ``stdin`` (default: ``sys.stdin``) with
+    ``--secret-stdin``."""
     import boto3
     from botocore.exceptions import BotoCoreError, ClientError
 
+    command: CredentialsCommand | None = None
+    generated: str | None = None
     try:
-        target = target_of(args.gateway, args.client, args.region)
-        command = CredentialsCommand(boto3.client("ssm", region_name=target.region), target)
+        targets = targets_of(args.gateway, args.client, args.region)
+        stores = [(boto3.client("ssm", region_name=t.region), t) for t in targets]
+        command = CredentialsCommand(stores)
         if args.action == "revoke":
             command.revoke(previous=args.previous)
             return 0
@@ -260,11 +317,27 @@ def credentials(args: argparse.Namespace, stdin: TextIO | None = None) -> int:
             command.set(secret, replace=args.replace)
         else:
             command.rotate(secret)
+    except UnknownRegion as error:
+        _print(error.messages)
+        return 2
     except GatewayStackError as error:  # a GatewayFileError too
         _print(error.messages)
         return 1
     except (BotoCoreError, ClientError) as error:
-        _print([f"AWS refused or could not be reached: {error}"])
+        changed = command.changed if command is not None else []
+        if not changed:
+            _print([f"AWS refused or could not be reached: {error}"])
+            return 1
+        rest = [t.region for t in targets if t.region not in changed]
+        for message in (
+            f"AWS refused or could not be reached: {error}",
+            f"changed in {', '.join(changed)} only; the regions disagree until `credentials "
+            f"{args.action}` succeeds with --region for each of {', '.join(rest)}"
+            + ("" if args.action == "revoke" else " and the same secret (--secret-stdin)"),
+        ):
+            print(message, file=sys.stderr)
+        if generated is not None:
+            print(generated)  # valid where it was written: the only time it is shown
         return 1
     if generated is not None:
         print(generated)  # the only time it is shown

@@ -216,6 +216,7 @@ WAF = "arn:aws:wafv2:eu-west-1:123456789012:regional/webacl"
 KEY = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
 ALIASES = "kms:ResourceAliases"
 SNS = "arn:aws:sns:eu-west-1:123456789012"
+ALARM = "arn:aws:cloudwatch:eu-west-1:123456789012:alarm"
 
 
 @pytest.mark.parametrize(
@@ -263,6 +264,16 @@ SNS = "arn:aws:sns:eu-west-1:123456789012"
         ("sns:SetTopicAttributes", f"{SNS}:acme-dev-alarms", {}, False),
         ("sns:Subscribe", f"{SNS}:acme-dev-alarms", {}, True),
         ("sns:DeleteTopic", f"{SNS}:orders-events", {}, True),
+        # The platform's alarms, by exact name; a service's own alarms share the prefix.
+        ("cloudwatch:SetAlarmState", f"{ALARM}:acme-dev-authorizer-failures", {}, False),
+        ("cloudwatch:DisableAlarmActions", f"{ALARM}:acme-dev-authorizer-throttles", {}, False),
+        ("cloudwatch:DeleteAlarms", f"{ALARM}:acme-dev-authorizer-failures", {}, False),
+        ("cloudwatch:PutMetricAlarm", f"{ALARM}:acme-dev-authorizer-throttles", {}, False),
+        ("cloudwatch:PutMetricAlarm", f"{ALARM}:acme-dev-orders-5xx-rate", {}, True),
+        ("cloudwatch:DeleteAlarms", f"{ALARM}:acme-dev-orders-canary", {}, True),
+        ("cloudwatch:SetAlarmState", f"{ALARM}:acme-dev-authorizer-5xx-rate", {}, True),
+        # One region: no health checks in the gateway, none denied.
+        ("route53:UpdateHealthCheck", "arn:aws:route53:::healthcheck/abcd-1234", {}, True),
     ],
 )
 def test_the_deploy_boundary(

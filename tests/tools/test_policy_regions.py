@@ -28,8 +28,21 @@ ACCOUNT = "123456789012"
 SSM = "arn:aws:ssm:{region}:123456789012:parameter/gateway-stack/acme/dev"
 
 
+HEALTH_CHECK = "arn:aws:route53:::healthcheck/abcdef11-2222-3333-4444-555555fedcba"
+ALARM_WRITES = (
+    "cloudwatch:PutMetricAlarm",
+    "cloudwatch:DeleteAlarms",
+    "cloudwatch:SetAlarmState",
+    "cloudwatch:DisableAlarmActions",
+)
+
+
 def apigw(region: str) -> str:
     return f"arn:aws:apigateway:{region}::"
+
+
+def alarm(region: str, name: str) -> str:
+    return f"arn:aws:cloudwatch:{region}:{ACCOUNT}:alarm:{name}"
 
 
 @pytest.fixture(scope="module")
@@ -108,12 +121,46 @@ def _boundary(written: Path) -> dict[str, Any]:
         ),
         ("sns:DeleteTopic", f"arn:aws:sns:{ADDED}:{ACCOUNT}:acme-dev-alarms", False),
         ("sns:DeleteTopic", f"arn:aws:sns:{HOME}:{ACCOUNT}:acme-dev-alarms", False),
+        # The health checks the DNS records follow, and the alarm they watch in each region.
+        ("route53:UpdateHealthCheck", HEALTH_CHECK, False),
+        ("route53:DeleteHealthCheck", HEALTH_CHECK, False),
+        ("route53:ChangeTagsForResource", HEALTH_CHECK, False),
+        ("route53:CreateHealthCheck", "*", False),  # no resource-level permission
+        ("route53:ChangeTagsForResource", "arn:aws:route53:::hostedzone/Z1", True),
+        ("route53:GetHealthCheckStatus", HEALTH_CHECK, True),
+        ("cloudwatch:SetAlarmState", alarm(ADDED, "acme-dev-authorizer-region-health"), False),
+        ("cloudwatch:DisableAlarmActions", alarm(HOME, "acme-dev-authorizer-region-health"), False),
+        ("cloudwatch:DeleteAlarms", alarm(ADDED, "acme-dev-authorizer-failures"), False),
+        ("cloudwatch:DescribeAlarms", alarm(ADDED, "acme-dev-authorizer-region-health"), True),
+        ("cloudwatch:PutMetricAlarm", alarm(ADDED, "acme-dev-orders-latency-p99"), True),
     ],
 )
 def test_one_boundary_covers_every_region(
     written: Path, action: str, resource: str, expected: bool
 ) -> None:
     assert allowed(_boundary(written), action, resource, {}) is expected
+
+
+def test_the_platforms_alarms_are_denied_and_the_services_own_are_not(
+    written: Path, two_region_assembly: CloudAssembly
+) -> None:
+    """Every alarm a platform stack synthesizes (in each region) is out of a service team's
+    reach; every alarm of a service stack stays in it, though they share the name prefix."""
+    boundary = _boundary(written)
+    platform: list[str] = []
+    services: list[str] = []
+    for stack in two_region_assembly.stacks:
+        for _, resource in stack.of_type("AWS::CloudWatch::Alarm"):
+            arn = alarm(stack.region, resource["Properties"]["AlarmName"])
+            (platform if stack.name.endswith("-platform") else services).append(arn)
+    assert alarm(ADDED, "acme-dev-authorizer-region-health") in platform
+    assert alarm(HOME, "acme-dev-authorizer-region-health") in platform
+    assert len(platform) == 6  # failures, throttles, region-health in each of the two regions
+    assert services
+    assert all(":alarm:acme-dev-" in arn for arn in services)  # the same prefix
+    for action in ALARM_WRITES:
+        assert [arn for arn in platform if allowed(boundary, action, arn, {})] == []
+        assert [arn for arn in services if not allowed(boundary, action, arn, {})] == []
 
 
 def test_a_single_region_gateways_files_are_unchanged(tmp_path: Path) -> None:
@@ -128,3 +175,10 @@ def test_a_single_region_gateways_files_are_unchanged(tmp_path: Path) -> None:
     assert waf["Resource"] == (  # one region: the single ARN, as before
         f"arn:aws:wafv2:{HOME}:{ACCOUNT}:regional/webacl/acme-dev/*"
     )
+    # One region: its authorizer's two alarms, and no health check (there is none to protect).
+    alarms = next(s for s in boundary["Statement"] if s["Sid"] == "NoChangesToThePlatformsAlarms")
+    assert alarms["Resource"] == [
+        alarm(HOME, "acme-dev-authorizer-failures"),
+        alarm(HOME, "acme-dev-authorizer-throttles"),
+    ]
+    assert not [s for s in boundary["Statement"] if "HealthCheck" in s["Sid"]]

@@ -9,8 +9,11 @@ gateway responses) and API mappings on the gateway's own domain names: not domai
 names, VPC links, usage plans, API keys or the account's CloudWatch role. It may not write the
 SSM parameters the platform publishes, DNS records or certificates, nor change the platform's web
 ACL (it may associate its stages with it), its KMS keys (the log key and the alarm topic's, by
-alias) or its alarm topic; roles it creates must carry this same boundary, and it cannot remove a
-boundary.
+alias), its alarm topic or its alarms (the authorizer's, by exact name: a service's own alarms
+share the ``<gateway>-<environment>-`` prefix); roles it creates must carry this same boundary,
+and it cannot remove a boundary. In a multi-region gateway it may also not create, change, tag or
+delete Route 53 health checks, nor touch the alarm each region's health check watches
+(``<gateway>-<environment>-authorizer-region-health``): the platform's DNS records follow them.
 
 What it does not do: isolate service teams from each other. Every role under it may write any
 REST API of the account, any mapping on the gateway's names and any permission map; give each
@@ -36,6 +39,25 @@ PLATFORM_PARAMETERS = (
     "waf/*",
     "logs/*",
 )
+#: What the platform's alarms are named after the authorizer function's name
+#: (:class:`~gateway_stack.constructs.monitoring.alarms.AuthorizerAlarms`).
+AUTHORIZER_ALARMS = ("failures", "throttles")
+#: The alarm a multi-region gateway's health checks watch, after the authorizer function's name
+#: (:func:`~gateway_stack.gateway.platform.monitoring.authorizer_health_alarm`).
+REGION_HEALTH_ALARM = "region-health"
+
+
+def platform_alarm_names(names: GatewayNames, *, multi_region: bool) -> list[str]:
+    """The names of the platform's alarms in each region: the authorizer's failures and
+    throttles alarms and, in a multi-region gateway, the alarm its health checks watch. The
+    names are the same in every region (the function's name is).
+
+    Args:
+        names: the gateway environment's names.
+        multi_region: whether the gateway has more than one region (required, no default).
+    """
+    suffixes = (*AUTHORIZER_ALARMS, REGION_HEALTH_ALARM) if multi_region else AUTHORIZER_ALARMS
+    return [f"{names.authorizer_function}-{suffix}" for suffix in suffixes]
 
 
 def service_deploy_boundary(
@@ -70,6 +92,8 @@ def service_deploy_boundary(
     parameters = []
     web_acls = []
     topics = []
+    alarms = []
+    alarm_names = platform_alarm_names(names, multi_region=len(regions) > 1)
     for where, names_there in regions.items():
         apigw = f"arn:{partition}:apigateway:{where}::"
         writable += [f"{apigw}/restapis", f"{apigw}/restapis/*", f"{apigw}/tags/*"]
@@ -87,8 +111,9 @@ def service_deploy_boundary(
             f"arn:{partition}:wafv2:{where}:{account}:regional/webacl/{names.web_acl}/*"
         )
         topics.append(names.topic_arn(names.alarm_topic, account, where, partition))
+        alarms += [f"arn:{partition}:cloudwatch:{where}:{account}:alarm:{n}" for n in alarm_names]
     one = len(regions) == 1  # a single region's document keeps its single ARNs as strings
-    return {
+    document: dict[str, Any] = {
         "Version": "2012-10-17",
         "Statement": [
             {
@@ -160,6 +185,17 @@ def service_deploy_boundary(
                 "Resource": topics[0] if one else topics,
             },
             {
+                "Sid": "NoChangesToThePlatformsAlarms",
+                "Effect": "Deny",
+                "Action": [
+                    "cloudwatch:PutMetricAlarm",
+                    "cloudwatch:DeleteAlarms",
+                    "cloudwatch:SetAlarmState",
+                    "cloudwatch:DisableAlarmActions",
+                ],
+                "Resource": alarms,
+            },
+            {
                 "Sid": "NoDnsOrCertificates",
                 "Effect": "Deny",
                 "Action": [
@@ -193,3 +229,30 @@ def service_deploy_boundary(
             },
         ],
     }
+    if not one:  # the health checks of a multi-region gateway's DNS routing
+        document["Statement"] += _health_checks(partition)
+    return document
+
+
+def _health_checks(partition: str) -> list[dict[str, Any]]:
+    """A multi-region gateway's statements on Route 53 health checks: their ids are random, so
+    no name singles out the platform's; CreateHealthCheck takes no resource (Service
+    Authorization Reference, Route 53), so it is denied on every resource."""
+    return [
+        {
+            "Sid": "NoChangesToHealthChecks",
+            "Effect": "Deny",
+            "Action": [
+                "route53:UpdateHealthCheck",
+                "route53:DeleteHealthCheck",
+                "route53:ChangeTagsForResource",
+            ],
+            "Resource": f"arn:{partition}:route53:::healthcheck/*",
+        },
+        {
+            "Sid": "NoNewHealthChecks",
+            "Effect": "Deny",
+            "Action": "route53:CreateHealthCheck",
+            "Resource": "*",
+        },
+    ]
