@@ -22,8 +22,38 @@ from gateway_stack.openapi import (
     from_routes,
     proxy_routes,
 )
-from gateway_stack.openapi.document import operation_pointer, read_document
+from gateway_stack.openapi.document import Document, operation_pointer, read_document
 from gateway_stack.openapi.pointers import line_of
+
+
+class Documents:
+    """The services' OpenAPI documents of one plan, each read and checked once: a gateway in
+    several regions defines each service once per region, from the same document.
+
+    Args:
+        folder: the folder services' ``openapi`` paths are relative to (the gateway file's).
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self._read: dict[str, Document | OpenApiDocumentError] = {}
+
+    def read(self, relative: str) -> Document:
+        """The checked document at ``relative`` (to :attr:`folder`).
+
+        Raises:
+            OpenApiDocumentError: its problems (the same error on every read).
+        """
+        source = str(self.folder / relative)
+        if source not in self._read:
+            try:
+                self._read[source] = read_document(source)
+            except OpenApiDocumentError as error:
+                self._read[source] = error
+        found = self._read[source]
+        if isinstance(found, OpenApiDocumentError):
+            raise found
+        return found
 
 
 @dataclass(frozen=True)
@@ -93,15 +123,15 @@ def define(
     *,
     settings: GatewaySettings,
     api_name: str,
-    documents: Path,
+    documents: Documents,
     problems: Problems,
 ) -> Defined | None:
     """The definition of service ``index``: from its OpenAPI document, else its route list,
     else the proxy routes. ``None`` (with every problem recorded) when it cannot be made."""
     try:
         if service.openapi is not None:
-            source = str(documents / service.openapi)
-            document = read_document(source)
+            document = documents.read(service.openapi)
+            source = document.source
             definition = from_document(
                 document.data,
                 settings,

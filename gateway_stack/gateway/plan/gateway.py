@@ -13,6 +13,7 @@ from gateway_stack.gateway.config.views import RegionPlaces
 from gateway_stack.gateway.plan.alarms import alarm_thresholds
 from gateway_stack.gateway.plan.checks import check_service, check_services
 from gateway_stack.gateway.plan.definition import (
+    Documents,
     define,
     gateway_settings,
 )
@@ -93,9 +94,9 @@ def plan_gateway(
     """
     problems = Problems(source, lines or {})
     names = GatewayNames(gateway.name, gateway.environment)
+    read = Documents(documents)  # each document read once, whatever the number of regions
     deployments = tuple(
-        _plan_deployment(gateway, region, names, documents, problems)
-        for region in gateway.all_regions
+        _plan_deployment(gateway, region, names, read, problems) for region in gateway.all_regions
     )
     problems.raise_any()
     return GatewayPlan(
@@ -108,7 +109,7 @@ def plan_gateway(
 
 
 def _plan_deployment(
-    gateway: Gateway, region: str, names: GatewayNames, documents: Path, problems: Problems
+    gateway: Gateway, region: str, names: GatewayNames, documents: Documents, problems: Problems
 ) -> Deployment:
     """The deployment of ``region``, planned from the region's view of the file (every check
     of a single-region gateway, in that region); its problems are recorded where the file
@@ -171,7 +172,7 @@ def _plan_service(
     gateway: Gateway,
     index: int,
     names: GatewayNames,
-    documents: Path,
+    documents: Documents,
     problems: Problems,
     *,
     regional: str | None = None,

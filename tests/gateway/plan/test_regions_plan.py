@@ -255,3 +255,25 @@ def test_quotas_per_account_and_region_are_counted_in_each_region(tmp_path: Path
         "load balancer's VPC link), or ask AWS for a higher quota "
         f"(line {line_of(path, '  commerce: {create: true}')})"
     )
+
+
+def test_each_document_is_read_once_whatever_the_number_of_regions(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from gateway_stack.gateway.plan import definition
+
+    reads: list[str] = []
+    read_document = definition.read_document
+
+    def counted(source: str) -> object:
+        reads.append(Path(source).name)
+        return read_document(source)
+
+    monkeypatch.setattr(definition, "read_document", counted)
+    plan = plan_gateway_file(ROOT / "config" / "multi-region.yaml")
+    # orders is in both regions, from one document: defined twice, read and checked once
+    assert [d.region for d in plan.deployments if "orders" in {s.name for s in d.services}] == [
+        "eu-west-1",
+        "us-east-1",
+    ]
+    assert reads == ["orders.yaml"]
