@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -45,3 +46,19 @@ def cdk_synth(
         timeout=300,
         check=False,
     )
+
+
+def acknowledgments(assembly: Path) -> dict[tuple[str, str], str]:
+    """Every acknowledged rule of the assembly's stacks: (construct path, rule) -> reason.
+
+    CDK acknowledges a few of its own built-in template checks too
+    (``CloudFormation-Validate::``); cdk-nag's are ``AwsSolutions-``.
+    """
+    found: dict[tuple[str, str], str] = {}
+    for metadata in assembly.glob("*.metadata.json"):
+        for path, entries in json.loads(metadata.read_text()).items():
+            for entry in entries:
+                if entry["type"] == "aws:cdk:acknowledged-rules":
+                    for rule, reason in entry["data"].items():
+                        found[(path.lstrip("/"), rule.removeprefix("Annotation::"))] = reason
+    return found

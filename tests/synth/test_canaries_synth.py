@@ -18,7 +18,7 @@ import pytest
 import gateway_stack.smoke
 from gateway_stack.gateway.plan import plan_gateway_file
 from gateway_stack.gateway.smoke_checks import checks_for
-from tests.synth.cli import ROOT, cdk_synth
+from tests.synth.cli import ROOT, acknowledgments, cdk_synth
 from tests.synth.test_example_synth import ACKNOWLEDGED, STACKS
 
 GATEWAY = ROOT / "config" / "canaries.yaml"
@@ -70,13 +70,7 @@ def test_cfn_lint_passes_every_template(assembly: Path) -> None:
 def test_cdk_nag_found_nothing_and_every_acknowledgment_is_known(assembly: Path) -> None:
     report = json.loads((assembly / "validation-report.json").read_text())
     assert [p for p in report["pluginReports"] if p["conclusion"] != "success"] == []
-    found: dict[tuple[str, str], str] = {}
-    for metadata in assembly.glob("*.metadata.json"):
-        for path, entries in json.loads(metadata.read_text()).items():
-            for entry in entries:
-                if entry["type"] == "aws:cdk:acknowledged-rules":
-                    for rule, reason in entry["data"].items():
-                        found[(path.lstrip("/"), rule.removeprefix("Annotation::"))] = reason
+    found = acknowledgments(assembly)
     assert {k for k in found if k[1].startswith("AwsSolutions-")} == (
         ACKNOWLEDGED | CANARY_ACKNOWLEDGED
     )

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from gateway_stack.assembly import CloudAssembly
-from tests.synth.cli import ROOT, cdk_synth
+from tests.synth.cli import ROOT, acknowledgments, cdk_synth
 
 STACKS = [
     "acme-dev-platform",
@@ -110,13 +110,7 @@ ACKNOWLEDGED = {
 
 
 def test_every_acknowledgment_is_known_and_carries_a_reason(assembly: Path) -> None:
-    found: dict[tuple[str, str], str] = {}
-    for metadata in assembly.glob("*.metadata.json"):
-        for path, entries in json.loads(metadata.read_text()).items():
-            for entry in entries:
-                if entry["type"] == "aws:cdk:acknowledged-rules":
-                    for rule, reason in entry["data"].items():
-                        found[(path.lstrip("/"), rule.removeprefix("Annotation::"))] = reason
+    found = acknowledgments(assembly)
     # CDK acknowledges a few of its own built-in template checks ("CloudFormation-Validate::").
     assert {key for key in found if key[1].startswith("AwsSolutions-")} == ACKNOWLEDGED
     for key, reason in found.items():

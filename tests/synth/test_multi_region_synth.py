@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from gateway_stack.naming import GatewayNames
-from tests.synth.cli import ROOT, cdk_synth
+from tests.synth.cli import ROOT, acknowledgments, cdk_synth
 from tests.synth.test_example_synth import ACKNOWLEDGED
 
 GATEWAY = "config/multi-region.yaml"
@@ -62,13 +62,7 @@ def assembly(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def acknowledged(assembly: Path) -> set[tuple[str, str]]:
-    found: dict[tuple[str, str], str] = {}
-    for metadata in assembly.glob("*.metadata.json"):
-        for path, entries in json.loads(metadata.read_text()).items():
-            for entry in entries:
-                if entry["type"] == "aws:cdk:acknowledged-rules":
-                    for rule, reason in entry["data"].items():
-                        found[(path.lstrip("/"), rule.removeprefix("Annotation::"))] = reason
+    found = acknowledgments(assembly)
     assert all(len(reason) >= 40 for reason in found.values())
     return {key for key in found if key[1].startswith("AwsSolutions-")}
 
